@@ -1,0 +1,87 @@
+/**
+ * The environment stack contract: the outputs the environment program exports
+ * and {@link DatomicSystemReference} reads (see ARCHITECTURE.md, "The environment
+ * stack contract"). Output names are spelled here once, so consumers never spell
+ * them by hand.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** Every output of the environment stack contract, by name. */
+export const CONTRACT_OUTPUT_NAMES = [
+    "flavor",
+    "region",
+    "accountId",
+    "systemName",
+    "topology",
+    "vpcId",
+    "vpcCidrBlock",
+    "subnetCidrBlocks",
+    "routeTableIds",
+    "nodeSecurityGroupId",
+    "bastionSecurityGroupId",
+    "lambdaSecurityGroupId",
+    "appsSecurityGroupId",
+    "loadBalancerArn",
+    "loadBalancerName",
+    "httpDirectEndpoint",
+    "endpointServiceName",
+    "privateHostedZoneName",
+    "clientEndpoint",
+    "codeDeployApplicationName",
+    "codeBucketArn",
+    "keyName",
+    "storageArn",
+    "peerRoleArn",
+    "peerInstanceProfileName",
+    "peerSecurityGroupId",
+    "connectionUriBase",
+] as const;
+
+/** The name of one contract output. */
+export type ContractOutputName = (typeof CONTRACT_OUTPUT_NAMES)[number];
+
+/** Contract outputs that hold a list of strings; every other output is a string. */
+export const CONTRACT_LIST_OUTPUTS: ReadonlySet<ContractOutputName> = new Set<ContractOutputName>([
+    "subnetCidrBlocks",
+    "routeTableIds",
+]);
+
+/**
+ * The values an environment exports. A component fills the outputs its flavor
+ * and topology have; an output that resolves to `undefined` is left out of the
+ * stack's outputs.
+ */
+export type DatomicEnvironmentOutputs = {
+    [K in ContractOutputName]?: pulumi.Output<
+        (K extends "subnetCidrBlocks" | "routeTableIds" ? string[] : string) | undefined
+    >;
+} & {
+    flavor: pulumi.Output<string>;
+    region: pulumi.Output<string>;
+    accountId: pulumi.Output<string>;
+    systemName: pulumi.Output<string>;
+};
+
+/** The flavors of Datomic an environment can run. */
+export const DATOMIC_FLAVORS = ["cloud", "pro"] as const;
+
+/** The network topologies of Datomic Cloud: the NLB of releases before 884-9095, the ALB since. */
+export const DATOMIC_TOPOLOGIES = ["nlb", "alb"] as const;
+
+/**
+ * The environment variables a Datomic client (a Lambda function, say) needs:
+ * the names the Terraform setup this package replaces injected into its Lambdas.
+ */
+export function datomicClientEnvironment(args: {
+    systemName: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    databaseName: pulumi.Input<string>;
+    endpoint: pulumi.Input<string>;
+}): Record<string, pulumi.Output<string>> {
+    return {
+        DATOMIC_SYSTEM_NAME: pulumi.output(args.systemName),
+        DATOMIC_REGION: pulumi.output(args.region),
+        DATOMIC_DATABASE_NAME: pulumi.output(args.databaseName),
+        DATOMIC_ENDPOINT: pulumi.output(args.endpoint),
+    };
+}

@@ -1,0 +1,29 @@
+/**
+ * Builds the shared Datomic layer of one account from its parsed configuration
+ * and returns the environment stack contract.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DatomicCloudSystem } from "../components/cloud/system";
+import { DatomicEnvironmentOutputs } from "../components/contract";
+import { CONFIG_KEYS, EnvironmentConfig } from "./config";
+
+/** Constructs the environment's components; component argument errors are reported against their config key. */
+export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentOutputs {
+    const system = withConfigKey(CONFIG_KEYS.cloud, () => new DatomicCloudSystem("datomic", config.cloud));
+    return system.contractOutputs();
+}
+
+/**
+ * Components name the argument in their messages (`create.vpcCidrBlock: ...`);
+ * the config mirrors the arguments, so prefixing the config key names the setting to fix.
+ */
+function withConfigKey<T>(key: string, construct: () => T): T {
+    try {
+        return construct();
+    } catch (e) {
+        if (e instanceof pulumi.ResourceError) {
+            throw new Error(`${key}.${e.message}`);
+        }
+        throw e;
+    }
+}

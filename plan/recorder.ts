@@ -1,0 +1,339 @@
+/**
+ * Runs Pulumi programs and components under Pulumi's mock runtime and records
+ * what they register: every resource with its inputs and resource options
+ * (parent, protect, dependencies, timeouts...), and every provider function
+ * call. The mock monitor only tells mocks a resource's type, name and inputs,
+ * so the recorder also wraps the monitor to read the options from the request.
+ */
+import type * as pulumiModule from "@pulumi/pulumi";
+
+type Pulumi = typeof pulumiModule;
+
+/** How a value that is only known after deployment appears in recorded inputs and outputs. */
+export const UNKNOWN = "<unknown before deployment>";
+
+/** A value marked secret; renderers print it masked. */
+export class Secret {
+    constructor(public readonly value: unknown) {}
+
+    public toJSON(): string {
+        return "[secret]";
+    }
+}
+
+/** One registered or read resource. */
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** The parent's URN, when the resource has a parent. */
+    readonly parent?: string;
+    /** False for component resources. */
+    readonly custom: boolean;
+    /** True when the resource was read (`get`/StackReference) rather than managed. */
+    readonly read: boolean;
+    readonly inputs: Record<string, unknown>;
+    /** The outputs the mock answered with. */
+    readonly outputs: Record<string, unknown>;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    /** URNs of explicit and implicit dependencies. */
+    readonly dependencies: string[];
+    readonly provider?: string;
+    readonly importId?: string;
+    readonly customTimeouts?: { create?: string; update?: string; delete?: string };
+    readonly ignoreChanges: string[];
+    readonly replaceOnChanges: string[];
+    readonly deleteBeforeReplace: boolean;
+}
+
+/** One provider function call (a lookup). */
+export interface RecordedCall {
+    readonly token: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+/** What the mocks answer. */
+export interface MockAnswers {
+    /** The result of a provider function call. Throw to fail the lookup with a message. */
+    call(token: string, inputs: Record<string, unknown>): Record<string, unknown>;
+    /**
+     * Outputs a new resource has beyond its inputs (ids, ARNs, computed names).
+     * Return `undefined` for none. In a preview, anything not returned is unknown.
+     */
+    resourceOutputs?(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined;
+}
+
+/** Settings of one mock run. */
+export interface MockRunSettings {
+    project: string;
+    stack: string;
+    organization?: string;
+    /** Preview mode: resource outputs the mocks do not return are unknown, as in `pulumi preview`. */
+    preview: boolean;
+}
+
+interface MonitorLike {
+    registerResource(req: RegisterRequest, callback: (err: Error | null, resp?: RegisterResponse) => void): void;
+    readResource(req: ReadRequest, callback: (err: Error | null, resp?: ReadResponse) => void): void;
+    invoke(req: InvokeRequest, callback: (err: Error | null, resp?: unknown) => void): void;
+}
+
+interface StructLike {
+    toJavaScript(): unknown;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): StructLike | undefined;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getDependenciesList(): string[];
+    getProvider(): string;
+    getImportid(): string;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+    getDeletebeforereplace(): boolean;
+}
+
+interface RegisterResponse {
+    getUrn(): string;
+    getObject(): StructLike | undefined;
+}
+
+interface ReadRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProperties(): StructLike | undefined;
+    getProvider(): string;
+    getId(): string;
+    getDependenciesList(): string[];
+}
+
+interface ReadResponse {
+    getUrn(): string;
+    getProperties(): StructLike | undefined;
+}
+
+interface InvokeRequest {
+    getTok(): string;
+    getArgs(): StructLike | undefined;
+}
+
+/**
+ * Records what a program registers under Pulumi's mocks.
+ *
+ * ```ts
+ * const recorder = new MockRecorder(answers);
+ * recorder.install(pulumi, { project: "datomic", stack: "dev", preview: false });
+ * // construct components, await their outputs, then inspect recorder.resources
+ * ```
+ */
+export class MockRecorder {
+    public readonly resources: RecordedResource[] = [];
+    public readonly calls: RecordedCall[] = [];
+    /** Registrations and lookups that failed, in order. */
+    public readonly failures: Error[] = [];
+    private pending = 0;
+    private preview = false;
+
+    constructor(private readonly answers: MockAnswers) {}
+
+    /** Installs the mocks into `pulumi` (the program's own copy of `@pulumi/pulumi`). */
+    public install(pulumi: Pulumi, settings: MockRunSettings): void {
+        this.preview = settings.preview;
+        // setMocks does all its work before its first await, so the monitor is in place on return.
+        void pulumi.runtime.setMocks(
+            {
+                newResource: (args) => this.newResource(args.type, args.name, args.inputs, args.id),
+                call: (args) => this.answers.call(args.token, args.inputs),
+            },
+            settings.project,
+            settings.stack,
+            settings.preview,
+            settings.organization,
+        );
+        const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+        this.wrapMonitor(monitor, pulumi);
+    }
+
+    /** Forgets what was recorded, keeping the mocks installed. */
+    public reset(): void {
+        this.resources.length = 0;
+        this.calls.length = 0;
+        this.failures.length = 0;
+    }
+
+    /** Resolves once no registration or lookup has been in flight for several turns of the event loop. */
+    public async settle(): Promise<void> {
+        let quietTurns = 0;
+        let lastCount = -1;
+        while (quietTurns < 5) {
+            await new Promise((resolve) => setImmediate(resolve));
+            const count = this.resources.length + this.calls.length;
+            quietTurns = this.pending === 0 && count === lastCount ? quietTurns + 1 : 0;
+            lastCount = count;
+        }
+    }
+
+    /** Resources of one type, in registration order. */
+    public ofType(type: string): RecordedResource[] {
+        return this.resources.filter((resource) => resource.type === type);
+    }
+
+    /** The one resource with this type and name; throws listing what exists when there is none. */
+    public get(type: string, name: string): RecordedResource {
+        const found = this.resources.find((resource) => resource.type === type && resource.name === name);
+        if (!found) {
+            const names = this.ofType(type).map((resource) => resource.name);
+            throw new Error(`No ${type} named "${name}" was registered; registered: ${names.join(", ") || "(none)"}`);
+        }
+        return found;
+    }
+
+    /** Calls to one provider function, in order. */
+    public callsTo(token: string): RecordedCall[] {
+        return this.calls.filter((call) => call.token === token);
+    }
+
+    private newResource(type: string, name: string, inputs: Record<string, unknown>, importId: string | undefined) {
+        const extra = this.answers.resourceOutputs?.(type, name, inputs) ?? {};
+        const state = { ...inputs, ...extra };
+        // The mock monitor passes "" when there is no import or read id.
+        const existingId = importId || undefined;
+        if (this.preview && existingId === undefined) {
+            // A resource about to be created has no id yet in a preview.
+            return { id: undefined, state };
+        }
+        return { id: existingId ?? (typeof extra.id === "string" ? extra.id : `${name}-id`), state };
+    }
+
+    private wrapMonitor(monitor: MonitorLike, pulumi: Pulumi): void {
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) => {
+            this.pending++;
+            register(req, (err, resp) => {
+                this.pending--;
+                if (err || !resp) {
+                    this.failures.push(err ?? new Error(`registering ${req.getType()} ${req.getName()} failed`));
+                } else {
+                    const timeouts = req.getCustomtimeouts();
+                    this.resources.push({
+                        urn: resp.getUrn(),
+                        type: req.getType(),
+                        name: req.getName(),
+                        parent: req.getParent() || undefined,
+                        custom: req.getCustom(),
+                        read: false,
+                        inputs: plain(pulumi, req.getObject()),
+                        outputs: plain(pulumi, resp.getObject()),
+                        protect: req.getProtect() ?? false,
+                        retainOnDelete: req.getRetainondelete() ?? false,
+                        dependencies: req.getDependenciesList(),
+                        provider: req.getProvider() || undefined,
+                        importId: req.getImportid() || undefined,
+                        customTimeouts: timeouts
+                            ? {
+                                  create: timeouts.getCreate() || undefined,
+                                  update: timeouts.getUpdate() || undefined,
+                                  delete: timeouts.getDelete() || undefined,
+                              }
+                            : undefined,
+                        ignoreChanges: req.getIgnorechangesList(),
+                        replaceOnChanges: req.getReplaceonchangesList(),
+                        deleteBeforeReplace: req.getDeletebeforereplace(),
+                    });
+                }
+                callback(err, resp);
+            });
+        };
+        const read = monitor.readResource.bind(monitor);
+        monitor.readResource = (req, callback) => {
+            this.pending++;
+            read(req, (err, resp) => {
+                this.pending--;
+                if (err || !resp) {
+                    this.failures.push(err ?? new Error(`reading ${req.getType()} ${req.getName()} failed`));
+                } else {
+                    this.resources.push({
+                        urn: resp.getUrn(),
+                        type: req.getType(),
+                        name: req.getName(),
+                        parent: req.getParent() || undefined,
+                        custom: true,
+                        read: true,
+                        inputs: plain(pulumi, req.getProperties()),
+                        outputs: plain(pulumi, resp.getProperties()),
+                        protect: false,
+                        retainOnDelete: false,
+                        dependencies: req.getDependenciesList(),
+                        provider: req.getProvider() || undefined,
+                        importId: req.getId() || undefined,
+                        ignoreChanges: [],
+                        replaceOnChanges: [],
+                        deleteBeforeReplace: false,
+                    });
+                }
+                callback(err, resp);
+            });
+        };
+        const invoke = monitor.invoke.bind(monitor);
+        monitor.invoke = (req, callback) => {
+            this.pending++;
+            const call = { token: req.getTok(), inputs: plain(pulumi, req.getArgs()) };
+            this.calls.push(call);
+            invoke(req, (err, resp) => {
+                this.pending--;
+                if (err) {
+                    this.failures.push(err);
+                }
+                callback(err, resp);
+            });
+        };
+    }
+}
+
+/** Deserializes a protobuf struct of properties into plain data, showing unknowns as {@link UNKNOWN}. */
+function plain(pulumi: Pulumi, struct: StructLike | undefined): Record<string, unknown> {
+    if (!struct) {
+        return {};
+    }
+    const properties = pulumi.runtime.deserializeProperties(struct as never, true);
+    return replaceUnknowns(pulumi, properties) as Record<string, unknown>;
+}
+
+function replaceUnknowns(pulumi: Pulumi, value: unknown): unknown {
+    if (pulumi.isUnknown(value)) {
+        return UNKNOWN;
+    }
+    if (isRpcSecret(pulumi, value)) {
+        return new Secret(replaceUnknowns(pulumi, value.value));
+    }
+    if (Array.isArray(value)) {
+        return value.map((item) => replaceUnknowns(pulumi, item));
+    }
+    if (value !== null && typeof value === "object") {
+        if (pulumi.Resource.isInstance(value)) {
+            return value;
+        }
+        return Object.fromEntries(
+            Object.entries(value as Record<string, unknown>)
+                .filter(([, item]) => item !== undefined)
+                .map(([key, item]) => [key, replaceUnknowns(pulumi, item)]),
+        );
+    }
+    return value;
+}
+
+function isRpcSecret(pulumi: Pulumi, value: unknown): value is { value: unknown } {
+    return (
+        value !== null &&
+        typeof value === "object" &&
+        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+    );
+}

@@ -1,0 +1,568 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DatomicCloudSystem, DatomicCloudSystemArgs } from "../../components/cloud/system";
+import { installMocks, resetWorld, valueOf } from "../support/harness";
+import {
+    adoptedSystemLookups,
+    albCompute,
+    albStorage,
+    nlbCompute,
+    nlbStorage,
+    StackFixture,
+    vpcLookups,
+} from "../fixtures/cloudStacks";
+import { captureRejections } from "../support/rejections";
+
+const recorder = installMocks();
+
+const STACK = "aws:cloudformation/stack:Stack";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
+const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+
+function adopt(
+    system: string,
+    storage: StackFixture,
+    compute: StackFixture,
+    extra: Partial<Parameters<typeof adoptedSystemLookups>[0]> = {},
+) {
+    resetWorld(recorder, { fixtures: { lookups: adoptedSystemLookups({ system, storage, compute, ...extra }) } });
+}
+
+async function settled(system: DatomicCloudSystem) {
+    const values = await valueOf(pulumi.output(system.contractOutputs()));
+    await recorder.settle();
+    return values;
+}
+
+describe("DatomicCloudSystem, adopting an nlb system", () => {
+    const system = "acme-prod";
+    const storage = nlbStorage(system);
+    const compute = nlbCompute(system);
+
+    test("publishes every contract output from the right stack output key", async () => {
+        adopt(system, storage, compute, { routeTableIds: ["rtb-01", "rtb-02", "rtb-03"] });
+        const component = new DatomicCloudSystem("datomic", { systemName: system, topology: "nlb" });
+        const out = await settled(component);
+
+        expect(out).toEqual({
+            flavor: "cloud",
+            region: "us-east-1",
+            accountId: "111111111111",
+            systemName: system,
+            topology: "nlb",
+            vpcId: storage.outputs.VpcId,
+            vpcCidrBlock: "10.213.0.0/16",
+            subnetCidrBlocks: [
+                storage.outputs.Subnet0CidrBlock,
+                storage.outputs.Subnet1CidrBlock,
+                storage.outputs.Subnet2CidrBlock,
+            ],
+            routeTableIds: ["rtb-01", "rtb-02", "rtb-03"],
+            nodeSecurityGroupId: compute.outputs.NodeSecurityGroup,
+            bastionSecurityGroupId: compute.outputs.BastionSecurityGroup,
+            lambdaSecurityGroupId: compute.outputs.LambdaSecurityGroup,
+            appsSecurityGroupId: storage.outputs.AppsSecurityGroup,
+            loadBalancerArn: compute.outputs.LoadBalancer,
+            loadBalancerName: compute.outputs.LoadBalancerName,
+            httpDirectEndpoint: compute.outputs.LoadBalancerHttpDirectEndpoint,
+            endpointServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-datomic-endpoint-service",
+            privateHostedZoneName: undefined,
+            clientEndpoint: "http://entry.acme-prod.us-east-1.datomic.net:8182",
+            codeDeployApplicationName: compute.outputs.CodeDeployApplicationName,
+            codeBucketArn: compute.outputs.DatomicCodeBucketArn,
+            keyName: compute.parameters.KeyName,
+            storageArn: storage.outputs.S3DatomicArn,
+        });
+    });
+
+    test("reads the storage and compute stacks by name and the route tables by the Datomic tag", async () => {
+        adopt(system, storage, compute, { storageStackName: "datomic-storage", computeStackName: "datomic-primary" });
+        await settled(
+            new DatomicCloudSystem("named", {
+                systemName: system,
+                topology: "nlb",
+                storageStackName: "datomic-storage",
+                computeStackName: "datomic-primary",
+            }),
+        );
+        const stackNames = recorder.callsTo("aws:cloudformation/getStack:getStack").map((call) => call.inputs.name);
+        expect(stackNames.sort()).toEqual(["datomic-primary", "datomic-storage"]);
+        expect(recorder.callsTo("aws:ec2/getRouteTables:getRouteTables")[0].inputs).toEqual({
+            vpcId: storage.outputs.VpcId,
+            filters: [{ name: "tag:Name", values: ["datomic-acme-prod"] }],
+        });
+        expect(recorder.callsTo("aws:ec2/getVpc:getVpc")[0].inputs).toEqual({ id: storage.outputs.VpcId });
+    });
+
+    test("creates a VPC endpoint service on the compute load balancer", async () => {
+        adopt(system, storage, compute);
+        await settled(
+            new DatomicCloudSystem("svc", {
+                systemName: system,
+                topology: "nlb",
+                endpointServiceAllowedPrincipals: ["arn:aws:iam::222222222222:root"],
+            }),
+        );
+        const [service] = recorder.ofType(ENDPOINT_SERVICE);
+        expect(service.name).toBe("svc-endpoint-service");
+        expect(service.inputs).toMatchObject({
+            networkLoadBalancerArns: [compute.outputs.LoadBalancer],
+            acceptanceRequired: false,
+            allowedPrincipals: ["arn:aws:iam::222222222222:root"],
+        });
+        expect(service.parent).toMatch(/datomic:cloud:System::svc$/);
+    });
+
+    test("a missing LoadBalancer output fails naming the compute stack and the key", async () => {
+        const { LoadBalancer: _omitted, ...withoutLoadBalancer } = compute.outputs;
+        adopt(system, storage, { ...compute, outputs: withoutLoadBalancer });
+        const errors = await captureRejections(async () => {
+            const component = new DatomicCloudSystem("nolb", { systemName: system, topology: "nlb" });
+            await expect(valueOf(component.loadBalancerArn)).rejects.toThrow(
+                /Datomic primary compute stack "acme-prod-compute" has no output "LoadBalancer", which the nlb topology's VPC endpoint service needs. Its outputs are: BastionSecurityGroup, /,
+            );
+            await recorder.settle();
+        });
+        // The endpoint service cannot be registered, which fails the deployment with the same message.
+        expect(errors.length).toBeGreaterThan(0);
+        for (const error of errors) {
+            expect(error.message).toContain('has no output "LoadBalancer"');
+        }
+        expect(recorder.ofType(ENDPOINT_SERVICE)).toEqual([]);
+    });
+
+    describe("bastion access", () => {
+        test("adds one TCP 22 rule per CIDR to the bastion security group", async () => {
+            adopt(system, storage, compute);
+            await settled(
+                new DatomicCloudSystem("bastion", {
+                    systemName: system,
+                    topology: "nlb",
+                    bastionIngressCidrs: ["10.20.0.0/16", "192.168.4.0/24", "2001:db8::/32"],
+                }),
+            );
+            const rules = recorder.ofType(INGRESS);
+            expect(rules.map((rule) => rule.name)).toEqual([
+                "bastion-bastion-ssh-10-20-0-0-16",
+                "bastion-bastion-ssh-192-168-4-0-24",
+                "bastion-bastion-ssh-2001-db8-32",
+            ]);
+            for (const rule of rules) {
+                expect(rule.inputs).toMatchObject({
+                    securityGroupId: compute.outputs.BastionSecurityGroup,
+                    ipProtocol: "tcp",
+                    fromPort: 22,
+                    toPort: 22,
+                });
+            }
+            expect(rules[0].inputs.cidrIpv4).toBe("10.20.0.0/16");
+            expect(rules[2].inputs.cidrIpv6).toBe("2001:db8::/32");
+        });
+
+        test("adds nothing when the list is empty", async () => {
+            adopt(system, storage, compute);
+            await settled(
+                new DatomicCloudSystem("nobastion", { systemName: system, topology: "nlb", bastionIngressCidrs: [] }),
+            );
+            expect(recorder.ofType(INGRESS)).toEqual([]);
+        });
+
+        test.each(["0.0.0.0/0", "::/0"])("refuses %s unless allowPublicBastion is set", async (cidr) => {
+            adopt(system, storage, compute);
+            expect(
+                () =>
+                    new DatomicCloudSystem(`public-${cidr.length}`, {
+                        systemName: system,
+                        topology: "nlb",
+                        bastionIngressCidrs: [cidr],
+                    }),
+            ).toThrow(
+                new RegExp(
+                    `bastionIngressCidrs: "${cidr.replace(/[./]/g, "\\$&")}" opens SSH to the whole internet.*allowPublicBastion`,
+                ),
+            );
+
+            await settled(
+                new DatomicCloudSystem(`allowed-${cidr.length}`, {
+                    systemName: system,
+                    topology: "nlb",
+                    bastionIngressCidrs: [cidr],
+                    allowPublicBastion: true,
+                }),
+            );
+            expect(recorder.ofType(INGRESS)).toHaveLength(1);
+        });
+
+        test("refuses a malformed CIDR", () => {
+            adopt(system, storage, compute);
+            expect(
+                () =>
+                    new DatomicCloudSystem("bad", {
+                        systemName: system,
+                        topology: "nlb",
+                        bastionIngressCidrs: ["10.0.0.1/16"],
+                    }),
+            ).toThrow('bastionIngressCidrs: "10.0.0.1/16" has host bits set; did you mean 10.0.0.0/16?');
+        });
+
+        test("fails naming the stack when bastion access is asked of a system without a bastion", async () => {
+            adopt("acme-alb", albStorage("acme-alb"), albCompute("acme-alb"));
+            const message =
+                'stack "acme-alb-compute" has no output "BastionSecurityGroup", which bastionIngressCidrs needs';
+            const errors = await captureRejections(async () => {
+                const component = new DatomicCloudSystem("albbastion", {
+                    systemName: "acme-alb",
+                    topology: "alb",
+                    bastionIngressCidrs: ["10.0.0.0/8"],
+                });
+                await expect(valueOf(component.bastionSecurityGroupId)).rejects.toThrow(message);
+                await recorder.settle();
+            });
+            expect(errors.length).toBeGreaterThan(0);
+            for (const error of errors) {
+                expect(error.message).toContain(message);
+            }
+            expect(recorder.ofType(INGRESS)).toEqual([]);
+        });
+    });
+
+    test("adds interface endpoints for AWS services on the nodes security group", async () => {
+        adopt(system, storage, compute);
+        await settled(
+            new DatomicCloudSystem("svcs", {
+                systemName: system,
+                topology: "nlb",
+                awsServiceEndpoints: ["sqs", "com.amazonaws.us-east-1.secretsmanager", "sqs"],
+            }),
+        );
+        const endpoints = recorder.ofType(VPC_ENDPOINT).sort((a, b) => b.name.localeCompare(a.name));
+        expect(endpoints.map((endpoint) => [endpoint.name, endpoint.inputs.serviceName])).toEqual([
+            ["svcs-sqs-endpoint", "com.amazonaws.us-east-1.sqs"],
+            ["svcs-com-amazonaws-us-east-1-secretsmanager-endpoint", "com.amazonaws.us-east-1.secretsmanager"],
+        ]);
+        for (const endpoint of endpoints) {
+            expect(endpoint.inputs).toMatchObject({
+                vpcId: storage.outputs.VpcId,
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                securityGroupIds: [compute.outputs.NodeSecurityGroup],
+                subnetIds: ["subnet-0aaa00000000001", "subnet-0bbb00000000002", "subnet-0ccc00000000003"],
+            });
+        }
+        const subnetLookup = recorder.callsTo("aws:ec2/getSubnets:getSubnets")[0];
+        expect(subnetLookup.inputs.filters).toEqual([
+            { name: "vpc-id", values: [storage.outputs.VpcId] },
+            {
+                name: "tag:Name",
+                values: ["datomic-acme-prod-subnet-0", "datomic-acme-prod-subnet-1", "datomic-acme-prod-subnet-2"],
+            },
+        ]);
+    });
+
+    test("refuses a service name that is not one", () => {
+        adopt(system, storage, compute);
+        expect(
+            () =>
+                new DatomicCloudSystem("badsvc", {
+                    systemName: system,
+                    topology: "nlb",
+                    awsServiceEndpoints: ["SQS!"],
+                }),
+        ).toThrow(/awsServiceEndpoints: "SQS!" is not an AWS service name/);
+    });
+});
+
+describe("DatomicCloudSystem, adopting an alb system", () => {
+    const system = "acme-stage";
+
+    test("publishes the private hosted zone and entry-http endpoint, and no endpoint service", async () => {
+        adopt(system, albStorage(system), albCompute(system), { vpcCidrBlock: "10.0.0.0/16" });
+        const out = await settled(new DatomicCloudSystem("alb", { systemName: system, topology: "alb" }));
+        expect(out.privateHostedZoneName).toBe("acme-stage.us-east-1.datomic.net");
+        expect(out.clientEndpoint).toBe("http://entry-http.acme-stage.us-east-1.datomic.net:8182");
+        expect(out.endpointServiceName).toBeUndefined();
+        expect(out.bastionSecurityGroupId).toBeUndefined();
+        expect(out.httpDirectEndpoint).toBeUndefined();
+        expect(out.keyName).toBeUndefined();
+        expect(out.vpcCidrBlock).toBe("10.0.0.0/16");
+        expect(recorder.ofType(ENDPOINT_SERVICE)).toEqual([]);
+    });
+
+    test("publishes a client endpoint given explicitly", async () => {
+        adopt(system, albStorage(system), albCompute(system));
+        const out = await settled(
+            new DatomicCloudSystem("override", {
+                systemName: system,
+                topology: "alb",
+                clientEndpoint: "http://datomic.internal:8182",
+            }),
+        );
+        expect(out.clientEndpoint).toBe("http://datomic.internal:8182");
+    });
+
+    test("requires an explicit topology", () => {
+        expect(() => new DatomicCloudSystem("notopo", { systemName: system })).toThrow(
+            'topology: is required when adopting a system; set "nlb" or "alb"',
+        );
+        expect(() => new DatomicCloudSystem("badtopo", { systemName: system, topology: "elb" })).toThrow(
+            'topology: "elb" is not a Datomic Cloud topology; use "nlb" or "alb"',
+        );
+    });
+});
+
+describe("DatomicCloudSystem, creating a system", () => {
+    const system = "acme-dev";
+    const storageOutputs = albStorage(system).outputs;
+    const computeOutputs = albCompute(system).outputs;
+
+    function world() {
+        resetWorld(recorder, {
+            fixtures: {
+                lookups: vpcLookups({
+                    system,
+                    vpcId: storageOutputs.VpcId,
+                    vpcCidrBlock: "10.0.0.0/16",
+                    routeTableIds: ["rtb-0dev"],
+                }),
+            },
+            outputs: {
+                [STACK]: {
+                    "dev-storage": { outputs: storageOutputs },
+                    "dev-compute": { outputs: computeOutputs },
+                },
+            },
+        });
+    }
+
+    const createArgs: DatomicCloudSystemArgs = {
+        systemName: system,
+        create: {
+            instanceType: "t3.large",
+            keyName: "acme-dev-nodes",
+            applicationName: "acme",
+            desiredCapacity: 2,
+            minSize: 1,
+            maxSize: 3,
+            minInstancesInService: 1,
+            vpcCidrBlock: "10.0.0.0/16",
+            subnetCidrBlocks: ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"],
+            restart: false,
+        },
+        tags: { team: "platform" },
+    };
+
+    test("manages the storage and compute stacks from the default release's templates", async () => {
+        world();
+        const component = new DatomicCloudSystem("dev", createArgs);
+        const out = await settled(component);
+
+        const storage = recorder.get(STACK, "dev-storage");
+        const compute = recorder.get(STACK, "dev-compute");
+        expect(storage.inputs).toEqual({
+            name: "acme-dev",
+            templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/storage-template-9399-1217.json",
+            capabilities: ["CAPABILITY_NAMED_IAM"],
+            parameters: {
+                Restart: "false",
+                VpcCidrBlock: "10.0.0.0/16",
+                Subnet0CidrBlock: "10.0.0.0/20",
+                Subnet1CidrBlock: "10.0.16.0/20",
+                Subnet2CidrBlock: "10.0.32.0/20",
+            },
+            tags: { team: "platform" },
+        });
+        expect(compute.inputs).toEqual({
+            name: "acme-dev-compute",
+            templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/compute-template-9399-1217.json",
+            capabilities: ["CAPABILITY_NAMED_IAM"],
+            parameters: {
+                SystemName: "acme-dev",
+                InstanceType: "t3.large",
+                KeyName: "acme-dev-nodes",
+                ApplicationName: "acme",
+                DesiredCapacity: "2",
+                MinSize: "1",
+                MaxSize: "3",
+                MinInstancesInService: "1",
+            },
+            tags: { team: "platform" },
+        });
+        expect(out.topology).toBe("alb");
+        expect(out.vpcId).toBe(storageOutputs.VpcId);
+        expect(out.nodeSecurityGroupId).toBe(computeOutputs.NodeSecurityGroup);
+        expect(out.routeTableIds).toEqual(["rtb-0dev"]);
+        expect(recorder.ofType(ENDPOINT_SERVICE)).toEqual([]);
+    });
+
+    test("protects the storage stack, and the compute stack depends on it", async () => {
+        world();
+        await settled(new DatomicCloudSystem("dev", createArgs));
+        const storage = recorder.get(STACK, "dev-storage");
+        const compute = recorder.get(STACK, "dev-compute");
+        expect(storage.protect).toBe(true);
+        expect(storage.retainOnDelete).toBe(true);
+        expect(compute.protect).toBe(false);
+        expect(compute.dependencies).toContain(storage.urn);
+        expect(compute.customTimeouts).toEqual({ create: "45m", update: "45m", delete: "45m" });
+    });
+
+    test("protection can be relaxed explicitly", async () => {
+        world();
+        await settled(
+            new DatomicCloudSystem("dev", {
+                systemName: system,
+                create: { protectStorage: false, computeTimeoutMinutes: 60 },
+            }),
+        );
+        const storage = recorder.get(STACK, "dev-storage");
+        expect(storage.protect).toBe(false);
+        expect(storage.retainOnDelete).toBe(false);
+        expect(recorder.get(STACK, "dev-compute").customTimeouts?.update).toBe("60m");
+    });
+
+    test("an upgrade is a change of release, and raw parameters override typed ones", async () => {
+        world();
+        await settled(
+            new DatomicCloudSystem("dev", {
+                systemName: system,
+                create: {
+                    templateVersion: "1230-9410",
+                    instanceType: "t3.large",
+                    computeParameters: { InstanceType: "i3.large", EnvironmentMap: "{:env :dev}" },
+                },
+            }),
+        );
+        expect(recorder.get(STACK, "dev-storage").inputs.templateUrl).toBe(
+            "https://s3.amazonaws.com/datomic-cloud-1/cft/1230/storage-template-9410-1230.json",
+        );
+        expect(recorder.get(STACK, "dev-compute").inputs.parameters).toEqual({
+            SystemName: "acme-dev",
+            InstanceType: "i3.large",
+            EnvironmentMap: "{:env :dev}",
+        });
+    });
+
+    test("an nlb release defaults the topology to nlb and adds the endpoint service", async () => {
+        resetWorld(recorder, {
+            fixtures: {
+                lookups: vpcLookups({
+                    system,
+                    vpcId: "vpc-0a1b2c3d4e5f60718",
+                    vpcCidrBlock: "10.213.0.0/16",
+                    routeTableIds: [],
+                }),
+            },
+            outputs: {
+                [STACK]: {
+                    "old-storage": { outputs: nlbStorage(system).outputs },
+                    "old-compute": { outputs: nlbCompute(system).outputs },
+                },
+            },
+        });
+        const out = await settled(
+            new DatomicCloudSystem("old", {
+                systemName: system,
+                create: {
+                    templateVersion: "781-9041",
+                    storageTemplateUrl:
+                        "https://s3.amazonaws.com/datomic-cloud-1/cft/781-9041/datomic-storage-781-9041.json",
+                    computeTemplateUrl:
+                        "https://s3.amazonaws.com/datomic-cloud-1/cft/781-9041/datomic-production-compute-781-9041.json",
+                },
+            }),
+        );
+        expect(out.topology).toBe("nlb");
+        expect(recorder.get(STACK, "old-storage").inputs.templateUrl).toBe(
+            "https://s3.amazonaws.com/datomic-cloud-1/cft/781-9041/datomic-storage-781-9041.json",
+        );
+        expect(recorder.ofType(ENDPOINT_SERVICE)[0].inputs.networkLoadBalancerArns).toEqual([
+            nlbCompute(system).outputs.LoadBalancer,
+        ]);
+    });
+
+    test.each<[string, DatomicCloudSystemArgs, string | RegExp]>([
+        [
+            "a malformed release",
+            { systemName: system, create: { templateVersion: "latest" } },
+            /create.templateVersion: "latest" is not a Datomic Cloud release \(expected <revision>-<build>/,
+        ],
+        [
+            "a long system name",
+            { systemName: "acme-datomic-development-1", create: {} },
+            /systemName: "acme-datomic-development-1" is 26 characters long; Datomic advises .* at most 23/,
+        ],
+        [
+            "a system name CloudFormation rejects",
+            { systemName: "1acme", create: {} },
+            /systemName: "1acme" is not a CloudFormation stack name/,
+        ],
+        [
+            "a storage stack name other than the system",
+            { systemName: system, storageStackName: "storage", create: {} },
+            /storageStackName: "storage" differs from systemName/,
+        ],
+        [
+            "a malformed VPC block",
+            { systemName: system, create: { vpcCidrBlock: "10.0.0.0/33" } },
+            /create.vpcCidrBlock: "10.0.0.0\/33" is not a CIDR block/,
+        ],
+        [
+            "two subnets",
+            {
+                systemName: system,
+                create: { vpcCidrBlock: "10.0.0.0/16", subnetCidrBlocks: ["10.0.0.0/20", "10.0.16.0/20"] },
+            },
+            /create.subnetCidrBlocks: has 2 blocks; the storage template takes exactly 3/,
+        ],
+        [
+            "a subnet outside the VPC",
+            {
+                systemName: system,
+                create: {
+                    vpcCidrBlock: "10.0.0.0/16",
+                    subnetCidrBlocks: ["10.0.0.0/20", "10.1.0.0/20", "10.0.32.0/20"],
+                },
+            },
+            /"10.1.0.0\/20" is not inside create.vpcCidrBlock "10.0.0.0\/16"/,
+        ],
+        [
+            "overlapping subnets",
+            {
+                systemName: system,
+                create: {
+                    vpcCidrBlock: "10.0.0.0/16",
+                    subnetCidrBlocks: ["10.0.0.0/20", "10.0.8.0/21", "10.0.32.0/20"],
+                },
+            },
+            /"10.0.8.0\/21" overlaps "10.0.0.0\/20"/,
+        ],
+        [
+            "subnets without a VPC block",
+            { systemName: system, create: { subnetCidrBlocks: ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"] } },
+            /create.subnetCidrBlocks: needs create.vpcCidrBlock/,
+        ],
+        [
+            "min above max",
+            { systemName: system, create: { minSize: 3, maxSize: 2 } },
+            "create.minSize: 3 is greater than create.maxSize 2",
+        ],
+        [
+            "desired above max",
+            { systemName: system, create: { desiredCapacity: 4, maxSize: 2 } },
+            "create.desiredCapacity: 4 is above create.maxSize 2",
+        ],
+        [
+            "a fractional capacity",
+            { systemName: system, create: { desiredCapacity: 1.5 } },
+            "create.desiredCapacity: 1.5 is not a whole number of instances (0 or more)",
+        ],
+        [
+            "a bad compute stack name",
+            { systemName: system, computeStackName: "acme_dev", create: {} },
+            /computeStackName: "acme_dev" is not a CloudFormation stack name/,
+        ],
+    ])("refuses %s at preview", (_label, args, message) => {
+        world();
+        expect(() => new DatomicCloudSystem("invalid", args)).toThrow(message);
+    });
+});

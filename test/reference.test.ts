@@ -1,0 +1,91 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CONTRACT_OUTPUT_NAMES } from "../components/contract";
+import { DatomicSystemReference } from "../components/reference";
+import { installMocks, resetWorld, valueOf } from "./support/harness";
+import { captureRejections } from "./support/rejections";
+
+const recorder = installMocks();
+
+const devOutputs = {
+    flavor: "cloud",
+    region: "us-east-1",
+    accountId: "111111111111",
+    systemName: "acme-dev",
+    topology: "alb",
+    vpcId: "vpc-0f1e2d3c4b5a69788",
+    vpcCidrBlock: "10.40.0.0/16",
+    subnetCidrBlocks: ["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"],
+    routeTableIds: ["rtb-01", "rtb-02"],
+    nodeSecurityGroupId: "sg-0nodes",
+    privateHostedZoneName: "acme-dev.us-east-1.datomic.net",
+    clientEndpoint: "http://entry-http.acme-dev.us-east-1.datomic.net:8182",
+};
+
+beforeEach(() => resetWorld(recorder, { fixtures: { stackReferences: { "acme/datomic/dev": devOutputs } } }));
+
+describe("DatomicSystemReference", () => {
+    test("reads the named stack and types each contract output", async () => {
+        const ref = new DatomicSystemReference("datomic", { stack: "acme/datomic/dev" });
+        const vpcId: pulumi.Output<string> = ref.vpcId;
+        const routeTables: pulumi.Output<string[]> = ref.routeTableIds;
+        expect(await valueOf(vpcId)).toBe("vpc-0f1e2d3c4b5a69788");
+        expect(await valueOf(routeTables)).toEqual(["rtb-01", "rtb-02"]);
+        expect(await valueOf(ref.subnetCidrBlocks)).toEqual(devOutputs.subnetCidrBlocks);
+        expect(await valueOf(ref.clientEndpoint)).toBe(devOutputs.clientEndpoint);
+        expect(await valueOf(ref.topology)).toBe("alb");
+
+        await recorder.settle();
+        const [stackReference] = recorder.ofType("pulumi:pulumi:StackReference");
+        expect(stackReference.name).toBe("datomic");
+        expect(stackReference.read).toBe(true);
+        expect(stackReference.inputs.name).toBe("acme/datomic/dev");
+    });
+
+    test("has a field for every contract output, read from the output of that name", async () => {
+        const everything = Object.fromEntries(CONTRACT_OUTPUT_NAMES.map((name) => [name, `value of ${name}`]));
+        resetWorld(recorder, { fixtures: { stackReferences: { "acme/datomic/full": everything } } });
+        const ref = new DatomicSystemReference("fields", { stack: "acme/datomic/full" }) as unknown as Record<
+            string,
+            pulumi.Output<unknown>
+        >;
+        for (const name of CONTRACT_OUTPUT_NAMES) {
+            expect(await valueOf(ref[name])).toBe(`value of ${name}`);
+        }
+    });
+
+    test("an output nothing uses is never read, so its absence does no harm", async () => {
+        const ref = new DatomicSystemReference("unused", { stack: "acme/datomic/dev" });
+        expect(await valueOf(ref.vpcId)).toBe(devOutputs.vpcId);
+        await recorder.settle();
+    });
+
+    test("a missing output fails naming the output and the stack", async () => {
+        // The failure also fails the program (as an unhandled rejection), as it would under `pulumi up`.
+        const programErrors = await captureRejections(async () => {
+            const ref = new DatomicSystemReference("missing", { stack: "acme/datomic/dev" });
+            await expect(valueOf(ref.endpointServiceName)).rejects.toThrow(
+                "Required output 'endpointServiceName' does not exist on stack 'acme/datomic/dev'.",
+            );
+            await expect(valueOf(ref.peerRoleArn)).rejects.toThrow(
+                "Required output 'peerRoleArn' does not exist on stack 'acme/datomic/dev'.",
+            );
+        });
+        expect(new Set(programErrors.map((e) => e.message))).toEqual(
+            new Set([
+                "Required output 'endpointServiceName' does not exist on stack 'acme/datomic/dev'.",
+                "Required output 'peerRoleArn' does not exist on stack 'acme/datomic/dev'.",
+            ]),
+        );
+    });
+
+    test("clientEnvironment gives a Lambda the in-VPC endpoint and the system's coordinates", async () => {
+        const ref = new DatomicSystemReference("env", { stack: "acme/datomic/dev" });
+        const environment = ref.clientEnvironment("orders");
+        expect(await valueOf(pulumi.output(environment))).toEqual({
+            DATOMIC_SYSTEM_NAME: "acme-dev",
+            DATOMIC_REGION: "us-east-1",
+            DATOMIC_DATABASE_NAME: "orders",
+            DATOMIC_ENDPOINT: "http://entry-http.acme-dev.us-east-1.datomic.net:8182",
+        });
+    });
+});

@@ -1,0 +1,72 @@
+/**
+ * Test harness for components: installs Pulumi's mocks through the plan's
+ * recorder, with lookups answered from fixtures and realistic computed outputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { fixtureAnswers, LookupFixtures } from "../../plan/fixtures";
+import { MockRecorder } from "../../plan/recorder";
+
+export const TEST_ACCOUNT = "111111111111";
+export const TEST_REGION = "us-east-1";
+
+/** Per-test answers: lookups, and outputs of resources by type. */
+export interface TestWorld {
+    fixtures: LookupFixtures;
+    /** Extra outputs for resources of a type, by Pulumi name (or "*" for any name). */
+    outputs: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+const fixtures: LookupFixtures = {};
+let resourceOutputs: TestWorld["outputs"] = {};
+
+/** Installs mocks once per test file; each test then calls {@link resetWorld} with its answers. */
+export function installMocks(preview = false): MockRecorder {
+    const recorder = new MockRecorder(
+        fixtureAnswers(fixtures, { region: TEST_REGION, source: "the test's fixtures" }, (type, name, inputs) => ({
+            ...computedOutputs(type, name, inputs),
+            ...resourceOutputs[type]?.["*"],
+            ...resourceOutputs[type]?.[name],
+        })),
+    );
+    recorder.install(pulumi, { project: "datomic", stack: "test", preview });
+    return recorder;
+}
+
+/** Replaces the fixtures and resource outputs for the next test and forgets recorded resources. */
+export function resetWorld(recorder: MockRecorder, next: Partial<TestWorld> = {}): void {
+    fixtures.accountId = next.fixtures?.accountId ?? TEST_ACCOUNT;
+    fixtures.lookups = next.fixtures?.lookups ?? [];
+    fixtures.stackReferences = next.fixtures?.stackReferences ?? {};
+    resourceOutputs = next.outputs ?? {};
+    recorder.reset();
+}
+
+/** The value of an output (undefined when unknown). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+/** Computed attributes AWS would return, enough for components to wire resources together. */
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const [pkg, module] = type.split(":");
+    const service = module?.split("/")[0] ?? "mock";
+    const outputs: Record<string, unknown> = {
+        arn: `arn:aws:${service}:${TEST_REGION}:${TEST_ACCOUNT}:${name}`,
+    };
+    if (pkg !== "aws") {
+        return {};
+    }
+    switch (type) {
+        case "aws:ec2/vpcEndpointService:VpcEndpointService":
+            outputs.serviceName = `com.amazonaws.vpce.${TEST_REGION}.vpce-svc-${name}`;
+            break;
+        case "aws:cloudformation/stack:Stack":
+            outputs.outputs = {};
+            break;
+        default:
+            if (inputs.name === undefined) {
+                outputs.name = `${name}-physical`;
+            }
+    }
+    return outputs;
+}

@@ -1,0 +1,26 @@
+/** Runs a Pulumi program directory under the mocks with a fresh module registry, as `datomic-plan` does. */
+import * as path from "path";
+import { loadFixtureFile } from "../../plan/fixtures";
+import { ProgramRun, runProgram } from "../../plan/runProgram";
+import { trapRejections } from "./rejections";
+
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+
+export async function runStack(
+    stack: string,
+    options: { programDir?: string; preview?: boolean } = {},
+): Promise<ProgramRun> {
+    const programDir = options.programDir ?? REPO_ROOT;
+    const fixtureFile = path.join(programDir, "plan-fixtures", `${stack}.yaml`);
+    // A fresh registry gives the program, and the mocks, their own @pulumi/pulumi.
+    jest.resetModules();
+    return runProgram({
+        programDir,
+        stack,
+        fixtures: loadFixtureFile(fixtureFile),
+        fixtureSource: path.relative(REPO_ROOT, fixtureFile),
+        preview: options.preview ?? true,
+        requireModule: require,
+        trapRejections,
+    });
+}
