@@ -21,6 +21,7 @@ import {
     TemplateVersion,
 } from "../internal/templates";
 import { validateNewSystemNetwork } from "../internal/systemNetwork";
+import { capacityProblem, definedParameters, numberParameter } from "./parameters";
 import {
     DatomicStackView,
     optionalStackOutput,
@@ -382,10 +383,7 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`create.templateVersion: ${(e as Error).message}`, this);
         }
         for (const key of ["desiredCapacity", "minSize", "maxSize", "minInstancesInService"] as const) {
-            const value = create[key];
-            if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
-                this.check(`create.${key}`, `${value} is not a whole number of instances (0 or more)`);
-            }
+            this.check(`create.${key}`, capacityProblem(create[key]));
         }
         const { minSize, maxSize, desiredCapacity } = create;
         if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) {
@@ -529,17 +527,4 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
 
 function managedStackView(role: string, stack: aws.cloudformation.Stack): DatomicStackView {
     return { role, stackName: stack.name, outputs: stack.outputs, parameters: stack.parameters };
-}
-
-function definedParameters(
-    parameters: Record<string, pulumi.Input<string> | undefined>,
-): Record<string, pulumi.Input<string>> {
-    return Object.fromEntries(Object.entries(parameters).filter(([, value]) => value !== undefined)) as Record<
-        string,
-        pulumi.Input<string>
-    >;
-}
-
-function numberParameter(value: number | undefined): string | undefined {
-    return value === undefined ? undefined : String(value);
 }
