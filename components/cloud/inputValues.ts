@@ -1,0 +1,64 @@
+/**
+ * Helpers for arguments that may be plain values or outputs: work with plain
+ * values while the program is constructed (errors fail the preview at once),
+ * and defer to `apply` for values known only later.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { cidrProblem, isAnyAddress } from "../internal/cidr";
+
+/** True when `value` holds no Output or Promise, so it can be used while the program is being constructed. */
+export function isPlain(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) {
+        return false;
+    }
+    return Array.isArray(value) ? value.every(isPlain) : true;
+}
+
+/**
+ * Runs `body` now when every input is plain (so its errors fail the preview at once and the resources
+ * it creates are registered directly), or inside `apply` once the inputs are known.
+ */
+export function whenKnown<T extends unknown[], R>(
+    inputs: [...{ [K in keyof T]: pulumi.Input<T[K]> }],
+    body: (...values: T) => R,
+): pulumi.Output<pulumi.Unwrap<R>> {
+    if (inputs.every(isPlain)) {
+        return pulumi.output(body(...(inputs as unknown as T)));
+    }
+    return pulumi
+        .all(inputs as pulumi.Input<unknown>[])
+        .apply((values) => body(...(values as unknown as T))) as pulumi.Output<pulumi.Unwrap<R>>;
+}
+
+/** `body(input)` now when `input` is plain, so the result is plain too; otherwise applied once it is known. */
+export function mapInput<T, R>(input: pulumi.Input<T>, body: (value: T) => R): pulumi.Input<R> {
+    if (isPlain(input)) {
+        return body(input as T);
+    }
+    return pulumi.output(input).apply((value) => body(value as T)) as unknown as pulumi.Output<R>;
+}
+
+/**
+ * Throws a ResourceError at the first block that is not a CIDR, or that admits every address
+ * (`0.0.0.0/0`, `::/0`) while `allowPublic` is false; the message names the flag that allows it.
+ */
+export function checkCallerCidrs(
+    owner: pulumi.Resource,
+    argument: string,
+    blocks: string[],
+    { allowPublic, allowFlag }: { allowPublic: boolean; allowFlag: string },
+): void {
+    for (const block of blocks) {
+        const problem = cidrProblem(block);
+        if (problem) {
+            throw new pulumi.ResourceError(`${argument}: ${problem}`, owner);
+        }
+        if (isAnyAddress(block) && !allowPublic) {
+            throw new pulumi.ResourceError(
+                `${argument}: "${block}" admits every address; list the callers' networks, ` +
+                    `or set ${allowFlag}: true to accept the risk`,
+                owner,
+            );
+        }
+    }
+}
