@@ -1,0 +1,324 @@
+/**
+ * QueryGroup: a Datomic Cloud query group, the compute stack a service's ions run on.
+ *
+ * One CloudFormation stack from Datomic's query-group template (docs.datomic.com,
+ * operation/compute-templates), with typed parameters, an optional IAM policy for the
+ * nodes, and a stack name that fits every limit it is subject to: CloudFormation's,
+ * Datomic's advice for short names, and the 64-character names of the ion Lambdas
+ * (`<group>-<name>`) that deploys will create.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import { EdnSyntaxError, ednProblem, parseEdn, toEdn } from "../internal/edn";
+import { DEFAULT_QUERY_GROUP_NAME_MAX_LENGTH, lambdaNameProblem, queryGroupStackName } from "../internal/naming";
+import { DEFAULT_TEMPLATE_VERSION, parseTemplateVersion, templateUrl, TemplateVersion } from "../internal/templates";
+import { capacityProblem, definedParameters, numberParameter } from "./parameters";
+import { DatomicStackView, optionalStackOutput } from "./stackOutputs";
+
+/** Arguments of {@link QueryGroup}. */
+export interface QueryGroupArgs {
+    /** `SystemName`: the Datomic system the group belongs to (for example `DatomicSystemReference.systemName`). */
+    systemName: pulumi.Input<string>;
+    /**
+     * `ApplicationName`: the CodeDeploy application of the ions deployed to the group. Groups that run
+     * the same code (staging and production) may share one. Datomic does not allow changing it later.
+     */
+    applicationName?: pulumi.Input<string>;
+    /**
+     * `EnvironmentMap`, which ions read with `datomic.ion/get-env`: a plain object printed as an EDN
+     * map with keyword keys, in sorted key order. Values may be strings, numbers, booleans, null,
+     * arrays and nested objects (or Outputs of them); a string such as `":staging"` prints as the
+     * keyword `:staging`, as in Datomic's `{:env :staging}` example. For other EDN, pass the text
+     * as `parameters.EnvironmentMap`.
+     */
+    environmentMap?: Record<string, unknown>;
+    /** `InstanceType`, e.g. `t3.large`. The template's default when omitted. */
+    instanceType?: pulumi.Input<string>;
+    /** `KeyName`: an EC2 key pair for SSH to the nodes. */
+    keyName?: pulumi.Input<string>;
+    /** `DesiredCapacity`; omit for the template's `Default` (a config value `"Default"` maps to omitted). */
+    desiredCapacity?: number;
+    /** `MinSize`; omit for the template's `Default`. */
+    minSize?: number;
+    /** `MaxSize`; omit for the template's `Default`. */
+    maxSize?: number;
+    /** `MinInstancesInService`; omit for the template's `Default`. */
+    minInstancesInService?: number;
+    /**
+     * IAM statements for the nodes (what the ions may call): the component creates a managed policy
+     * from them and passes its ARN as `NodePolicyARN`. Exclusive with `nodePolicyArn`.
+     */
+    nodePolicyStatements?: pulumi.Input<aws.iam.PolicyStatement>[];
+    /** `NodePolicyARN`: an existing managed policy for the nodes. Exclusive with `nodePolicyStatements`. */
+    nodePolicyArn?: pulumi.Input<string>;
+    /**
+     * Raw extra or overriding stack parameters; they win over the typed arguments. For template
+     * releases whose parameters differ, such as the older `NodePolicyArn` spelling.
+     */
+    parameters?: Record<string, pulumi.Input<string>>;
+    /** The Datomic Cloud release, `<revision>-<build>`. Defaults to `1217-9399`. */
+    templateVersion?: string;
+    /** The query-group template URL; defaults to the release's URL in Datomic's S3 bucket. */
+    templateUrl?: string;
+    /** The whole stack name (the compute group's name). Exclusive with `groupName` and `suffix`. */
+    stackName?: string;
+    /** The group name; the stack is named `<groupName>` or `<groupName>-<suffix>`. Defaults to the component's name. */
+    groupName?: string;
+    /** Appended to `groupName`, for feature-branch groups (a branch name or git revision). */
+    suffix?: string;
+    /**
+     * When `groupName-suffix` is too long or the suffix has characters a stack name cannot hold,
+     * shorten it deterministically (cleaned, truncated, plus a 7-character hash of the suffix)
+     * instead of failing. Default false: the preview fails and proposes that name.
+     */
+    shortenSuffix?: boolean;
+    /** The longest stack name accepted, after Datomic's advice of short names. Default 23 (*unconfirmed*). */
+    maxStackNameLength?: number;
+    /** Names of the ion Lambdas (ion-config.edn `:lambdas` keys) that will be deployed to the group. */
+    lambdaNames?: string[];
+    /** An ion-config.edn whose `:lambdas` keys are added to `lambdaNames`, e.g. `../ion/resources/datomic/ion-config.edn`. */
+    ionConfigFile?: string;
+    /** Pulumi's timeout for creating, updating or deleting the stack, in minutes. Default 45. */
+    timeoutMinutes?: number;
+    /** Tags for the stack and the node policy. */
+    tags?: Record<string, pulumi.Input<string>>;
+}
+
+const DEFAULT_TIMEOUT_MINUTES = 45;
+
+/**
+ * A Datomic Cloud query group: a compute stack from Datomic's query-group template.
+ *
+ * @example
+ * ```ts
+ * const datomic = new DatomicSystemReference("datomic", { stack: "acme/datomic/prod" });
+ * const group = new QueryGroup("orders", {
+ *     systemName: datomic.systemName,
+ *     applicationName: "orders",
+ *     instanceType: "t3.large",
+ *     environmentMap: { env: ":prod", "orders-queue": queue.url },
+ *     nodePolicyStatements: [{ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queue.arn] }],
+ *     ionConfigFile: "../ion/resources/datomic/ion-config.edn",
+ * });
+ * ```
+ */
+export class QueryGroup extends pulumi.ComponentResource {
+    /** The stack's name, which is the compute group's name. */
+    public readonly stackName: pulumi.Output<string>;
+    /** The stack's id; it changes when the stack is replaced. */
+    public readonly stackId: pulumi.Output<string>;
+    /** Stack output `CodeDeployDeploymentGroup`: the `:group` ion deploys target. */
+    public readonly deploymentGroup: pulumi.Output<string | undefined>;
+    /** Stack output `LoadBalancer` (the load balancer's ARN; the VPC-link target for HTTP Direct). */
+    public readonly loadBalancerArn: pulumi.Output<string | undefined>;
+    /** Stack output `LoadBalancerHttpDirectEndpoint`. */
+    public readonly httpDirectEndpoint: pulumi.Output<string | undefined>;
+    /** The nodes' Auto Scaling group, from stack output `AutoScalingGroupName` or `AutoScalingGroup` (*unconfirmed* keys). */
+    public readonly autoScalingGroupName: pulumi.Output<string | undefined>;
+    /** The `NodePolicyARN` passed to the stack, if any. */
+    public readonly nodePolicyArn: pulumi.Output<string | undefined>;
+    /** The stack. */
+    public readonly stack: aws.cloudformation.Stack;
+    /** The managed node policy, when `nodePolicyStatements` is given. */
+    public readonly nodePolicy?: aws.iam.Policy;
+
+    constructor(name: string, args: QueryGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("datomic:cloud:QueryGroup", name, {}, opts);
+
+        const release = this.validateArgs(args);
+        const stackName = this.resolveStackName(name, args);
+
+        let nodePolicyArn: pulumi.Input<string> | undefined = args.nodePolicyArn;
+        if (args.nodePolicyStatements) {
+            this.nodePolicy = new aws.iam.Policy(
+                `${name}-node-policy`,
+                {
+                    description: `Permissions of the Datomic query group ${stackName}'s nodes`,
+                    policy: { Version: "2012-10-17", Statement: args.nodePolicyStatements },
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            nodePolicyArn = this.nodePolicy.arn;
+        }
+        this.nodePolicyArn = pulumi.output(nodePolicyArn);
+
+        const timeout = `${args.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES}m`;
+        this.stack = new aws.cloudformation.Stack(
+            `${name}-stack`,
+            {
+                name: stackName,
+                templateUrl: args.templateUrl ?? templateUrl(release, "query-group"),
+                capabilities: ["CAPABILITY_NAMED_IAM"],
+                parameters: {
+                    ...definedParameters({
+                        SystemName: args.systemName,
+                        ApplicationName: args.applicationName,
+                        EnvironmentMap: args.environmentMap
+                            ? this.renderEnvironmentMap(args.environmentMap)
+                            : undefined,
+                        InstanceType: args.instanceType,
+                        KeyName: args.keyName,
+                        DesiredCapacity: numberParameter(args.desiredCapacity),
+                        MinSize: numberParameter(args.minSize),
+                        MaxSize: numberParameter(args.maxSize),
+                        MinInstancesInService: numberParameter(args.minInstancesInService),
+                        NodePolicyARN: nodePolicyArn,
+                    }),
+                    ...args.parameters,
+                },
+                tags: args.tags,
+            },
+            { parent: this, customTimeouts: { create: timeout, update: timeout, delete: timeout } },
+        );
+
+        const view: DatomicStackView = {
+            role: "query group",
+            stackName: this.stack.name,
+            outputs: this.stack.outputs,
+            parameters: this.stack.parameters,
+        };
+        this.stackName = this.stack.name;
+        this.stackId = this.stack.id;
+        this.deploymentGroup = optionalStackOutput(view, "CodeDeployDeploymentGroup");
+        this.loadBalancerArn = optionalStackOutput(view, "LoadBalancer");
+        this.httpDirectEndpoint = optionalStackOutput(view, "LoadBalancerHttpDirectEndpoint");
+        this.autoScalingGroupName = pulumi
+            .all([optionalStackOutput(view, "AutoScalingGroupName"), optionalStackOutput(view, "AutoScalingGroup")])
+            .apply(([byName, byGroup]) => byName ?? byGroup);
+
+        this.registerOutputs({
+            stackName: this.stackName,
+            stackId: this.stackId,
+            deploymentGroup: this.deploymentGroup,
+            loadBalancerArn: this.loadBalancerArn,
+            httpDirectEndpoint: this.httpDirectEndpoint,
+            autoScalingGroupName: this.autoScalingGroupName,
+            nodePolicyArn: this.nodePolicyArn,
+        });
+    }
+
+    private check(argument: string, problem: string | undefined): void {
+        if (problem) {
+            throw new pulumi.ResourceError(`${argument}: ${problem}`, this);
+        }
+    }
+
+    private validateArgs(args: QueryGroupArgs): TemplateVersion {
+        let release: TemplateVersion;
+        try {
+            release = parseTemplateVersion(args.templateVersion ?? DEFAULT_TEMPLATE_VERSION);
+        } catch (e) {
+            throw new pulumi.ResourceError(`templateVersion: ${(e as Error).message}`, this);
+        }
+        for (const key of ["desiredCapacity", "minSize", "maxSize", "minInstancesInService"] as const) {
+            this.check(key, capacityProblem(args[key]));
+        }
+        const { minSize, maxSize, desiredCapacity } = args;
+        if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) {
+            this.check("minSize", `${minSize} is greater than maxSize ${maxSize}`);
+        }
+        if (desiredCapacity !== undefined && minSize !== undefined && desiredCapacity < minSize) {
+            this.check("desiredCapacity", `${desiredCapacity} is below minSize ${minSize}`);
+        }
+        if (desiredCapacity !== undefined && maxSize !== undefined && desiredCapacity > maxSize) {
+            this.check("desiredCapacity", `${desiredCapacity} is above maxSize ${maxSize}`);
+        }
+        if (args.nodePolicyStatements && args.nodePolicyArn !== undefined) {
+            this.check(
+                "nodePolicyStatements",
+                "cannot be combined with nodePolicyArn; give the statements (a policy is created) or the ARN of an existing policy",
+            );
+        }
+        if (args.nodePolicyStatements && args.nodePolicyStatements.length === 0) {
+            this.check("nodePolicyStatements", "is empty; give at least one statement, or leave it out");
+        }
+        const timeout = args.timeoutMinutes;
+        if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
+            this.check("timeoutMinutes", `${timeout} is not a positive whole number of minutes`);
+        }
+        const maxLength = args.maxStackNameLength;
+        if (maxLength !== undefined && !(Number.isInteger(maxLength) && maxLength > 0)) {
+            this.check("maxStackNameLength", `${maxLength} is not a positive whole number of characters`);
+        }
+        for (const [key, value] of Object.entries(args.environmentMap ?? {})) {
+            // Values that are Outputs are checked once known, when the map is printed.
+            const problem = containsDeferred(value) ? undefined : ednProblem({ [key]: value }, "environmentMap");
+            if (problem) {
+                throw new pulumi.ResourceError(problem, this);
+            }
+        }
+        return release;
+    }
+
+    private resolveStackName(name: string, args: QueryGroupArgs): string {
+        const lambdaNames = [...(args.lambdaNames ?? []), ...this.ionConfigLambdas(args.ionConfigFile)];
+        for (const lambda of lambdaNames) {
+            this.check("lambdaNames", lambdaNameProblem(lambda));
+        }
+        const result = queryGroupStackName({
+            stackName: args.stackName,
+            groupName: args.stackName === undefined ? (args.groupName ?? name) : args.groupName,
+            suffix: args.suffix,
+            shortenSuffix: args.shortenSuffix,
+            maxStackNameLength: args.maxStackNameLength ?? DEFAULT_QUERY_GROUP_NAME_MAX_LENGTH,
+            lambdaNames,
+        });
+        if ("problem" in result) {
+            const defaulted = args.stackName === undefined && args.groupName === undefined;
+            this.check(
+                result.argument,
+                defaulted ? `${result.problem} (groupName defaults to the component's name)` : result.problem,
+            );
+        }
+        return (result as { name: string }).name;
+    }
+
+    /** The `:lambdas` keys of an ion-config.edn. */
+    private ionConfigLambdas(file: string | undefined): string[] {
+        if (file === undefined) {
+            return [];
+        }
+        let config: unknown;
+        try {
+            config = parseEdn(fs.readFileSync(file, "utf8"));
+        } catch (e) {
+            const reason = e instanceof EdnSyntaxError ? `is not readable EDN: ${e.message}` : (e as Error).message;
+            throw new pulumi.ResourceError(`ionConfigFile: "${file}" ${reason}`, this);
+        }
+        const lambdas = (config as Record<string, unknown> | null)?.lambdas;
+        if (lambdas === undefined || lambdas === null) {
+            return [];
+        }
+        if (typeof lambdas !== "object" || Array.isArray(lambdas)) {
+            this.check("ionConfigFile", `"${file}" has :lambdas that is not a map of Lambda names`);
+        }
+        return Object.keys(lambdas as object);
+    }
+
+    private renderEnvironmentMap(environmentMap: Record<string, unknown>): pulumi.Output<string> {
+        return pulumi.output(environmentMap).apply((map) => {
+            try {
+                return toEdn(map, "environmentMap");
+            } catch (e) {
+                // The message names the entry, starting with "environmentMap".
+                throw new pulumi.ResourceError((e as Error).message, this);
+            }
+        });
+    }
+}
+
+/** Whether a value holds Outputs or promises, known only later. */
+function containsDeferred(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) {
+        return true;
+    }
+    if (Array.isArray(value)) {
+        return value.some(containsDeferred);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.values(value).some(containsDeferred);
+    }
+    return false;
+}

@@ -1,0 +1,276 @@
+import * as pulumi from "@pulumi/pulumi";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { IonDeployment, IonDeploymentArgs } from "../../components/cloud/ionDeployment";
+import { RecordedResource, Secret } from "../../plan/recorder";
+import { installMocks, resetWorld, valueOf } from "../support/harness";
+import { captureRejections } from "../support/rejections";
+import { sampleIonProject, shuffled, temporaryDirectory, writeTree } from "../ions/sourceTree";
+
+const recorder = installMocks();
+
+const COMMAND = "command:local:Command";
+const REPO = path.resolve(__dirname, "..", "..");
+const STACK_ID = "arn:aws:cloudformation:us-east-1:111111111111:stack/orders/1b2c3d4e-0000-1111-2222-333344445555";
+
+const created: string[] = [];
+afterAll(() => created.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** A checkout: the Pulumi program in `<root>/infra` and the ion project in `<root>/ion`. */
+function checkout(seed = 1): { root: string; program: string; ion: string } {
+    const root = temporaryDirectory("ion-checkout");
+    created.push(root);
+    const program = path.join(root, "infra");
+    const ion = path.join(root, "ion");
+    fs.mkdirSync(program, { recursive: true });
+    const files = sampleIonProject();
+    writeTree(ion, files, shuffled(files.length, seed), (index) => 1_600_000_000 + index * seed);
+    return { root, program, ion };
+}
+
+/** Runs `body` with the program's directory as the working directory, as Pulumi does. */
+async function inProgram<T>(program: string, body: () => Promise<T>): Promise<T> {
+    const previous = process.cwd();
+    process.chdir(program);
+    try {
+        return await body();
+    } finally {
+        process.chdir(previous);
+    }
+}
+
+const baseArgs: IonDeploymentArgs = {
+    projectDir: "../ion",
+    group: "orders",
+    groupStackId: STACK_ID,
+    region: "us-east-1",
+    releaseCommand: "datomic-ion-release",
+};
+
+/** Builds a deployment and returns its recorded command, after registration settles. */
+async function deploy(name: string, args: Partial<IonDeploymentArgs>, program: string): Promise<RecordedResource> {
+    return inProgram(program, async () => {
+        const deployment = new IonDeployment(name, { ...baseArgs, ...args });
+        await valueOf(deployment.sourceHash);
+        await recorder.settle();
+        return recorder.get(COMMAND, `${name}-release`);
+    });
+}
+
+/** What decides whether the command runs again: its inputs other than the (secret-free) bookkeeping. */
+function decisive(command: RecordedResource) {
+    const { create, dir, environment, triggers } = command.inputs;
+    return { create, dir, environment, triggers };
+}
+
+describe("IonDeployment", () => {
+    test("registers a release command run in the ion project, triggered by the source hash and the stack id", async () => {
+        resetWorld(recorder);
+        const { program } = checkout();
+        const command = await deploy("orders-ions", { credsProfile: "ops" }, program);
+        expect(command.parent).toMatch(/datomic:cloud:IonDeployment::orders-ions$/);
+        expect(command.inputs).toEqual({
+            create: "datomic-ion-release --group orders --region us-east-1 --timeout 1740 --poll-interval 5 --json",
+            dir: "../ion",
+            environment: { DATOMIC_ION_CREDS_PROFILE: "ops" },
+            triggers: [expect.stringMatching(/^[0-9a-f]{64}$/), STACK_ID],
+            addPreviousOutputInEnv: false,
+        });
+        expect(command.customTimeouts).toEqual({ create: "30m", update: "30m", delete: "30m" });
+    });
+
+    test("the same sources on two machines give identical triggers, command, dir and environment", async () => {
+        resetWorld(recorder);
+        const laptop = checkout(1);
+        const runner = checkout(7);
+        const args = { credsProfile: "ops", environment: { AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/deployer" } };
+        const onLaptop = decisive(await deploy("laptop", args, laptop.program));
+        const onRunner = decisive(await deploy("runner", args, runner.program));
+        expect(onRunner).toEqual(onLaptop);
+        // Running the same program again changes nothing either.
+        expect(decisive(await deploy("again", args, laptop.program))).toEqual(onLaptop);
+    });
+
+    test("a changed source file or stack id changes the triggers; ignored files and mtimes do not", async () => {
+        resetWorld(recorder);
+        const { program, ion } = checkout();
+        const before = (await deploy("before", {}, program)).inputs.triggers as string[];
+
+        fs.writeFileSync(path.join(ion, "src/acme/orders.clj~"), "another backup");
+        fs.writeFileSync(path.join(ion, "README.md"), "# edited");
+        fs.utimesSync(path.join(ion, "src/acme/orders.clj"), 1, 1);
+        expect((await deploy("unchanged", {}, program)).inputs.triggers).toEqual(before);
+
+        fs.appendFileSync(path.join(ion, "src/acme/orders.clj"), "(def version 2)\n");
+        const edited = (await deploy("edited", {}, program)).inputs.triggers as string[];
+        expect(edited[0]).not.toBe(before[0]);
+        expect(edited[1]).toBe(before[1]);
+
+        const replaced = (await deploy("replaced", { groupStackId: `${STACK_ID}-new` }, program)).inputs
+            .triggers as string[];
+        expect(replaced).toEqual([edited[0], `${STACK_ID}-new`]);
+    });
+
+    test("credentials go through the environment, as secrets; no secret or absolute path reaches the command", async () => {
+        resetWorld(recorder);
+        const { root, program } = checkout();
+        const command = await deploy(
+            "creds",
+            {
+                projectDir: path.join(root, "ion"), // an absolute projectDir is made relative
+                uname: "wip 'quoted'",
+                credsProfile: "ops-profile",
+                clojure: "clj",
+                ionDevAlias: "ions",
+                failOnConflicts: true,
+                environment: {
+                    AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/deployer",
+                    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                    AWS_SESSION_TOKEN: "FwoGZXIvYXdzEXAMPLE",
+                },
+            },
+            program,
+        );
+        const create = command.inputs.create as string;
+        expect(create).toBe(
+            "datomic-ion-release --group orders --region us-east-1 --uname 'wip '\\''quoted'\\''' --alias ions --clojure clj --timeout 1740 --poll-interval 5 --fail-on-conflicts --json",
+        );
+        expect(command.inputs.dir).toBe("../ion");
+        for (const secret of ["wJalrXUtnFEMI", "FwoGZXIvYXdz", "ops-profile", "deployer"]) {
+            expect(create).not.toContain(secret);
+        }
+        expect(create).not.toContain(root);
+        expect(create).not.toContain(REPO);
+        // A secret value makes the whole environment secret in the state.
+        expect(command.inputs.environment).toEqual(
+            new Secret({
+                AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/deployer",
+                AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                AWS_SESSION_TOKEN: "FwoGZXIvYXdzEXAMPLE",
+                DATOMIC_ION_CREDS_PROFILE: "ops-profile",
+            }),
+        );
+    });
+
+    test("the default release command runs this package's CLI with node by a relative path", async () => {
+        resetWorld(recorder);
+        const { program, ion } = checkout();
+        const command = await deploy("default", { releaseCommand: undefined }, program);
+        const create = command.inputs.create as string;
+        const script = /^node (\S+) --group orders /.exec(create)![1];
+        expect(path.isAbsolute(script)).toBe(false);
+        expect(path.resolve(ion, script)).toBe(path.join(REPO, "cli", "ion-release.js"));
+    });
+
+    test("outputs come from the command's JSON result; timeouts are configurable", async () => {
+        const result = {
+            status: "SUCCEEDED",
+            group: "orders",
+            rev: "5f2c0e9a7b3d41e8a6c2f09d1b7e4a3c8d6f2b10",
+            executionArn: "arn:aws:states:us-east-1:111111111111:execution:datomic-orders:orders-5f2c0e9-1",
+            deployStatus: "SUCCEEDED",
+            codeDeployStatus: "SUCCEEDED",
+            durationSeconds: 73.4,
+        };
+        resetWorld(recorder, { outputs: { [COMMAND]: { "out-release": { stdout: JSON.stringify(result) } } } });
+        const { program } = checkout();
+        const values = await inProgram(program, async () => {
+            const deployment = new IonDeployment("out", { ...baseArgs, timeoutMinutes: 45, pollIntervalSeconds: 10 });
+            return valueOf(
+                pulumi.output({
+                    rev: deployment.rev,
+                    uname: deployment.uname,
+                    executionArn: deployment.executionArn,
+                    status: deployment.status,
+                    sourceHash: deployment.sourceHash,
+                }),
+            );
+        });
+        await recorder.settle();
+        const command = recorder.get(COMMAND, "out-release");
+        expect(values).toEqual({
+            rev: result.rev,
+            uname: undefined,
+            executionArn: result.executionArn,
+            status: "SUCCEEDED",
+            sourceHash: (command.inputs.triggers as string[])[0],
+        });
+        expect(command.customTimeouts).toEqual({ create: "45m", update: "45m", delete: "45m" });
+        expect(command.inputs.create).toContain("--timeout 2640 --poll-interval 10 ");
+    });
+
+    test("a group without a CodeDeployDeploymentGroup output, or a project without deps.edn, fails saying so", async () => {
+        resetWorld(recorder);
+        const { program } = checkout();
+        const noGroup = await captureRejections(async () => {
+            await inProgram(program, async () => {
+                new IonDeployment("nogroup", { ...baseArgs, group: pulumi.output<string | undefined>(undefined) });
+                await recorder.settle();
+            });
+        });
+        expect(noGroup.map((e) => e.message).join("\n")).toContain(
+            "group: the query group stack has no CodeDeployDeploymentGroup output, which ion deploys target",
+        );
+        expect(recorder.ofType(COMMAND)).toEqual([]);
+
+        const empty = temporaryDirectory("ion-empty");
+        created.push(empty);
+        const noDeps = await captureRejections(async () => {
+            const deployment = new IonDeployment("nodeps", { ...baseArgs, projectDir: empty });
+            await valueOf(deployment.sourceHash);
+        });
+        expect(noDeps.map((e) => e.message).join("\n")).toMatch(
+            /projectDir: cannot hash the ion sources: .*deps\.edn does not exist/,
+        );
+        expect(() => new IonDeployment("t", { ...baseArgs, timeoutMinutes: 2.5 })).toThrow(
+            "timeoutMinutes: 2.5 is not a positive whole number of minutes",
+        );
+        expect(() => new IonDeployment("p", { ...baseArgs, pollIntervalSeconds: 0 })).toThrow(
+            "pollIntervalSeconds: 0 is not a positive number of seconds",
+        );
+    });
+
+    test("the registered command, run by a shell as the command provider would, releases through the fake ion-dev", async () => {
+        resetWorld(recorder);
+        const { program, ion } = checkout();
+        const cli = path
+            .relative(ion, path.join(REPO, "cli", "ion-release.ts"))
+            .split(path.sep)
+            .join("/");
+        const command = await deploy(
+            "shell",
+            {
+                releaseCommand: `node -r ts-node/register/transpile-only ${cli}`,
+                uname: "wip-1",
+                credsProfile: "ops",
+                pollIntervalSeconds: 0.05,
+            },
+            program,
+        );
+        const stateFile = path.join(program, "fake-state.json");
+        const run = spawnSync("/bin/sh", ["-c", command.inputs.create as string], {
+            cwd: path.resolve(program, command.inputs.dir as string),
+            encoding: "utf8",
+            env: {
+                ...process.env,
+                ...(command.inputs.environment as Record<string, string>),
+                PATH: `${path.join(REPO, "test", "fakes")}${path.delimiter}${process.env.PATH}`,
+                NODE_PATH: path.join(REPO, "node_modules"),
+                TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
+                FAKE_ION_STATE: stateFile,
+            },
+        });
+        expect(run.stderr).toContain("deploy SUCCEEDED, code deploy SUCCEEDED");
+        expect(run.status).toBe(0);
+        expect(JSON.parse(run.stdout)).toMatchObject({ status: "SUCCEEDED", group: "orders", uname: "wip-1" });
+        const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+        expect(state.invocations[0].request).toEqual({
+            op: "push",
+            uname: "wip-1",
+            region: "us-east-1",
+            "creds-profile": "ops",
+        });
+        expect(state.invocations[0].cwd).toBe(fs.realpathSync(ion));
+    });
+});

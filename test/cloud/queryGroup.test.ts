@@ -1,0 +1,300 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import { QueryGroup, QueryGroupArgs } from "../../components/cloud/queryGroup";
+import { Secret } from "../../plan/recorder";
+import { installMocks, resetWorld, valueOf } from "../support/harness";
+import { captureRejections } from "../support/rejections";
+import { temporaryDirectory } from "../ions/sourceTree";
+
+const recorder = installMocks();
+
+const STACK = "aws:cloudformation/stack:Stack";
+const POLICY = "aws:iam/policy:Policy";
+
+/** Query group stack outputs as a 1217-9399 group reports them (key set partly *unconfirmed*). */
+const groupOutputs = {
+    CodeDeployDeploymentGroup: "orders",
+    LoadBalancer: "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/orders/0123456789abcdef",
+    LoadBalancerHttpDirectEndpoint: "http://internal-orders-0123456789.us-east-1.elb.amazonaws.com:8184",
+    AutoScalingGroupName: "orders-AutoScalingGroup-1A2B3C",
+};
+
+function world(outputs: Record<string, string> = groupOutputs) {
+    resetWorld(recorder, { outputs: { [STACK]: { "*": { outputs } } } });
+}
+
+const baseArgs: QueryGroupArgs = { systemName: "acme-prod", applicationName: "orders" };
+
+async function settled(group: QueryGroup) {
+    const values = await valueOf(
+        pulumi.output({
+            stackName: group.stackName,
+            stackId: group.stackId,
+            deploymentGroup: group.deploymentGroup,
+            loadBalancerArn: group.loadBalancerArn,
+            httpDirectEndpoint: group.httpDirectEndpoint,
+            autoScalingGroupName: group.autoScalingGroupName,
+            nodePolicyArn: group.nodePolicyArn,
+        }),
+    );
+    await recorder.settle();
+    return values;
+}
+
+describe("QueryGroup", () => {
+    test("creates the query-group stack of the default release with typed parameters", async () => {
+        world();
+        const group = new QueryGroup("orders", {
+            ...baseArgs,
+            instanceType: "t3.large",
+            keyName: "orders-nodes",
+            desiredCapacity: 2,
+            minSize: 1,
+            maxSize: 4,
+            environmentMap: { env: ":prod", "orders-db": "orders", retries: 3, features: ["a", "b"] },
+            tags: { team: "orders" },
+        });
+        const out = await settled(group);
+        const stack = recorder.get(STACK, "orders-stack");
+        expect(stack.inputs).toEqual({
+            name: "orders",
+            templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/query-group-template-9399-1217.json",
+            capabilities: ["CAPABILITY_NAMED_IAM"],
+            parameters: {
+                SystemName: "acme-prod",
+                ApplicationName: "orders",
+                EnvironmentMap: '{:env :prod :features ["a" "b"] :orders-db "orders" :retries 3}',
+                InstanceType: "t3.large",
+                KeyName: "orders-nodes",
+                DesiredCapacity: "2",
+                MinSize: "1",
+                MaxSize: "4",
+            },
+            tags: { team: "orders" },
+        });
+        // MinInstancesInService was omitted: the template's "Default" applies.
+        expect(stack.parent).toMatch(/datomic:cloud:QueryGroup::orders$/);
+        expect(stack.customTimeouts).toEqual({ create: "45m", update: "45m", delete: "45m" });
+        expect(out).toEqual({
+            stackName: "orders",
+            stackId: "orders-stack-id",
+            deploymentGroup: "orders",
+            loadBalancerArn: groupOutputs.LoadBalancer,
+            httpDirectEndpoint: groupOutputs.LoadBalancerHttpDirectEndpoint,
+            autoScalingGroupName: groupOutputs.AutoScalingGroupName,
+            nodePolicyArn: undefined,
+        });
+        expect(recorder.ofType(POLICY)).toEqual([]);
+    });
+
+    test("outputs a template release lacks are undefined; an older release's URL and timeout are configurable", async () => {
+        world({ CodeDeployDeploymentGroup: "orders-old", AutoScalingGroup: "orders-asg" });
+        const group = new QueryGroup("old", {
+            ...baseArgs,
+            groupName: "orders-old",
+            templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/535-8812/datomic-query-group-535-8812.json",
+            timeoutMinutes: 60,
+        });
+        const out = await settled(group);
+        expect(out).toMatchObject({
+            deploymentGroup: "orders-old",
+            loadBalancerArn: undefined,
+            httpDirectEndpoint: undefined,
+            autoScalingGroupName: "orders-asg",
+        });
+        const stack = recorder.get(STACK, "old-stack");
+        expect(stack.inputs.templateUrl).toBe(
+            "https://s3.amazonaws.com/datomic-cloud-1/cft/535-8812/datomic-query-group-535-8812.json",
+        );
+        expect(stack.customTimeouts?.create).toBe("60m");
+        await settled(new QueryGroup("v", { ...baseArgs, templateVersion: "884-9095" }));
+        expect(recorder.get(STACK, "v-stack").inputs.templateUrl).toBe(
+            "https://s3.amazonaws.com/datomic-cloud-1/cft/884/query-group-template-9095-884.json",
+        );
+    });
+
+    test("environment map values may be Outputs, secret ones included", async () => {
+        world();
+        const queueUrl = pulumi.output("https://sqs.us-east-1.amazonaws.com/111111111111/orders");
+        await settled(
+            new QueryGroup("env", {
+                ...baseArgs,
+                environmentMap: { "queue-url": queueUrl, token: pulumi.secret("s3cr3t"), nested: { "a/b": null } },
+            }),
+        );
+        // A secret value makes the parameters secret in the state.
+        expect(recorder.get(STACK, "env-stack").inputs.parameters).toEqual(
+            new Secret({
+                SystemName: "acme-prod",
+                ApplicationName: "orders",
+                EnvironmentMap:
+                    '{:nested {:a/b nil} :queue-url "https://sqs.us-east-1.amazonaws.com/111111111111/orders" :token "s3cr3t"}',
+            }),
+        );
+    });
+
+    test("node policy statements become a managed policy whose ARN is NodePolicyARN", async () => {
+        world();
+        const group = new QueryGroup("policy", {
+            ...baseArgs,
+            nodePolicyStatements: [
+                {
+                    Effect: "Allow",
+                    Action: ["sqs:SendMessage"],
+                    Resource: ["arn:aws:sqs:us-east-1:111111111111:orders"],
+                },
+            ],
+            tags: { team: "orders" },
+        });
+        const out = await settled(group);
+        const policy = recorder.get(POLICY, "policy-node-policy");
+        expect(policy.parent).toMatch(/datomic:cloud:QueryGroup::policy$/);
+        expect(policy.inputs.policy).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: ["sqs:SendMessage"],
+                    Resource: ["arn:aws:sqs:us-east-1:111111111111:orders"],
+                },
+            ],
+        });
+        expect(policy.inputs.tags).toEqual({ team: "orders" });
+        const parameters = recorder.get(STACK, "policy-stack").inputs.parameters as Record<string, string>;
+        expect(parameters.NodePolicyARN).toBe("arn:aws:iam:us-east-1:111111111111:policy-node-policy");
+        expect(out.nodePolicyArn).toBe(parameters.NodePolicyARN);
+    });
+
+    test("an existing policy ARN passes through; raw parameters win over typed ones (older NodePolicyArn spelling)", async () => {
+        world();
+        await settled(
+            new QueryGroup("raw", {
+                ...baseArgs,
+                instanceType: "t3.large",
+                nodePolicyArn: "arn:aws:iam::111111111111:policy/orders-nodes",
+                parameters: { InstanceType: "i3.large", NodePolicyArn: "arn:aws:iam::111111111111:policy/legacy" },
+            }),
+        );
+        const parameters = recorder.get(STACK, "raw-stack").inputs.parameters as Record<string, string>;
+        expect(parameters).toMatchObject({
+            InstanceType: "i3.large",
+            NodePolicyARN: "arn:aws:iam::111111111111:policy/orders-nodes",
+            NodePolicyArn: "arn:aws:iam::111111111111:policy/legacy",
+        });
+    });
+
+    describe("stack names", () => {
+        test("groupName plus suffix, shortened deterministically when asked", async () => {
+            world();
+            await settled(new QueryGroup("fb", { ...baseArgs, groupName: "orders", suffix: "5f2c0e9" }));
+            expect(recorder.get(STACK, "fb-stack").inputs.name).toBe("orders-5f2c0e9");
+            await settled(
+                new QueryGroup("long", {
+                    ...baseArgs,
+                    groupName: "orders",
+                    suffix: "feature/login-page-with-oauth",
+                    shortenSuffix: true,
+                }),
+            );
+            expect(recorder.get(STACK, "long-stack").inputs.name).toMatch(/^orders-feature-[0-9a-f]{7}$/);
+        });
+
+        test("a name beyond a limit fails before anything is created, stating the limit and a shorter name", () => {
+            world();
+            expect(() => new QueryGroup("x", { ...baseArgs, stackName: "orders-query-group-production" })).toThrow(
+                'stackName: "orders-query-group-production" is 29 characters long; Datomic advises short compute group names (maxStackNameLength: 23), so at most 23; use a shorter name such as "orders-query-group-prod"',
+            );
+            expect(
+                () =>
+                    new QueryGroup("y", { ...baseArgs, groupName: "orders", suffix: "feature-login-page-with-oauth" }),
+            ).toThrow(
+                /^suffix: .* use the suffix "feature-896bdc6" \(stack name "orders-feature-896bdc6"\), or set shortenSuffix: true/,
+            );
+            expect(
+                () =>
+                    new QueryGroup("z", {
+                        ...baseArgs,
+                        stackName: "orders-query-group-production",
+                        maxStackNameLength: 40,
+                    }),
+            ).not.toThrow();
+            expect(() => new QueryGroup("orders-query-group-production", baseArgs)).toThrow(
+                /^groupName: "orders-query-group-production" is 29 characters long; .*\(groupName defaults to the component's name\)$/,
+            );
+            expect(recorder.ofType(STACK).map((s) => s.name)).not.toContain("x-stack");
+        });
+
+        test("ion Lambda names from the argument and from ion-config.edn limit the group name", () => {
+            world();
+            expect(
+                () =>
+                    new QueryGroup("l", {
+                        ...baseArgs,
+                        stackName: "orders-query-group",
+                        maxStackNameLength: 64,
+                        lambdaNames: ["get-items-by-type-for-the-whole-catalog-now-ok"],
+                    }),
+            ).toThrow(
+                'stackName: "orders-query-group" is 18 characters long; the ion Lambda "<group>-get-items-by-type-for-the-whole-catalog-now-ok" must fit AWS Lambda\'s 64-character limit, leaving 17 for the group, so at most 17; use a shorter name such as "orders-query-grou"',
+            );
+            const dir = temporaryDirectory("ion-config");
+            const file = path.join(dir, "ion-config.edn");
+            fs.writeFileSync(
+                file,
+                '{:app-name "orders" :lambdas {:echo {:fn acme/echo} :get-tutorial-schema-and-every-item-by-type-and-tag-now {:fn acme/s}}}',
+            );
+            expect(() => new QueryGroup("c", { ...baseArgs, groupName: "orders-prod", ionConfigFile: file })).toThrow(
+                /^groupName: "orders-prod" is 11 characters long; the ion Lambda "<group>-get-tutorial-schema-and-every-item-by-type-and-tag-now" must fit .* leaving 9 for the group, so at most 9; use a shorter name such as "orders-pr"/,
+            );
+            fs.writeFileSync(file, "{:lambdas [");
+            expect(() => new QueryGroup("d", { ...baseArgs, ionConfigFile: file })).toThrow(
+                /^ionConfigFile: ".*" is not readable EDN/,
+            );
+            expect(() => new QueryGroup("e", { ...baseArgs, lambdaNames: ["get items"] })).toThrow(
+                'lambdaNames: "get items" is not a Lambda name part',
+            );
+            fs.rmSync(dir, { recursive: true, force: true });
+        });
+    });
+
+    test("bad arguments fail naming the argument and what is allowed", () => {
+        world();
+        const cases: [Partial<QueryGroupArgs>, string | RegExp][] = [
+            [{ desiredCapacity: 1.5 }, "desiredCapacity: 1.5 is not a whole number of instances (0 or more)"],
+            [{ minSize: 3, maxSize: 2 }, "minSize: 3 is greater than maxSize 2"],
+            [{ desiredCapacity: 5, maxSize: 4 }, "desiredCapacity: 5 is above maxSize 4"],
+            [{ templateVersion: "latest" }, /^templateVersion: "latest" is not a Datomic Cloud release/],
+            [
+                {
+                    nodePolicyArn: "arn:aws:iam::1:policy/p",
+                    nodePolicyStatements: [{ Effect: "Allow", Action: "s3:*" }],
+                },
+                /^nodePolicyStatements: cannot be combined with nodePolicyArn/,
+            ],
+            [{ nodePolicyStatements: [] }, "nodePolicyStatements: is empty"],
+            [
+                { environmentMap: { "my key": 1 } },
+                /^environmentMap has the key "my key", which is not an EDN keyword name/,
+            ],
+            [{ environmentMap: { when: new Date(0) } }, "environmentMap.when is an object of type Date"],
+            [{ timeoutMinutes: 0 }, "timeoutMinutes: 0 is not a positive whole number of minutes"],
+            [{ stackName: "a", groupName: "b" }, "stackName: give either stackName or groupName"],
+        ];
+        for (const [args, message] of cases) {
+            expect(() => new QueryGroup("bad", { ...baseArgs, ...args })).toThrow(message);
+        }
+    });
+
+    test("an environment map value known only at deploy time is checked then", async () => {
+        world();
+        const errors = await captureRejections(async () => {
+            new QueryGroup("late", { ...baseArgs, environmentMap: { limits: pulumi.output({ "max items": 3 }) } });
+            await recorder.settle();
+        });
+        expect(errors.map((e) => e.message).join("\n")).toContain(
+            'environmentMap.limits has the key "max items", which is not an EDN keyword name',
+        );
+        expect(recorder.ofType(STACK).map((s) => s.name)).not.toContain("late-stack");
+    });
+});
