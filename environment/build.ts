@@ -5,11 +5,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicCloudSystem } from "../components/cloud/system";
 import { DatomicEnvironmentOutputs } from "../components/contract";
+import { DatomicTransactor } from "../components/pro/transactor";
 import { CONFIG_KEYS, EnvironmentConfig } from "./config";
 
 /** Constructs the environment's components; component argument errors are reported against their config key. */
 export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentOutputs {
-    const system = withConfigKey(CONFIG_KEYS.cloud, () => new DatomicCloudSystem("datomic", config.cloud));
+    if (config.flavor === "pro") {
+        const transactor = withConfigKey(CONFIG_KEYS.pro, () => new DatomicTransactor("datomic", config.pro!));
+        return transactor.contractOutputs();
+    }
+    const system = withConfigKey(CONFIG_KEYS.cloud, () => new DatomicCloudSystem("datomic", config.cloud!));
     return system.contractOutputs();
 }
 

@@ -4,7 +4,9 @@
  * Every message names the config key, as written in `Pulumi.<stack>.yaml`.
  */
 import { z } from "zod";
+import { DATOMIC_FLAVORS } from "../components/contract";
 import type { DatomicCloudSystemArgs } from "../components/cloud/system";
+import type { DatomicTransactorArgs } from "../components/pro/transactor";
 
 /** The project's config namespace (`name` in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "datomic";
@@ -13,6 +15,7 @@ export const CONFIG_NAMESPACE = "datomic";
 export const CONFIG_KEYS = {
     flavor: `${CONFIG_NAMESPACE}:flavor`,
     cloud: `${CONFIG_NAMESPACE}:cloud`,
+    pro: `${CONFIG_NAMESPACE}:pro`,
     region: "aws:region",
     assumeRoles: "aws:assumeRoles",
     allowedAccountIds: "aws:allowedAccountIds",
@@ -57,6 +60,65 @@ const cloudSchema = z.strictObject({
     tags: z.record(z.string(), z.string()).optional(),
 });
 
+/** DatomicTransactor's arguments, as config values (every input a plain value). */
+const proSchema = z.strictObject({
+    version: z.string(),
+    sha256: z.string().optional(),
+    systemName: z.string().optional(),
+    region: z.string().optional(),
+    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "expected a VPC id such as vpc-0a1b2c3d"),
+    vpcCidrBlock: z.string().optional(),
+    subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "expected a subnet id")).min(1),
+    peerSecurityGroupIds: z.array(z.string()).optional(),
+    peerSecurityGroupNames: z.array(z.string()).optional(),
+    peerCidrs: z.array(z.string()).optional(),
+    allowPublicIngress: z.boolean().optional(),
+    securityGroupName: z.string().optional(),
+    securityGroupDescription: z.string().optional(),
+    instanceType: z.string().optional(),
+    amiId: z.string().optional(),
+    keyName: z.string().optional(),
+    rootVolumeSizeGb: z.number().int().positive().optional(),
+    groupSize: z.number().int().positive().optional(),
+    instanceWarmupSeconds: z.number().int().positive().optional(),
+    javaXmx: z.string().optional(),
+    javaOpts: z.string().optional(),
+    jrePackage: z.string().optional(),
+    licenseKeyParameterName: z.string().optional(),
+    tableName: z.string().optional(),
+    adoptTable: z.boolean().optional(),
+    billingMode: z.enum(["PAY_PER_REQUEST", "PROVISIONED"]).optional(),
+    readCapacity: z.number().int().positive().optional(),
+    writeCapacity: z.number().int().positive().optional(),
+    protectStorage: z.boolean().optional(),
+    transactorRoleName: z.string().optional(),
+    peerRoleName: z.string().optional(),
+    logBucket: z.boolean().optional(),
+    logBucketName: z.string().optional(),
+    logExpirationDays: z.number().int().positive().optional(),
+    memoryIndexThreshold: z.string().optional(),
+    memoryIndexMax: z.string().optional(),
+    objectCacheMax: z.string().optional(),
+    memcached: z.string().optional(),
+    writeConcurrency: z.number().int().positive().optional(),
+    readConcurrency: z.number().int().positive().optional(),
+    heartbeatIntervalMsec: z.number().int().positive().optional(),
+    pingPort: z.number().int().positive().optional(),
+    pingHost: z.string().optional(),
+    altHost: z.string().optional(),
+    altHostIsPublicIp: z.boolean().optional(),
+    valcachePath: z.string().optional(),
+    valcacheMaxGb: z.number().int().positive().optional(),
+    extraProperties: z.record(z.string(), z.string()).optional(),
+    cloudWatchMetrics: z.boolean().optional(),
+    cloudWatchRegion: z.string().optional(),
+    cloudWatchDimensionValue: z.string().optional(),
+    alarms: z.boolean().optional(),
+    alarmTopicArn: z.string().optional(),
+    alarmDimensionName: z.string().optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+});
+
 const assumeRolesSchema = z
     .array(
         z.looseObject({
@@ -67,12 +129,15 @@ const assumeRolesSchema = z
 
 /** The environment, as typed arguments. */
 export interface EnvironmentConfig {
-    flavor: "cloud";
+    flavor: "cloud" | "pro";
     region: string;
     /** The account the stack's role belongs to. */
     accountId: string;
     deployRoleArn: string;
-    cloud: DatomicCloudSystemArgs;
+    /** The Datomic Cloud system, when the flavor is "cloud". */
+    cloud?: DatomicCloudSystemArgs;
+    /** The Datomic Pro transactor, when the flavor is "pro". */
+    pro?: DatomicTransactorArgs;
 }
 
 /** Configuration that cannot be used; the message lists every problem, one per line, each naming its key. */
@@ -108,7 +173,7 @@ export function parseEnvironmentConfig(values: Record<string, unknown>): Environ
         return result.data;
     };
 
-    const flavor = check(CONFIG_KEYS.flavor, z.literal("cloud").default("cloud"), values[CONFIG_KEYS.flavor]);
+    const flavor = check(CONFIG_KEYS.flavor, z.enum(["cloud", "pro"]).default("cloud"), values[CONFIG_KEYS.flavor]);
     const region = check(
         CONFIG_KEYS.region,
         z
@@ -155,10 +220,34 @@ export function parseEnvironmentConfig(values: Record<string, unknown>): Environ
         }
     }
 
+    let pro: DatomicTransactorArgs | undefined;
+    if (flavor === "pro") {
+        const raw = values[CONFIG_KEYS.pro];
+        if (raw === undefined) {
+            problems.push(`${CONFIG_KEYS.pro}: required when ${CONFIG_KEYS.flavor} is "pro"`);
+        } else {
+            const parsed = check(CONFIG_KEYS.pro, proSchema, raw);
+            if (parsed?.region !== undefined && region !== undefined && parsed.region !== region) {
+                problems.push(
+                    `${CONFIG_KEYS.pro}.region: "${parsed.region}" differs from ${CONFIG_KEYS.region} "${region}", the region the stack deploys to`,
+                );
+            }
+            // The component then checks that the provider really deploys to the stack's region.
+            pro = parsed ? { ...parsed, region: parsed.region ?? region } : undefined;
+        }
+    }
+    for (const other of flavor === undefined ? [] : DATOMIC_FLAVORS.filter((f) => f !== flavor)) {
+        if (values[CONFIG_KEYS[other]] !== undefined) {
+            problems.push(
+                `${CONFIG_KEYS[other]}: only applies when ${CONFIG_KEYS.flavor} is "${other}" (it is "${flavor}")`,
+            );
+        }
+    }
+
     if (problems.length > 0) {
         throw new EnvironmentConfigError(problems);
     }
-    return { flavor: flavor!, region: region!, accountId: accountId!, deployRoleArn: deployRoleArn!, cloud: cloud! };
+    return { flavor: flavor!, region: region!, accountId: accountId!, deployRoleArn: deployRoleArn!, cloud, pro };
 }
 
 function toCloudArgs(parsed: z.infer<typeof cloudSchema>): DatomicCloudSystemArgs {

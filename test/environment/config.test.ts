@@ -38,7 +38,7 @@ describe("parseEnvironmentConfig", () => {
                 create: { instanceType: "t3.large", desiredCapacity: 2, minSize: "Default", maxSize: 3 },
             },
         });
-        expect(config.cloud.create).toEqual({
+        expect(config.cloud?.create).toEqual({
             instanceType: "t3.large",
             desiredCapacity: 2,
             minSize: undefined,
@@ -49,7 +49,7 @@ describe("parseEnvironmentConfig", () => {
 
     test("a create mode without a create block uses the defaults", () => {
         const config = parseEnvironmentConfig({ ...base, "datomic:cloud": { mode: "create", systemName: "acme-dev" } });
-        expect(config.cloud.create).toBeDefined();
+        expect(config.cloud?.create).toBeDefined();
     });
 
     test("names the config key and the bad value in every problem, all at once", () => {
@@ -70,7 +70,7 @@ describe("parseEnvironmentConfig", () => {
         ).toEqual([
             'aws:region: expected an AWS region such as us-east-1 (got "US East")',
             "aws:assumeRoles: the role arn:aws:iam::999999999999:role/deployer is in account 999999999999, which aws:allowedAccountIds (111111111111) does not allow",
-            "datomic:systemName: not a setting of this program (it reads datomic:flavor, datomic:cloud)",
+            "datomic:systemName: not a setting of this program (it reads datomic:flavor, datomic:cloud, datomic:pro)",
             'datomic:cloud.mode: Invalid option: expected one of "adopt"|"create" (got "clone")',
             "datomic:cloud.create.desiredCapacity: Too small: expected number to be >=0 (got -1)",
             'datomic:cloud.create: Unrecognized key: "instanceTyp"',

@@ -1,0 +1,130 @@
+/**
+ * The transactor properties file of a Datomic Pro transactor on DynamoDB,
+ * rendered from typed settings.
+ *
+ * Keys and defaults follow Datomic's DynamoDB sample
+ * (`config/samples/ddb-transactor-template.properties` in the Datomic Pro
+ * distribution; docs.datomic.com/operation/storage.html and
+ * docs.datomic.com/operation/capacity.html). `host`, `alt-host` and
+ * `license-key` are known only on the instance; the user data script writes
+ * them ahead of the lines rendered here (see userData.ts).
+ */
+import { formatJavaProperty } from "../internal/javaProperties";
+
+/** The transactor's port; ensure-cf opened only this one. */
+export const TRANSACTOR_PORT = 4334;
+
+/** The DynamoDB sample's memory settings. */
+export const DEFAULT_MEMORY_INDEX_THRESHOLD = "32m";
+export const DEFAULT_MEMORY_INDEX_MAX = "256m";
+export const DEFAULT_OBJECT_CACHE_MAX = "128m";
+
+/** Keys written on the instance at boot, before the rendered lines. */
+export const BOOT_TIME_KEYS = ["host", "alt-host", "license-key"] as const;
+
+/** Keys this module renders from typed settings, in the order they are written. */
+export const TYPED_KEYS = [
+    "protocol",
+    "port",
+    "aws-dynamodb-table",
+    "aws-dynamodb-region",
+    "aws-transactor-role",
+    "aws-peer-role",
+    "memory-index-threshold",
+    "memory-index-max",
+    "object-cache-max",
+    "aws-s3-log-bucket-id",
+    "aws-cloudwatch-region",
+    "aws-cloudwatch-dimension-value",
+    "memcached",
+    "write-concurrency",
+    "read-concurrency",
+    "heartbeat-interval-msec",
+    "ping-host",
+    "ping-port",
+    "valcache-path",
+    "valcache-max-gb",
+] as const;
+
+/** What the properties file says, apart from the boot-time keys. */
+export interface TransactorPropertiesSettings {
+    tableName: string;
+    /** `aws-dynamodb-region`: the table's region. */
+    region: string;
+    transactorRoleName: string;
+    peerRoleName: string;
+    memoryIndexThreshold: string;
+    memoryIndexMax: string;
+    objectCacheMax: string;
+    logBucketName?: string;
+    /** With {@link cloudWatchDimensionValue}, turns on the transactor's CloudWatch metrics. */
+    cloudWatchRegion?: string;
+    cloudWatchDimensionValue?: string;
+    /** `host:port` pairs, comma-separated. */
+    memcached?: string;
+    writeConcurrency?: number;
+    readConcurrency?: number;
+    heartbeatIntervalMsec?: number;
+    pingHost?: string;
+    pingPort?: number;
+    valcachePath?: string;
+    valcacheMaxGb?: number;
+    /** Any other transactor property (e.g. `encrypt-channel`, `metrics-callback`), rendered after the typed ones. */
+    extraProperties?: Record<string, string>;
+}
+
+/** Why `key` cannot be set through `extraProperties`, or `undefined` when it can. */
+export function extraPropertyProblem(key: string): string | undefined {
+    if ((TYPED_KEYS as readonly string[]).includes(key) || (BOOT_TIME_KEYS as readonly string[]).includes(key)) {
+        return key === "license-key"
+            ? `"license-key" must not appear in user data; store it in SSM Parameter Store and set licenseKeyParameterName`
+            : `"${key}" is set by the component (from its typed argument or at boot); use that instead`;
+    }
+    if (!/^[a-z][a-z0-9.-]*$/.test(key)) {
+        return `"${key}" is not a transactor property name (lowercase letters, digits, "-" and ".")`;
+    }
+    return undefined;
+}
+
+/** The rendered lines, as `key=value` text ending in a newline. */
+export function renderTransactorProperties(settings: TransactorPropertiesSettings): string {
+    const typed: Record<(typeof TYPED_KEYS)[number], string | number | undefined> = {
+        protocol: "ddb",
+        port: TRANSACTOR_PORT,
+        "aws-dynamodb-table": settings.tableName,
+        "aws-dynamodb-region": settings.region,
+        "aws-transactor-role": settings.transactorRoleName,
+        "aws-peer-role": settings.peerRoleName,
+        "memory-index-threshold": settings.memoryIndexThreshold,
+        "memory-index-max": settings.memoryIndexMax,
+        "object-cache-max": settings.objectCacheMax,
+        "aws-s3-log-bucket-id": settings.logBucketName,
+        "aws-cloudwatch-region": settings.cloudWatchRegion,
+        "aws-cloudwatch-dimension-value": settings.cloudWatchDimensionValue,
+        memcached: settings.memcached,
+        "write-concurrency": settings.writeConcurrency,
+        "read-concurrency": settings.readConcurrency,
+        "heartbeat-interval-msec": settings.heartbeatIntervalMsec,
+        "ping-host": settings.pingHost,
+        "ping-port": settings.pingPort,
+        "valcache-path": settings.valcachePath,
+        "valcache-max-gb": settings.valcacheMaxGb,
+    };
+    const lines = TYPED_KEYS.filter((key) => typed[key] !== undefined).map((key) =>
+        formatJavaProperty(key, String(typed[key])),
+    );
+    const extras = Object.entries(settings.extraProperties ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    for (const [key, value] of extras) {
+        const problem = extraPropertyProblem(key);
+        if (problem) {
+            throw new Error(problem);
+        }
+        lines.push(formatJavaProperty(key, value));
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+/** `datomic:ddb://<region>/<table>/`: append a database name to connect a peer. */
+export function connectionUriBase(region: string, tableName: string): string {
+    return `datomic:ddb://${region}/${tableName}/`;
+}
