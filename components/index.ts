@@ -5,3 +5,15 @@
 export * from "./contract";
 export * from "./reference";
 export * from "./cloud/system";
+export * from "./cloud/clientEndpoint";
+export * from "./cloud/peering";
+export * from "./cloud/peeringAccepter";
+export * from "./cloud/httpDirect";
+export * from "./cloud/queryGroup";
+export * from "./cloud/ionDeployment";
+export { hashIonSources, ION_CONFIG_RESOURCE } from "./internal/ionSources";
+export type { HashIonSourcesOptions, HashedIonFile, IonSourceHash } from "./internal/ionSources";
+export { ION_RELEASE_EXIT } from "./internal/ionDev";
+export type { IonReleaseResult } from "./internal/ionDev";
+export * from "./pro/transactor";
+export * from "./pro/migration";
