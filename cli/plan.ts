@@ -2,21 +2,34 @@
 /**
  * datomic-plan: plans a Pulumi program's stack offline, under Pulumi's mock
  * runtime with the stack's config and lookups answered from a fixture file.
- * No Pulumi CLI and no cloud credentials are needed.
+ * No Pulumi CLI and no cloud credentials are needed. With --diff, compares the
+ * plan with one written earlier by --json, for reviewing a change.
+ *
+ * Exit codes: 0 the plan (or the diff, whether or not anything changed) was
+ * printed; 1 the program failed (an error, or a lookup no fixture answers);
+ * 2 bad flags, or a program directory, stack, fixture or base plan file that
+ * cannot be read.
  */
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { loadFixtureFile } from "../plan/fixtures";
-import { renderPlanText, toPlan } from "../plan/render";
-import { runProgram } from "../plan/runProgram";
+import { diffPlans, parsePlan, PlanDiff, renderPlanDiffText } from "../plan/diff";
+import { loadFixtureFile, MissingLookupError } from "../plan/fixtures";
+import { registerPackageFallback } from "../plan/packageFallback";
+import { Plan, renderPlanText, toPlan } from "../plan/render";
+import { ProgramRun, runProgram } from "../plan/runProgram";
 
 interface PlanOptions {
     stack: string;
     dir: string;
     fixtures?: string;
+    config?: Record<string, string>;
     json?: string | boolean;
+    diff?: string;
+    verbose?: boolean;
 }
+
+const EXIT = { ok: 0, programFailed: 1, usage: 2 } as const;
 
 async function main(argv: string[]): Promise<number> {
     const program = new Command()
@@ -27,43 +40,166 @@ async function main(argv: string[]): Promise<number> {
         .requiredOption("-s, --stack <name>", "the stack whose Pulumi.<stack>.yaml config to use")
         .option("-d, --dir <path>", "the Pulumi program directory", ".")
         .option("-f, --fixtures <file>", "lookup fixtures (default: <dir>/plan-fixtures/<stack>.yaml)")
-        .option("--json [file]", "write the plan as JSON (to stdout, or to the file)")
-        .showHelpAfterError();
-    program.parse(argv);
+        .option(
+            "-c, --config <key=value>",
+            "set a config value over the stack file's, as pulumi preview --config does (repeatable)",
+            collectConfig,
+        )
+        .option("--json [file]", "write the plan as JSON (to stdout, or to the file); with --diff, the diff to stdout")
+        .option("--diff <base.json>", "print what changed since a plan written earlier with --json <file>")
+        .option("--verbose", "on failure, also print the errors' stacks and the Pulumi runtime's log")
+        .showHelpAfterError()
+        .exitOverride();
+    try {
+        program.parse(argv);
+    } catch (e) {
+        const code = (e as { exitCode?: number }).exitCode;
+        return code === 0 ? EXIT.ok : EXIT.usage;
+    }
     const options = program.opts<PlanOptions>();
 
     const programDir = path.resolve(options.dir);
     const fixtureFile = path.resolve(
         options.fixtures ?? path.join(programDir, "plan-fixtures", `${options.stack}.yaml`),
     );
+    const base = options.diff === undefined ? undefined : readBasePlan(options.diff);
     registerTypeScript(programDir);
-    const run = await runProgram({
-        programDir,
-        stack: options.stack,
-        fixtures: loadFixtureFile(fixtureFile),
-        fixtureSource: path.relative(process.cwd(), fixtureFile) || fixtureFile,
-    });
+    registerPackageFallback();
+
+    const runtimeLog: string[] = [];
+    const fixtures = loadFixtureFile(fixtureFile);
+    const run = await withRuntimeLogCaptured(runtimeLog, () =>
+        withoutStackTraces(!options.verbose, () =>
+            runProgram({
+                programDir,
+                stack: options.stack,
+                config: options.config,
+                fixtures,
+                fixtureSource: path.relative(process.cwd(), fixtureFile) || fixtureFile,
+            }),
+        ),
+    );
     if (run.errors.length > 0) {
-        process.stderr.write(`datomic-plan: the program failed for stack "${options.stack}":\n`);
-        for (const error of run.errors) {
-            process.stderr.write(`  - ${error.message}\n`);
-        }
-        return 1;
+        reportFailure(run, options, runtimeLog);
+        return EXIT.programFailed;
     }
     const plan = toPlan(run);
-    if (options.json === true) {
-        process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
-    } else {
-        if (typeof options.json === "string") {
-            fs.writeFileSync(options.json, JSON.stringify(plan, null, 2) + "\n");
-        }
-        process.stdout.write(renderPlanText(plan));
+    if (typeof options.json === "string") {
+        fs.writeFileSync(options.json, JSON.stringify(plan, null, 2) + "\n");
     }
-    return 0;
+    if (base) {
+        const diff = diffPlans(base.plan, plan);
+        process.stdout.write(options.json === true ? diffJson(diff) : renderPlanDiffText(diff, base.source));
+    } else {
+        process.stdout.write(options.json === true ? JSON.stringify(plan, null, 2) + "\n" : renderPlanText(plan));
+    }
+    return EXIT.ok;
+}
+
+function collectConfig(value: string, previous: Record<string, string> = {}): Record<string, string> {
+    const separator = value.indexOf("=");
+    if (separator <= 0) {
+        throw new InvalidArgumentError(`"${value}" is not key=value (for example orders:suffix=alice)`);
+    }
+    return { ...previous, [value.slice(0, separator)]: value.slice(separator + 1) };
+}
+
+function readBasePlan(file: string): { plan: Plan; source: string } {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new Error(`--diff: cannot read ${file}: ${(e as Error).message}`);
+    }
+    try {
+        return { plan: parsePlan(text, file), source: file };
+    } catch (e) {
+        throw new Error(`--diff: ${(e as Error).message}`);
+    }
+}
+
+function diffJson(diff: PlanDiff): string {
+    return JSON.stringify(diff, null, 2) + "\n";
+}
+
+/**
+ * Missing fixture answers come first: they are what to fix, and they make every value computed from the
+ * lookup fail too, with messages that add nothing.
+ */
+function reportFailure(run: ProgramRun, options: PlanOptions, runtimeLog: string[]): void {
+    const unique = (errors: Error[]) => [...new Map(errors.map((error) => [error.message, error])).values()];
+    const missing = unique(run.errors.filter((error) => error instanceof MissingLookupError));
+    const others = unique(run.errors.filter((error) => !(error instanceof MissingLookupError)));
+    const write = (text: string) => process.stderr.write(text);
+    if (missing.length > 0) {
+        write(`datomic-plan: stack "${options.stack}" makes lookups that no fixture answers:\n`);
+        for (const error of missing) {
+            write(`  - ${error.message}\n`);
+        }
+        if (others.length > 0 && !options.verbose) {
+            write(`(${others.length} further error(s) follow from the missing answers; --verbose shows them)\n`);
+        }
+    }
+    if (missing.length === 0 || options.verbose) {
+        write(`datomic-plan: the program failed for stack "${options.stack}":\n`);
+        for (const error of others) {
+            write(`  - ${options.verbose ? (error.stack ?? error.message) : error.message}\n`);
+        }
+    }
+    if (options.verbose) {
+        for (const line of runtimeLog) {
+            write(`${line}\n`);
+        }
+    }
+}
+
+/**
+ * Runs `body` with the Pulumi runtime's error log (which, without an engine, it writes to the console)
+ * kept in `captured`, and with anything the program prints to stdout sent to stderr, so `--json` output
+ * stays parseable.
+ */
+async function withRuntimeLogCaptured<T>(captured: string[], body: () => Promise<T>): Promise<T> {
+    const { error, log, info } = console;
+    console.error = (...args: unknown[]) => {
+        const line = args.map(String).join(" ");
+        if (line.startsWith("error: [runtime]")) {
+            captured.push(line);
+        } else {
+            error(...args);
+        }
+    };
+    console.log = console.info = (...args: unknown[]) => error(...args);
+    try {
+        return await body();
+    } finally {
+        Object.assign(console, { error, log, info });
+    }
+}
+
+/**
+ * Runs `body` with no stack traces captured for errors. The Pulumi SDK captures one for every internal
+ * promise it creates, and ts-node maps each through source maps: half of a plan's time with a hundred
+ * services (bench/plan.ts). A plan prints messages, not stacks; --verbose keeps them.
+ */
+async function withoutStackTraces<T>(enabled: boolean, body: () => Promise<T>): Promise<T> {
+    const limit = Error.stackTraceLimit;
+    if (enabled) {
+        Error.stackTraceLimit = 0;
+    }
+    try {
+        return await body();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
 }
 
 /** Pulumi TypeScript programs are loaded with ts-node, transpile-only, as the Pulumi CLI does. */
 function registerTypeScript(programDir: string): void {
+    // `npm run plan` already registers ts-node (node -r ts-node/register/transpile-only); a second
+    // registration would compile every file twice.
+    if ((process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) {
+        return;
+    }
     const tsNode = require.resolve("ts-node", { paths: [programDir, __dirname] });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require(tsNode) as typeof import("ts-node")).register({
@@ -72,10 +208,12 @@ function registerTypeScript(programDir: string): void {
     });
 }
 
-main(process.argv).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        process.stderr.write(`datomic-plan: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exit(2);
-    },
-);
+/** Exits once stdout has been written out: pipes are asynchronous on some systems, and a plan can be large. */
+function exitAfterOutput(code: number): void {
+    process.stdout.write("", () => process.exit(code));
+}
+
+main(process.argv).then(exitAfterOutput, (error: unknown) => {
+    process.stderr.write(`datomic-plan: ${error instanceof Error ? error.message : String(error)}\n`);
+    exitAfterOutput(EXIT.usage);
+});

@@ -21,6 +21,22 @@ export class Secret {
     }
 }
 
+/** An asset or archive in recorded inputs: its kind and where its content comes from. */
+export class AssetDescription {
+    public readonly path?: string;
+    public readonly uri?: string;
+    public readonly text?: string;
+    public readonly assets?: Record<string, AssetDescription>;
+
+    constructor(
+        /** `FileAsset`, `StringAsset`, `RemoteAsset`, `FileArchive`, `RemoteArchive` or `AssetArchive`. */
+        public readonly kind: string,
+        source: { path?: string; uri?: string; text?: string; assets?: Record<string, AssetDescription> },
+    ) {
+        Object.assign(this, source);
+    }
+}
+
 /** One registered or read resource. */
 export interface RecordedResource {
     readonly urn: string;
@@ -303,8 +319,68 @@ function plain(pulumi: Pulumi, struct: StructLike | undefined): Record<string, u
     if (!struct) {
         return {};
     }
-    const properties = pulumi.runtime.deserializeProperties(struct as never, true);
-    return replaceUnknowns(pulumi, properties) as Record<string, unknown>;
+    const properties = Object.entries(struct.toJavaScript() as Record<string, unknown>)
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => [key, deserialize(pulumi, value)]);
+    return replaceUnknowns(pulumi, Object.fromEntries(properties)) as Record<string, unknown>;
+}
+
+/**
+ * Pulumi's deserialization of one property, except that assets and archives become
+ * {@link AssetDescription}s: the SDK's own asset classes hold their path in a promise, which a
+ * synchronous recording cannot read.
+ */
+function deserialize(pulumi: Pulumi, value: unknown): unknown {
+    const { runtime } = pulumi;
+    if (value === null || typeof value !== "object") {
+        return runtime.deserializeProperty(value, true);
+    }
+    const signature = (value as Record<string, unknown>)[runtime.specialSigKey];
+    if (signature === runtime.specialAssetSig || signature === runtime.specialArchiveSig) {
+        return describeAsset(pulumi, value as Record<string, unknown>, signature === runtime.specialArchiveSig);
+    }
+    if (signature !== undefined) {
+        return runtime.deserializeProperty(value, true);
+    }
+    // As the SDK does, a list or map holding a secret is secret as a whole.
+    let secret = false;
+    const open = (item: unknown) => {
+        const deserialized = deserialize(pulumi, item);
+        if (isRpcSecret(pulumi, deserialized)) {
+            secret = true;
+            return deserialized.value;
+        }
+        return deserialized;
+    };
+    const result = Array.isArray(value)
+        ? value.map(open)
+        : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, open(item)]));
+    return secret ? { [runtime.specialSigKey]: runtime.specialSecretSig, value: result } : result;
+}
+
+function describeAsset(pulumi: Pulumi, raw: Record<string, unknown>, archive: boolean): AssetDescription {
+    const noun = archive ? "Archive" : "Asset";
+    if (typeof raw.path === "string") {
+        return new AssetDescription(`File${noun}`, { path: raw.path });
+    }
+    if (typeof raw.uri === "string") {
+        return new AssetDescription(`Remote${noun}`, { uri: raw.uri });
+    }
+    if (typeof raw.text === "string") {
+        return new AssetDescription("StringAsset", { text: raw.text });
+    }
+    const members = Object.entries((raw.assets ?? {}) as Record<string, Record<string, unknown>>).map(
+        ([name, member]) =>
+            [
+                name,
+                describeAsset(
+                    pulumi,
+                    member,
+                    member[pulumi.runtime.specialSigKey] === pulumi.runtime.specialArchiveSig,
+                ),
+            ] as const,
+    );
+    return new AssetDescription("AssetArchive", { assets: Object.fromEntries(members) });
 }
 
 function replaceUnknowns(pulumi: Pulumi, value: unknown): unknown {
@@ -318,7 +394,7 @@ function replaceUnknowns(pulumi: Pulumi, value: unknown): unknown {
         return value.map((item) => replaceUnknowns(pulumi, item));
     }
     if (value !== null && typeof value === "object") {
-        if (pulumi.Resource.isInstance(value)) {
+        if (pulumi.Resource.isInstance(value) || value instanceof AssetDescription) {
             return value;
         }
         return Object.fromEntries(

@@ -2,8 +2,10 @@
  * Plans as data and as text: the resource tree of a mock run, with each
  * resource's type, name, parent, options and inputs.
  */
+import { createHash } from "crypto";
+import * as path from "path";
 import type { ProgramRun } from "./runProgram";
-import { RecordedResource, Secret, UNKNOWN } from "./recorder";
+import { AssetDescription, RecordedResource, Secret, UNKNOWN } from "./recorder";
 
 /** One resource of a plan. */
 export interface PlannedResource {
@@ -28,8 +30,13 @@ export interface Plan {
     outputs: Record<string, unknown>;
 }
 
-/** The plan of a run: resources sorted by parent path, then type and name, so plans diff cleanly. */
+/**
+ * The plan of a run: resources sorted by parent path, then type and name, so plans diff cleanly.
+ * Paths under the program directory (asset and archive paths, for example) are shown relative to it,
+ * so a plan is the same on every checkout.
+ */
 export function toPlan(run: ProgramRun): Plan {
+    const masked = (value: unknown) => maskedValue(value, run.programDir);
     const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
     const key = (resource: RecordedResource) => `${resource.type}::${resource.name}`;
     const path = (resource: RecordedResource): string => {
@@ -117,6 +124,9 @@ function optionsOf(resource: RecordedResource, byUrn: Map<string, RecordedResour
     if (resource.retainOnDelete) options.push("retainOnDelete");
     if (resource.deleteBeforeReplace) options.push("deleteBeforeReplace");
     if (resource.importId && !resource.read) options.push(`import ${resource.importId}`);
+    if (resource.provider && resource.custom && !resource.type.startsWith("pulumi:providers:")) {
+        options.push(`provider ${providerName(resource.provider, byUrn)}`);
+    }
     const timeouts = resource.customTimeouts;
     if (timeouts && (timeouts.create || timeouts.update || timeouts.delete)) {
         options.push(`timeouts ${[timeouts.create, timeouts.update, timeouts.delete].map((t) => t ?? "-").join("/")}`);
@@ -133,25 +143,61 @@ function optionsOf(resource: RecordedResource, byUrn: Map<string, RecordedResour
     return options;
 }
 
-/** Plain data with secrets masked: plans are printed and posted to pull requests. */
-function masked(value: unknown): unknown {
+/** The name of the provider a reference (`<urn>::<id>`) points to. */
+function providerName(reference: string, byUrn: Map<string, RecordedResource>): string {
+    const urn = reference.slice(0, reference.lastIndexOf("::"));
+    return byUrn.get(urn)?.name ?? urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/** Plain data with secrets masked (plans are printed and posted to pull requests) and paths made relative. */
+function maskedValue(value: unknown, programDir: string | undefined): unknown {
+    const masked = (item: unknown) => maskedValue(item, programDir);
     if (value instanceof Secret) {
         return "[secret]";
+    }
+    if (typeof value === "string") {
+        return programDir ? relativePath(value, programDir) : value;
     }
     if (Array.isArray(value)) {
         return value.map(masked);
     }
     if (value !== null && typeof value === "object") {
         if (Object.getPrototypeOf(value) !== Object.prototype) {
-            // Assets, archives and resource references: show what they are, not their internals.
-            const path = (value as { path?: unknown }).path;
-            return `[${value.constructor.name}${typeof path === "string" ? ` ${path}` : ""}]`;
+            return describeObject(value, masked);
         }
         return Object.fromEntries(
             Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, masked(item)]),
         );
     }
     return value;
+}
+
+/** Assets, archives and resource references: what they are and where their content comes from, not their internals. */
+function describeObject(value: object, masked: (item: unknown) => unknown): string {
+    if (!(value instanceof AssetDescription)) {
+        return `[${value.constructor.name}]`;
+    }
+    if (value.path !== undefined) {
+        return `[${value.kind} ${String(masked(value.path))}]`;
+    }
+    if (value.uri !== undefined) {
+        return `[${value.kind} ${value.uri}]`;
+    }
+    if (value.text !== undefined) {
+        return `[${value.kind} sha256:${createHash("sha256").update(value.text).digest("hex").slice(0, 12)}]`;
+    }
+    const members = Object.entries(value.assets ?? {})
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, member]) => `${name}: ${describeObject(member, masked).slice(1, -1)}`);
+    return `[${value.kind} ${members.join(", ")}]`;
+}
+
+/** `text` relative to the program directory when it is an absolute path inside it. */
+function relativePath(text: string, programDir: string): string {
+    if (!path.isAbsolute(text) || (text !== programDir && !text.startsWith(programDir + path.sep))) {
+        return text;
+    }
+    return path.relative(programDir, text).split(path.sep).join("/") || ".";
 }
 
 function shortValue(value: unknown): string {

@@ -15,6 +15,8 @@ type Pulumi = typeof pulumiModule;
 
 /** What one mock run of a program produced. */
 export interface ProgramRun {
+    /** The program directory, absolute. */
+    readonly programDir: string;
     readonly project: string;
     readonly stack: string;
     readonly resources: RecordedResource[];
@@ -33,6 +35,11 @@ export interface RunProgramOptions {
     fixtures: LookupFixtures;
     /** Where the fixtures came from, for error messages. */
     fixtureSource: string;
+    /**
+     * Config values set over the stack file's, as `pulumi preview --config key=value` would: a key without
+     * a namespace is the project's. Values are strings, as the runtime holds them.
+     */
+    config?: Record<string, string>;
     /** Preview mode (the default): outputs of new resources are unknown, as in `pulumi preview`. */
     preview?: boolean;
     /** Organization for `pulumi.getOrganization()`; default `organization`. */
@@ -77,6 +84,7 @@ export function readStackConfig(
     programDir: string,
     project: ProjectFile,
     stack: string,
+    overrides: Record<string, string> = {},
 ): { config: Record<string, string>; secretKeys: string[] } {
     const file = path.join(programDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
@@ -105,6 +113,9 @@ export function readStackConfig(
     for (const [key, value] of Object.entries(stackConfig)) {
         put(key, value);
     }
+    for (const [key, value] of Object.entries(overrides)) {
+        put(key, value);
+    }
     return { config, secretKeys };
 }
 
@@ -112,7 +123,7 @@ export function readStackConfig(
 export async function runProgram(options: RunProgramOptions): Promise<ProgramRun> {
     const programDir = path.resolve(options.programDir);
     const project = readProject(programDir);
-    const { config, secretKeys } = readStackConfig(programDir, project, options.stack);
+    const { config, secretKeys } = readStackConfig(programDir, project, options.stack, options.config);
     const requireModule = options.requireModule ?? createRequire(path.join(programDir, "Pulumi.yaml"));
     const pulumi = requireModule("@pulumi/pulumi") as Pulumi;
 
@@ -132,6 +143,9 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
 
     const errors: Error[] = [];
     const release = (options.trapRejections ?? listenOnProcess)((reason) => errors.push(asError(reason)));
+    // The Pulumi CLI runs a program in its directory; relative paths in the program (assets, ion projects) rely on it.
+    const originalDir = process.cwd();
+    process.chdir(programDir);
     let outputs: Record<string, unknown> = {};
     try {
         let exported = requireModule(path.join(programDir, entryPoint(programDir, project)));
@@ -142,14 +156,22 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     } catch (e) {
         errors.push(asError(e));
     }
-    await recorder.settle();
-    release();
+    try {
+        // A resource whose inputs are still resolving (an ion project being hashed, say) is part of the
+        // plan too: wait for every registration the program started, as the runtime does before exiting.
+        await pulumi.runtime.disconnect();
+        await recorder.settle();
+    } finally {
+        process.chdir(originalDir);
+        release();
+    }
     for (const failure of recorder.failures) {
         if (!errors.some((e) => e.message === failure.message)) {
             errors.push(failure);
         }
     }
     return {
+        programDir,
         project: project.name,
         stack: options.stack,
         resources: [...recorder.resources],

@@ -1,14 +1,23 @@
 /** Runs a Pulumi program directory under the mocks with a fresh module registry, as `datomic-plan` does. */
 import * as path from "path";
 import { loadFixtureFile } from "../../plan/fixtures";
+import type { MockAnswers } from "../../plan/recorder";
 import { ProgramRun, runProgram } from "../../plan/runProgram";
 import { trapRejections } from "./rejections";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const EXAMPLE_DIR = path.join(REPO_ROOT, "examples", "ion-service");
 
 export async function runStack(
     stack: string,
-    options: { programDir?: string; preview?: boolean } = {},
+    options: {
+        programDir?: string;
+        preview?: boolean;
+        /** Config values over the stack file's, as `datomic-plan --config` sets them. */
+        config?: Record<string, string>;
+        /** Outputs of resources (non-preview runs), beyond their inputs. */
+        resourceOutputs?: MockAnswers["resourceOutputs"];
+    } = {},
 ): Promise<ProgramRun> {
     const programDir = options.programDir ?? REPO_ROOT;
     const fixtureFile = path.join(programDir, "plan-fixtures", `${stack}.yaml`);
@@ -17,9 +26,11 @@ export async function runStack(
     return runProgram({
         programDir,
         stack,
+        config: options.config,
         fixtures: loadFixtureFile(fixtureFile),
         fixtureSource: path.relative(REPO_ROOT, fixtureFile),
         preview: options.preview ?? true,
+        resourceOutputs: options.resourceOutputs,
         requireModule: require,
         trapRejections,
     });

@@ -1,0 +1,262 @@
+/**
+ * Differences between two plans: what `datomic-plan --diff <base.json>` prints, so
+ * a pull request can be reviewed without credentials. Resources are matched by
+ * `type::name`, as Pulumi matches them (a renamed resource is a removal and an
+ * addition, which is what `pulumi up` would do without an alias).
+ */
+import { stringify } from "safe-stable-stringify";
+import type { Plan, PlannedResource } from "./render";
+
+/** One value that differs; `before` or `after` is absent when the key was added or removed. */
+export interface ValueChange {
+    /** Where the value is: `parameters.InstanceType`, `tags["aws:cdk"]`, or an output's name. */
+    path: string;
+    before?: unknown;
+    after?: unknown;
+}
+
+/** A resource present in both plans whose parent, kind, options or inputs differ. */
+export interface ResourceChange {
+    type: string;
+    name: string;
+    parent?: { before?: string; after?: string };
+    kind?: { before: string; after: string };
+    /** Resource options (`protect`, `retainOnDelete`, `provider ...`...) only in the current or only in the base plan. */
+    options: { added: string[]; removed: string[] };
+    inputs: ValueChange[];
+}
+
+/** What changed from a base plan to the current one. */
+export interface PlanDiff {
+    base: { project: string; stack: string };
+    current: { project: string; stack: string };
+    added: PlannedResource[];
+    removed: PlannedResource[];
+    changed: ResourceChange[];
+    outputs: ValueChange[];
+}
+
+/** Compares two plans. Both are sorted the way `toPlan` sorts them, so the result is too. */
+export function diffPlans(base: Plan, current: Plan): PlanDiff {
+    const key = (resource: PlannedResource) => `${resource.type}::${resource.name}`;
+    const baseByKey = new Map(base.resources.map((resource) => [key(resource), resource]));
+    const currentKeys = new Set(current.resources.map(key));
+    const added: PlannedResource[] = [];
+    const changed: ResourceChange[] = [];
+    for (const resource of current.resources) {
+        const before = baseByKey.get(key(resource));
+        if (!before) {
+            added.push(resource);
+            continue;
+        }
+        const change = resourceChange(before, resource);
+        if (change) {
+            changed.push(change);
+        }
+    }
+    return {
+        base: { project: base.project, stack: base.stack },
+        current: { project: current.project, stack: current.stack },
+        added,
+        removed: base.resources.filter((resource) => !currentKeys.has(key(resource))),
+        changed,
+        outputs: valueChanges(base.outputs, current.outputs, ""),
+    };
+}
+
+/** True when the plans differ in any resource or output. */
+export function hasChanges(diff: PlanDiff): boolean {
+    return diff.added.length + diff.removed.length + diff.changed.length + diff.outputs.length > 0;
+}
+
+function resourceChange(before: PlannedResource, after: PlannedResource): ResourceChange | undefined {
+    const change: ResourceChange = {
+        type: after.type,
+        name: after.name,
+        options: {
+            added: after.options.filter((option) => !before.options.includes(option)),
+            removed: before.options.filter((option) => !after.options.includes(option)),
+        },
+        inputs: valueChanges(before.inputs, after.inputs, ""),
+    };
+    if (before.parent !== after.parent) {
+        change.parent = { before: before.parent, after: after.parent };
+    }
+    if (before.kind !== after.kind) {
+        change.kind = { before: before.kind, after: after.kind };
+    }
+    const differs =
+        change.parent !== undefined ||
+        change.kind !== undefined ||
+        change.options.added.length + change.options.removed.length + change.inputs.length > 0;
+    return differs ? change : undefined;
+}
+
+/**
+ * The differences between two values, descending into plain objects so that a change deep in a
+ * map (one CloudFormation parameter, one tag) is reported at its own path. Lists are compared whole.
+ */
+export function valueChanges(before: unknown, after: unknown, path: string): ValueChange[] {
+    if (isPlainObject(before) && isPlainObject(after)) {
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+        return keys.flatMap((key) => {
+            const inner = childPath(path, key);
+            if (!(key in after)) {
+                return [{ path: inner, before: before[key] }];
+            }
+            if (!(key in before)) {
+                return [{ path: inner, after: after[key] }];
+            }
+            return valueChanges(before[key], after[key], inner);
+        });
+    }
+    return stringify(before) === stringify(after) ? [] : [{ path, before, after }];
+}
+
+function childPath(path: string, key: string): string {
+    if (/^[A-Za-z_$][\w$-]*$/.test(key)) {
+        return path ? `${path}.${key}` : key;
+    }
+    return `${path}[${JSON.stringify(key)}]`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The diff as text for a terminal or a pull-request comment; "no changes" when there are none. */
+export function renderPlanDiffText(diff: PlanDiff, baseSource = "the base plan"): string {
+    const { base, current } = diff;
+    const sameStack = base.project === current.project && base.stack === current.stack;
+    const lines = [
+        sameStack
+            ? `Changes to stack "${current.stack}" (project ${current.project}) since ${baseSource}:`
+            : `Changes from stack "${base.stack}" (project ${base.project}, ${baseSource}) to stack "${current.stack}" (project ${current.project}):`,
+        "",
+    ];
+    if (!hasChanges(diff)) {
+        lines.push("no changes");
+        return lines.join("\n") + "\n";
+    }
+    for (const resource of diff.added) {
+        lines.push(`+ ${resource.type}::${resource.name}${resourceNote(resource)}`);
+        for (const [name, value] of Object.entries(resource.inputs)) {
+            lines.push(`      ${name}: ${showValue(value)}`);
+        }
+    }
+    for (const resource of diff.removed) {
+        lines.push(`- ${resource.type}::${resource.name}${resourceNote(resource)}`);
+    }
+    for (const change of diff.changed) {
+        lines.push(`~ ${change.type}::${change.name}`);
+        if (change.parent) {
+            lines.push(`      parent: ${change.parent.before ?? "(none)"} -> ${change.parent.after ?? "(none)"}`);
+        }
+        if (change.kind) {
+            lines.push(`      kind: ${change.kind.before} -> ${change.kind.after}`);
+        }
+        for (const option of change.options.added) {
+            lines.push(`      + option ${option}`);
+        }
+        for (const option of change.options.removed) {
+            lines.push(`      - option ${option}`);
+        }
+        for (const input of change.inputs) {
+            lines.push(`      ${describeChange(input)}`);
+        }
+    }
+    if (diff.outputs.length > 0) {
+        lines.push("", "Outputs:");
+        for (const output of diff.outputs) {
+            const marker = !("before" in output) ? "+" : !("after" in output) ? "-" : "~";
+            lines.push(`  ${marker} ${describeChange(output)}`);
+        }
+    }
+    lines.push(
+        "",
+        `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed; ` +
+            `${diff.outputs.length} output${diff.outputs.length === 1 ? "" : "s"} changed.`,
+    );
+    return lines.join("\n") + "\n";
+}
+
+function resourceNote(resource: PlannedResource): string {
+    const notes = [
+        ...(resource.parent ? [`parent ${resource.parent}`] : []),
+        ...(resource.kind === "managed" ? [] : [resource.kind]),
+        ...resource.options,
+    ];
+    return notes.length ? `  [${notes.join(", ")}]` : "";
+}
+
+function describeChange(change: ValueChange): string {
+    if (!("before" in change)) {
+        return `${change.path}: (added) ${showValue(change.after)}`;
+    }
+    if (!("after" in change)) {
+        return `${change.path}: ${showValue(change.before)} (removed)`;
+    }
+    const [before, after] = distinguishable(showValue(change.before, Infinity), showValue(change.after, Infinity));
+    return `${change.path}: ${before} -> ${after}`;
+}
+
+const MAX_VALUE_LENGTH = 200;
+const CONTEXT_BEFORE_DIFFERENCE = 40;
+
+function showValue(value: unknown, max = MAX_VALUE_LENGTH): string {
+    const text = value === undefined ? "undefined" : JSON.stringify(value);
+    return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/**
+ * Two long values shortened so the difference stays visible: the common beginning is elided, then each
+ * is cut to the maximum length.
+ */
+function distinguishable(before: string, after: string): [string, string] {
+    if (before.length <= MAX_VALUE_LENGTH && after.length <= MAX_VALUE_LENGTH) {
+        return [before, after];
+    }
+    let common = 0;
+    while (common < before.length && common < after.length && before[common] === after[common]) {
+        common++;
+    }
+    const start = Math.max(0, common - CONTEXT_BEFORE_DIFFERENCE);
+    const cut = (text: string) => {
+        const shown = start > 0 ? `...${text.slice(start)}` : text;
+        return shown.length > MAX_VALUE_LENGTH ? `${shown.slice(0, MAX_VALUE_LENGTH - 3)}...` : shown;
+    };
+    return [cut(before), cut(after)];
+}
+
+/** Reads a plan written by `datomic-plan --json`; throws naming the file when it is not one. */
+export function parsePlan(text: string, source: string): Plan {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch (e) {
+        throw new Error(`${source} is not JSON (${(e as Error).message}); write it with datomic-plan --json <file>`);
+    }
+    const plan = parsed as Partial<Plan>;
+    const resourcesValid =
+        Array.isArray(plan?.resources) &&
+        plan.resources.every(
+            (resource) =>
+                typeof resource?.type === "string" &&
+                typeof resource.name === "string" &&
+                Array.isArray(resource.options) &&
+                isPlainObject(resource.inputs),
+        );
+    if (
+        !isPlainObject(plan) ||
+        typeof plan.project !== "string" ||
+        typeof plan.stack !== "string" ||
+        !resourcesValid ||
+        !isPlainObject(plan.outputs)
+    ) {
+        throw new Error(
+            `${source} is not a plan (expected project, stack, resources with type, name, options and inputs, ` +
+                "and outputs); write it with datomic-plan --json <file>",
+        );
+    }
+    return plan as Plan;
+}
