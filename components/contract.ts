@@ -56,9 +56,13 @@ export type DatomicEnvironmentOutputs = {
         (K extends "subnetCidrBlocks" | "routeTableIds" ? string[] : string) | undefined
     >;
 } & {
+    /** `"cloud"` or `"pro"`. */
     flavor: pulumi.Output<string>;
+    /** The region the system runs in. */
     region: pulumi.Output<string>;
+    /** The AWS account the system runs in. */
     accountId: pulumi.Output<string>;
+    /** Datomic system name (cloud) or transactor name (pro). */
     systemName: pulumi.Output<string>;
 };
 

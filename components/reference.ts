@@ -41,10 +41,12 @@ export class DatomicSystemReference {
         return this.required("flavor");
     }
 
+    /** The region the system runs in. */
     public get region(): pulumi.Output<string> {
         return this.required("region");
     }
 
+    /** The AWS account the system runs in. */
     public get accountId(): pulumi.Output<string> {
         return this.required("accountId");
     }
@@ -59,18 +61,22 @@ export class DatomicSystemReference {
         return this.required("topology");
     }
 
+    /** The Datomic VPC. */
     public get vpcId(): pulumi.Output<string> {
         return this.required("vpcId");
     }
 
+    /** The Datomic VPC's CIDR block. */
     public get vpcCidrBlock(): pulumi.Output<string> {
         return this.required("vpcCidrBlock");
     }
 
+    /** The Datomic subnets' CIDR blocks. */
     public get subnetCidrBlocks(): pulumi.Output<string[]> {
         return this.required("subnetCidrBlocks");
     }
 
+    /** The Datomic VPC's route tables (tagged `Name=datomic-<system>`). */
     public get routeTableIds(): pulumi.Output<string[]> {
         return this.required("routeTableIds");
     }
@@ -80,14 +86,17 @@ export class DatomicSystemReference {
         return this.required("nodeSecurityGroupId");
     }
 
+    /** The bastion's security group (cloud, when the template has one). */
     public get bastionSecurityGroupId(): pulumi.Output<string> {
         return this.required("bastionSecurityGroupId");
     }
 
+    /** The security group of Datomic's Lambdas (cloud, when the template has one). */
     public get lambdaSecurityGroupId(): pulumi.Output<string> {
         return this.required("lambdaSecurityGroupId");
     }
 
+    /** The security group for applications (cloud, when the template has one). */
     public get appsSecurityGroupId(): pulumi.Output<string> {
         return this.required("appsSecurityGroupId");
     }
@@ -97,10 +106,12 @@ export class DatomicSystemReference {
         return this.required("loadBalancerArn");
     }
 
+    /** The primary compute load balancer's name. */
     public get loadBalancerName(): pulumi.Output<string> {
         return this.required("loadBalancerName");
     }
 
+    /** The primary compute group's HTTP Direct endpoint. */
     public get httpDirectEndpoint(): pulumi.Output<string> {
         return this.required("httpDirectEndpoint");
     }
@@ -120,18 +131,22 @@ export class DatomicSystemReference {
         return this.required("clientEndpoint");
     }
 
+    /** The CodeDeploy application of the primary compute group's ions. */
     public get codeDeployApplicationName(): pulumi.Output<string> {
         return this.required("codeDeployApplicationName");
     }
 
+    /** The ion code bucket's ARN. */
     public get codeBucketArn(): pulumi.Output<string> {
         return this.required("codeBucketArn");
     }
 
+    /** The compute nodes' EC2 key pair. */
     public get keyName(): pulumi.Output<string> {
         return this.required("keyName");
     }
 
+    /** The storage bucket's ARN (cloud). */
     public get storageArn(): pulumi.Output<string> {
         return this.required("storageArn");
     }

@@ -91,8 +91,11 @@ export class HttpDirect extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** The stage's invoke URL. */
     public readonly invokeUrl: pulumi.Output<string>;
+    /** The REST API's id. */
     public readonly restApiId: pulumi.Output<string>;
+    /** The VPC link to the group's load balancer. */
     public readonly vpcLinkId: pulumi.Output<string>;
+    /** The stage the API is deployed to. */
     public readonly stageName: pulumi.Output<string>;
     /** The deployment trigger: the hash of the API definition. */
     public readonly definitionHash: pulumi.Output<string>;

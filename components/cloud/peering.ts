@@ -43,6 +43,7 @@ export interface DatomicPeeringIngressRule {
      * `allowPublicIngress`.
      */
     cidrBlocks?: pulumi.Input<string[]>;
+    /** The rule's description in the security group. */
     description?: string;
     /**
      * Names the rule's resources. Needed only when two rules would otherwise get the same name (same

@@ -16,6 +16,27 @@ import { DEFAULT_TEMPLATE_VERSION, parseTemplateVersion, templateUrl, TemplateVe
 import { capacityProblem, definedParameters, numberParameter } from "./parameters";
 import { DatomicStackView, optionalStackOutput } from "./stackOutputs";
 
+/**
+ * One statement of the query group nodes' IAM policy, as IAM's JSON spells it, with lists where IAM also
+ * accepts a single string (so every Pulumi language can pass it: no unions).
+ */
+export interface QueryGroupPolicyStatement {
+    /** An optional statement id. */
+    Sid?: string;
+    /** `"Allow"` or `"Deny"`. */
+    Effect: string;
+    /** The actions, e.g. `["sqs:SendMessage"]`. */
+    Action?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Every action except these. */
+    NotAction?: pulumi.Input<pulumi.Input<string>[]>;
+    /** The resources' ARNs. */
+    Resource?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Every resource except these. */
+    NotResource?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Conditions by operator and key, e.g. `{ StringEquals: { "aws:RequestedRegion": ["us-east-1"] } }`. */
+    Condition?: Record<string, Record<string, pulumi.Input<pulumi.Input<string>[]>>>;
+}
+
 /** Arguments of {@link QueryGroup}. */
 export interface QueryGroupArgs {
     /** `SystemName`: the Datomic system the group belongs to (for example `DatomicSystemReference.systemName`). */
@@ -32,7 +53,9 @@ export interface QueryGroupArgs {
      * keyword `:staging`, as in Datomic's `{:env :staging}` example. For other EDN, pass the text
      * as `parameters.EnvironmentMap`.
      */
-    environmentMap?: Record<string, unknown>;
+    // `any` because the values are any EDN-printable data: the multi-language schema's `pulumi.json#/Any`.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    environmentMap?: Record<string, any>;
     /** `InstanceType`, e.g. `t3.large`. The template's default when omitted. */
     instanceType?: pulumi.Input<string>;
     /** `KeyName`: an EC2 key pair for SSH to the nodes. */
@@ -49,7 +72,7 @@ export interface QueryGroupArgs {
      * IAM statements for the nodes (what the ions may call): the component creates a managed policy
      * from them and passes its ARN as `NodePolicyARN`. Exclusive with `nodePolicyArn`.
      */
-    nodePolicyStatements?: pulumi.Input<aws.iam.PolicyStatement>[];
+    nodePolicyStatements?: pulumi.Input<QueryGroupPolicyStatement>[];
     /** `NodePolicyARN`: an existing managed policy for the nodes. Exclusive with `nodePolicyStatements`. */
     nodePolicyArn?: pulumi.Input<string>;
     /**
@@ -135,7 +158,11 @@ export class QueryGroup extends pulumi.ComponentResource {
                 `${name}-node-policy`,
                 {
                     description: `Permissions of the Datomic query group ${stackName}'s nodes`,
-                    policy: { Version: "2012-10-17", Statement: args.nodePolicyStatements },
+                    // The statements are IAM's JSON; only their TypeScript type is narrower than aws.iam's.
+                    policy: {
+                        Version: "2012-10-17",
+                        Statement: args.nodePolicyStatements as pulumi.Input<aws.iam.PolicyStatement>[],
+                    },
                     tags: args.tags,
                 },
                 { parent: this },

@@ -135,12 +135,17 @@ const DEFAULT_COMPUTE_TIMEOUT_MINUTES = 45;
 export class DatomicCloudSystem extends pulumi.ComponentResource {
     /** `"cloud"`. */
     public readonly flavor: pulumi.Output<string>;
+    /** The region the system runs in (the provider's). */
     public readonly region: pulumi.Output<string>;
+    /** The AWS account the system runs in. */
     public readonly accountId: pulumi.Output<string>;
+    /** The Datomic system name. */
     public readonly systemName: pulumi.Output<string>;
     /** `"nlb"` or `"alb"`. */
     public readonly topology: pulumi.Output<string>;
+    /** The storage stack's name. */
     public readonly storageStackName: pulumi.Output<string>;
+    /** The primary compute stack's name. */
     public readonly computeStackName: pulumi.Output<string>;
     /** Storage stack output `VpcId`. */
     public readonly vpcId: pulumi.Output<string>;

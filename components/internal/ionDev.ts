@@ -30,6 +30,7 @@ export const ION_RELEASE_EXIT = {
 export interface IonReleaseResult {
     /** `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `DEPENDENCY_CONFLICTS` or `ERROR`. */
     status: string;
+    /** The compute group's CodeDeploy deployment group. */
     group: string;
     /** The pushed or deployed git revision (a reproducible push). */
     rev?: string;
@@ -37,7 +38,9 @@ export interface IonReleaseResult {
     uname?: string;
     /** The Step Functions execution of the deploy. */
     executionArn?: string;
+    /** The Step Functions status of the deploy, when it started (`SUCCEEDED`, `FAILED`...). */
     deployStatus?: string;
+    /** The CodeDeploy status of the deploy, when it started. */
     codeDeployStatus?: string;
     /** Seconds from start to end. */
     durationSeconds: number;

@@ -46,6 +46,7 @@ export interface HashedIonFile {
     readonly path: string;
     /** The owner's execute permission, the bit git records as mode 100755. */
     readonly executable: boolean;
+    /** Size in bytes. */
     readonly size: number;
     /** SHA-256 of the contents, hex. */
     readonly sha256: string;

@@ -188,7 +188,9 @@ export interface DatomicTransactorArgs {
 
 /** Public SSM parameters naming the latest Amazon Linux 2023 AMIs. */
 export const AL2023_AMI_PARAMETERS = {
+    /** For x86_64 instance types. */
     x86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    /** For arm64 (Graviton) instance types. */
     arm64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
 } as const;
 
@@ -200,6 +202,7 @@ export const AL2023_AMI_PARAMETERS = {
  * "HeartbeatMsec": heartbeats written by the active transactor).
  */
 export const DATOMIC_METRICS_NAMESPACE = "Datomic";
+/** The dimension name of the transactor's metrics (`alarmDimensionName`'s default). */
 export const DEFAULT_ALARM_DIMENSION_NAME = "Transactor";
 
 const DEFAULT_INSTANCE_TYPE = "m6i.large";
@@ -226,16 +229,23 @@ const REFRESH_MIN_HEALTHY_PERCENTAGE = 50;
  * ```
  */
 export class DatomicTransactor extends pulumi.ComponentResource {
+    /** The region the transactors run in (the provider's). */
     public readonly region: pulumi.Output<string>;
+    /** The AWS account the transactors run in. */
     public readonly accountId: pulumi.Output<string>;
     /** The transactor's name (`systemName`). */
     public readonly systemName: pulumi.Output<string>;
+    /** The DynamoDB table holding the storage. */
     public readonly tableName: pulumi.Output<string>;
+    /** The storage table's ARN. */
     public readonly tableArn: pulumi.Output<string>;
     /** `datomic:ddb://<region>/<table>/`: append a database name. */
     public readonly connectionUriBase: pulumi.Output<string>;
+    /** The transactor role's ARN. */
     public readonly transactorRoleArn: pulumi.Output<string>;
+    /** The peer role's ARN. */
     public readonly peerRoleArn: pulumi.Output<string>;
+    /** The peer instance profile's name. */
     public readonly peerInstanceProfileName: pulumi.Output<string>;
     /** A managed policy with the peer's table access, for application roles that already exist. */
     public readonly peerPolicyArn: pulumi.Output<string>;
@@ -243,10 +253,15 @@ export class DatomicTransactor extends pulumi.ComponentResource {
     public readonly peerSecurityGroupId: pulumi.Output<string>;
     /** The transactors' security group. */
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The transactors' launch template. */
     public readonly launchTemplateId: pulumi.Output<string>;
+    /** The transactors' Auto Scaling group. */
     public readonly autoScalingGroupName: pulumi.Output<string>;
+    /** The log bucket, when there is one. */
     public readonly logBucketName: pulumi.Output<string | undefined>;
+    /** The VPC the transactors run in. */
     public readonly vpcId: pulumi.Output<string>;
+    /** The VPC's CIDR block. */
     public readonly vpcCidrBlock: pulumi.Output<string>;
     /** CIDR blocks of `subnetIds`. */
     public readonly subnetCidrBlocks: pulumi.Output<string[]>;

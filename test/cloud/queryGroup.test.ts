@@ -268,7 +268,7 @@ describe("QueryGroup", () => {
             [
                 {
                     nodePolicyArn: "arn:aws:iam::1:policy/p",
-                    nodePolicyStatements: [{ Effect: "Allow", Action: "s3:*" }],
+                    nodePolicyStatements: [{ Effect: "Allow", Action: ["s3:*"] }],
                 },
                 /^nodePolicyStatements: cannot be combined with nodePolicyArn/,
             ],
