@@ -3,6 +3,7 @@
  * This module is the package's public surface; it only re-exports.
  */
 export * from "./contract";
+export * from "./contractReader";
 export * from "./reference";
 export * from "./cloud/system";
 export * from "./cloud/clientEndpoint";

@@ -9,12 +9,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as terraform from "@pulumi/terraform";
-import {
-    CONTRACT_LIST_OUTPUTS,
-    CONTRACT_OUTPUT_NAMES,
-    ContractOutputName,
-    datomicClientEnvironment,
-} from "../contract";
+import { CONTRACT_LIST_OUTPUTS, CONTRACT_OUTPUT_NAMES, ContractOutputName } from "../contract";
+import { DatomicContractReader } from "../contractReader";
 import { inVpcClientEndpoint } from "../internal/endpoints";
 import { contractValue, DEFAULT_TERRAFORM_OUTPUT_NAMES, TerraformStateSource } from "../internal/terraformOutputs";
 
@@ -90,15 +86,15 @@ const BUILT_IN_DEFAULTS: Partial<Record<ContractOutputName, string>> = { flavor:
  * new QueryGroup("orders", { systemName: datomic.systemName, keyName: datomic.keyName });
  * ```
  */
-export class TerraformDatomicReference {
+export class TerraformDatomicReference extends DatomicContractReader {
     /** Every output of the Terraform state, as `@pulumi/terraform` returns them. */
     public readonly terraformOutputs: pulumi.Output<Record<string, unknown>>;
     private readonly source: TerraformStateSource;
     private readonly outputNames: Record<ContractOutputName, string>;
     private readonly fixedOutputs: Partial<Record<ContractOutputName, string>>;
-    private readonly values = new Map<ContractOutputName, pulumi.Output<unknown>>();
 
     constructor(name: string, args: TerraformDatomicReferenceArgs, opts?: pulumi.InvokeOutputOptions) {
+        super();
         if ((args.s3 === undefined) === (args.remote === undefined)) {
             throw new Error(
                 `s3: TerraformDatomicReference ${name} reads one state; give either s3 (an S3 backend) or remote ` +
@@ -149,165 +145,8 @@ export class TerraformDatomicReference {
         }
     }
 
-    /** `"cloud"` or `"pro"`; `"cloud"` unless the state or `fixedOutputs` says otherwise. */
-    public get flavor(): pulumi.Output<string> {
-        return this.read("flavor");
-    }
-
-    /** The region the system runs in. */
-    public get region(): pulumi.Output<string> {
-        return this.read("region");
-    }
-
-    /** The AWS account the system runs in. */
-    public get accountId(): pulumi.Output<string> {
-        return this.read("accountId");
-    }
-
-    /** Datomic system name (cloud) or transactor name (pro); Terraform output `system_name`. */
-    public get systemName(): pulumi.Output<string> {
-        return this.read("systemName");
-    }
-
-    /** `"nlb"` or `"alb"`; `"nlb"` unless the state or `fixedOutputs` says otherwise. */
-    public get topology(): pulumi.Output<string> {
-        return this.read("topology");
-    }
-
-    /** The Datomic VPC; Terraform output `vpc_id`. */
-    public get vpcId(): pulumi.Output<string> {
-        return this.read("vpcId");
-    }
-
-    /** The Datomic VPC's CIDR block. */
-    public get vpcCidrBlock(): pulumi.Output<string> {
-        return this.read("vpcCidrBlock");
-    }
-
-    /** The Datomic subnets' CIDR blocks; Terraform output `subnet_cidr_blocks`. */
-    public get subnetCidrBlocks(): pulumi.Output<string[]> {
-        return this.read("subnetCidrBlocks");
-    }
-
-    /** The Datomic VPC's route tables; Terraform output `route_table_id` (one table). */
-    public get routeTableIds(): pulumi.Output<string[]> {
-        return this.read("routeTableIds");
-    }
-
-    /** Datomic nodes (cloud) or transactor (pro) security group; Terraform output `node_security_group_id`. */
-    public get nodeSecurityGroupId(): pulumi.Output<string> {
-        return this.read("nodeSecurityGroupId");
-    }
-
-    /** The bastion's security group. */
-    public get bastionSecurityGroupId(): pulumi.Output<string> {
-        return this.read("bastionSecurityGroupId");
-    }
-
-    /** The security group of Datomic's Lambdas; Terraform output `lambda_security_group_id`. */
-    public get lambdaSecurityGroupId(): pulumi.Output<string> {
-        return this.read("lambdaSecurityGroupId");
-    }
-
-    /** The security group for applications; Terraform output `apps_security_group_id`. */
-    public get appsSecurityGroupId(): pulumi.Output<string> {
-        return this.read("appsSecurityGroupId");
-    }
-
-    /** The primary compute load balancer's ARN; Terraform output `load_balancer_arn`. */
-    public get loadBalancerArn(): pulumi.Output<string> {
-        return this.read("loadBalancerArn");
-    }
-
-    /** The primary compute load balancer's name; Terraform output `load_balancer_name`. */
-    public get loadBalancerName(): pulumi.Output<string> {
-        return this.read("loadBalancerName");
-    }
-
-    /** The HTTP Direct endpoint; Terraform output `load_balancer_http_direct_endpoint`. */
-    public get httpDirectEndpoint(): pulumi.Output<string> {
-        return this.read("httpDirectEndpoint");
-    }
-
-    /** nlb topology: the VPC endpoint service; Terraform output `endpoint_service_name`. */
-    public get endpointServiceName(): pulumi.Output<string> {
-        return this.read("endpointServiceName");
-    }
-
-    /** alb topology: `<system>.<region>.datomic.net`. */
-    public get privateHostedZoneName(): pulumi.Output<string> {
-        return this.read("privateHostedZoneName");
-    }
-
-    /** The URL clients in the Datomic VPC use; derived from the system, region and topology when the state has none. */
-    public get clientEndpoint(): pulumi.Output<string> {
-        return this.read("clientEndpoint");
-    }
-
-    /** The CodeDeploy application of the ions; Terraform output `code_deploy_application_name`. */
-    public get codeDeployApplicationName(): pulumi.Output<string> {
-        return this.read("codeDeployApplicationName");
-    }
-
-    /** The ion code bucket's ARN; Terraform output `code_bucket_arn`. */
-    public get codeBucketArn(): pulumi.Output<string> {
-        return this.read("codeBucketArn");
-    }
-
-    /** The compute nodes' EC2 key pair; Terraform output `key_name`. */
-    public get keyName(): pulumi.Output<string> {
-        return this.read("keyName");
-    }
-
-    /** The storage bucket's ARN; Terraform output `storage_arn`. */
-    public get storageArn(): pulumi.Output<string> {
-        return this.read("storageArn");
-    }
-
-    /** Pro: the peer role's ARN. */
-    public get peerRoleArn(): pulumi.Output<string> {
-        return this.read("peerRoleArn");
-    }
-
-    /** Pro: the peer instance profile's name. */
-    public get peerInstanceProfileName(): pulumi.Output<string> {
-        return this.read("peerInstanceProfileName");
-    }
-
-    /** Pro: the security group peers run in. */
-    public get peerSecurityGroupId(): pulumi.Output<string> {
-        return this.read("peerSecurityGroupId");
-    }
-
-    /** Pro: `datomic:ddb://<region>/<table>/`; append a database name. */
-    public get connectionUriBase(): pulumi.Output<string> {
-        return this.read("connectionUriBase");
-    }
-
-    /**
-     * `DATOMIC_SYSTEM_NAME`, `DATOMIC_REGION`, `DATOMIC_DATABASE_NAME` and `DATOMIC_ENDPOINT` for a
-     * Lambda function's environment, as {@link DatomicSystemReference.clientEnvironment} gives them.
-     */
-    public clientEnvironment(databaseName: pulumi.Input<string>): Record<string, pulumi.Output<string>> {
-        return datomicClientEnvironment({
-            systemName: this.systemName,
-            region: this.region,
-            databaseName,
-            endpoint: this.clientEndpoint,
-        });
-    }
-
-    /** Reads an output on first use, so an output nothing uses cannot fail the program. */
-    private read<T>(name: ContractOutputName): pulumi.Output<T> {
-        let value = this.values.get(name);
-        if (!value) {
-            value = this.resolve(name);
-            this.values.set(name, value);
-        }
-        return value as pulumi.Output<T>;
-    }
-
-    private resolve(name: ContractOutputName): pulumi.Output<unknown> {
+    /** Reads an output from `fixedOutputs`, the state, or the built-in defaults, in that order. */
+    protected readOutput(name: ContractOutputName): pulumi.Output<unknown> {
         const fixed = this.fixedOutputs[name];
         if (fixed !== undefined) {
             return pulumi.output(fixed);

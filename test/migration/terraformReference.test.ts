@@ -136,8 +136,7 @@ describe("TerraformDatomicReference", () => {
         });
         expect(typeof swapped.clientEnvironment).toBe("function");
         for (const name of CONTRACT_OUTPUT_NAMES) {
-            const member = Object.getOwnPropertyDescriptor(TerraformDatomicReference.prototype, name);
-            expect(typeof member?.get).toBe("function");
+            expect(typeof getterOf(TerraformDatomicReference.prototype, name)).toBe("function");
         }
     });
 
@@ -267,3 +266,14 @@ describe("contractValue", () => {
         expect(DEFAULT_TERRAFORM_OUTPUT_NAMES.httpDirectEndpoint).toBe("load_balancer_http_direct_endpoint");
     });
 });
+
+/** The getter of `name` on `prototype` or the prototypes it inherits from. */
+function getterOf(prototype: object | null, name: string): (() => unknown) | undefined {
+    for (let current = prototype; current !== null; current = Object.getPrototypeOf(current)) {
+        const descriptor = Object.getOwnPropertyDescriptor(current, name);
+        if (descriptor) {
+            return descriptor.get;
+        }
+    }
+    return undefined;
+}

@@ -1,0 +1,179 @@
+/**
+ * The environment stack contract as typed outputs, read lazily from a source:
+ * the common part of {@link DatomicSystemReference} (a Pulumi environment stack)
+ * and {@link TerraformDatomicReference} (the Terraform state it replaces), so a
+ * service can switch between them by changing one constructor.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ContractOutputName, datomicClientEnvironment } from "./contract";
+
+/**
+ * Typed, lazily read outputs of the environment stack contract. Each output is
+ * read from the source the first time it is used, and only then: a failed read
+ * that nothing consumes would still fail the program.
+ */
+export abstract class DatomicContractReader {
+    private readonly outputs = new Map<ContractOutputName, pulumi.Output<unknown>>();
+
+    /** `"cloud"` or `"pro"`. */
+    public get flavor(): pulumi.Output<string> {
+        return this.read("flavor");
+    }
+
+    /** The region the system runs in. */
+    public get region(): pulumi.Output<string> {
+        return this.read("region");
+    }
+
+    /** The AWS account the system runs in. */
+    public get accountId(): pulumi.Output<string> {
+        return this.read("accountId");
+    }
+
+    /** Datomic system name (cloud) or transactor name (pro). */
+    public get systemName(): pulumi.Output<string> {
+        return this.read("systemName");
+    }
+
+    /** `"nlb"` or `"alb"` (cloud). */
+    public get topology(): pulumi.Output<string> {
+        return this.read("topology");
+    }
+
+    /** The Datomic VPC. */
+    public get vpcId(): pulumi.Output<string> {
+        return this.read("vpcId");
+    }
+
+    /** The Datomic VPC's CIDR block. */
+    public get vpcCidrBlock(): pulumi.Output<string> {
+        return this.read("vpcCidrBlock");
+    }
+
+    /** The Datomic subnets' CIDR blocks. */
+    public get subnetCidrBlocks(): pulumi.Output<string[]> {
+        return this.read("subnetCidrBlocks");
+    }
+
+    /** The Datomic VPC's route tables (tagged `Name=datomic-<system>`). */
+    public get routeTableIds(): pulumi.Output<string[]> {
+        return this.read("routeTableIds");
+    }
+
+    /** Datomic nodes (cloud) or transactor (pro) security group. */
+    public get nodeSecurityGroupId(): pulumi.Output<string> {
+        return this.read("nodeSecurityGroupId");
+    }
+
+    /** The bastion's security group (cloud, when the template has one). */
+    public get bastionSecurityGroupId(): pulumi.Output<string> {
+        return this.read("bastionSecurityGroupId");
+    }
+
+    /** The security group of Datomic's Lambdas (cloud, when the template has one). */
+    public get lambdaSecurityGroupId(): pulumi.Output<string> {
+        return this.read("lambdaSecurityGroupId");
+    }
+
+    /** The security group for applications (cloud, when the template has one). */
+    public get appsSecurityGroupId(): pulumi.Output<string> {
+        return this.read("appsSecurityGroupId");
+    }
+
+    /** The primary compute load balancer's ARN. */
+    public get loadBalancerArn(): pulumi.Output<string> {
+        return this.read("loadBalancerArn");
+    }
+
+    /** The primary compute load balancer's name. */
+    public get loadBalancerName(): pulumi.Output<string> {
+        return this.read("loadBalancerName");
+    }
+
+    /** The primary compute group's HTTP Direct endpoint. */
+    public get httpDirectEndpoint(): pulumi.Output<string> {
+        return this.read("httpDirectEndpoint");
+    }
+
+    /** nlb topology: the VPC endpoint service for {@link DatomicClientEndpoint}. */
+    public get endpointServiceName(): pulumi.Output<string> {
+        return this.read("endpointServiceName");
+    }
+
+    /** alb topology: `<system>.<region>.datomic.net`. */
+    public get privateHostedZoneName(): pulumi.Output<string> {
+        return this.read("privateHostedZoneName");
+    }
+
+    /** The URL clients in the Datomic VPC use. */
+    public get clientEndpoint(): pulumi.Output<string> {
+        return this.read("clientEndpoint");
+    }
+
+    /** The CodeDeploy application of the primary compute group's ions. */
+    public get codeDeployApplicationName(): pulumi.Output<string> {
+        return this.read("codeDeployApplicationName");
+    }
+
+    /** The ion code bucket's ARN. */
+    public get codeBucketArn(): pulumi.Output<string> {
+        return this.read("codeBucketArn");
+    }
+
+    /** The compute nodes' EC2 key pair. */
+    public get keyName(): pulumi.Output<string> {
+        return this.read("keyName");
+    }
+
+    /** The storage bucket's ARN (cloud). */
+    public get storageArn(): pulumi.Output<string> {
+        return this.read("storageArn");
+    }
+
+    /** Pro: the peer role's ARN. */
+    public get peerRoleArn(): pulumi.Output<string> {
+        return this.read("peerRoleArn");
+    }
+
+    /** Pro: the peer instance profile's name. */
+    public get peerInstanceProfileName(): pulumi.Output<string> {
+        return this.read("peerInstanceProfileName");
+    }
+
+    /** Pro: the security group peers run in. */
+    public get peerSecurityGroupId(): pulumi.Output<string> {
+        return this.read("peerSecurityGroupId");
+    }
+
+    /** Pro: `datomic:ddb://<region>/<table>/`; append a database name. */
+    public get connectionUriBase(): pulumi.Output<string> {
+        return this.read("connectionUriBase");
+    }
+
+    /**
+     * `DATOMIC_SYSTEM_NAME`, `DATOMIC_REGION`, `DATOMIC_DATABASE_NAME` and
+     * `DATOMIC_ENDPOINT` (the in-VPC {@link clientEndpoint}) for a Lambda
+     * function's environment. Clients in another VPC take the endpoint from
+     * `DatomicClientEndpoint.clientEnvironment` instead.
+     */
+    public clientEnvironment(databaseName: pulumi.Input<string>): Record<string, pulumi.Output<string>> {
+        return datomicClientEnvironment({
+            systemName: this.systemName,
+            region: this.region,
+            databaseName,
+            endpoint: this.clientEndpoint,
+        });
+    }
+
+    /** Reads one contract output from the source; called once per output, on first use. */
+    protected abstract readOutput(name: ContractOutputName): pulumi.Output<unknown>;
+
+    private read<T>(name: ContractOutputName): pulumi.Output<T> {
+        let value = this.outputs.get(name);
+        if (!value) {
+            value = this.readOutput(name);
+            this.outputs.set(name, value);
+        }
+        return value as pulumi.Output<T>;
+    }
+}
