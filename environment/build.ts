@@ -11,10 +11,10 @@ import { CONFIG_KEYS, EnvironmentConfig } from "./config";
 /** Constructs the environment's components; component argument errors are reported against their config key. */
 export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentOutputs {
     if (config.flavor === "pro") {
-        const transactor = withConfigKey(CONFIG_KEYS.pro, () => new DatomicTransactor("datomic", config.pro!));
+        const transactor = withConfigKey(CONFIG_KEYS.pro, () => new DatomicTransactor("datomic", config.pro));
         return transactor.contractOutputs();
     }
-    const system = withConfigKey(CONFIG_KEYS.cloud, () => new DatomicCloudSystem("datomic", config.cloud!));
+    const system = withConfigKey(CONFIG_KEYS.cloud, () => new DatomicCloudSystem("datomic", config.cloud));
     return system.contractOutputs();
 }
 

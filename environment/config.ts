@@ -128,17 +128,16 @@ const assumeRolesSchema = z
     .min(1, "expected at least one role: each stack deploys into its own account through a role");
 
 /** The environment, as typed arguments. */
-export interface EnvironmentConfig {
-    flavor: "cloud" | "pro";
+interface EnvironmentTarget {
     region: string;
     /** The account the stack's role belongs to. */
     accountId: string;
     deployRoleArn: string;
-    /** The Datomic Cloud system, when the flavor is "cloud". */
-    cloud?: DatomicCloudSystemArgs;
-    /** The Datomic Pro transactor, when the flavor is "pro". */
-    pro?: DatomicTransactorArgs;
 }
+
+/** The environment, as typed arguments: where it deploys, and the Datomic Cloud system or Pro transactor. */
+export type EnvironmentConfig = EnvironmentTarget &
+    ({ flavor: "cloud"; cloud: DatomicCloudSystemArgs } | { flavor: "pro"; pro: DatomicTransactorArgs });
 
 /** Configuration that cannot be used; the message lists every problem, one per line, each naming its key. */
 export class EnvironmentConfigError extends Error {
@@ -247,7 +246,8 @@ export function parseEnvironmentConfig(values: Record<string, unknown>): Environ
     if (problems.length > 0) {
         throw new EnvironmentConfigError(problems);
     }
-    return { flavor: flavor!, region: region!, accountId: accountId!, deployRoleArn: deployRoleArn!, cloud, pro };
+    const target = { region: region!, accountId: accountId!, deployRoleArn: deployRoleArn! };
+    return flavor === "pro" ? { ...target, flavor, pro: pro! } : { ...target, flavor: "cloud", cloud: cloud! };
 }
 
 function toCloudArgs(parsed: z.infer<typeof cloudSchema>): DatomicCloudSystemArgs {

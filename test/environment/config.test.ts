@@ -1,4 +1,9 @@
-import { decodeConfigValues, EnvironmentConfigError, parseEnvironmentConfig } from "../../environment/config";
+import {
+    decodeConfigValues,
+    EnvironmentConfig,
+    EnvironmentConfigError,
+    parseEnvironmentConfig,
+} from "../../environment/config";
 
 const base = {
     "aws:region": "us-east-1",
@@ -38,7 +43,7 @@ describe("parseEnvironmentConfig", () => {
                 create: { instanceType: "t3.large", desiredCapacity: 2, minSize: "Default", maxSize: 3 },
             },
         });
-        expect(config.cloud?.create).toEqual({
+        expect(cloudArgs(config).create).toEqual({
             instanceType: "t3.large",
             desiredCapacity: 2,
             minSize: undefined,
@@ -49,7 +54,7 @@ describe("parseEnvironmentConfig", () => {
 
     test("a create mode without a create block uses the defaults", () => {
         const config = parseEnvironmentConfig({ ...base, "datomic:cloud": { mode: "create", systemName: "acme-dev" } });
-        expect(config.cloud?.create).toBeDefined();
+        expect(cloudArgs(config).create).toBeDefined();
     });
 
     test("names the config key and the bad value in every problem, all at once", () => {
@@ -114,3 +119,10 @@ test("decodeConfigValues parses JSON objects and lists and keeps strings", () =>
         "aws:allowedAccountIds": ["111111111111"],
     });
 });
+
+function cloudArgs(config: EnvironmentConfig) {
+    if (config.flavor !== "cloud") {
+        throw new Error(`expected a cloud environment, got ${config.flavor}`);
+    }
+    return config.cloud;
+}
