@@ -4,7 +4,7 @@
  * and defer to `apply` for values known only later.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cidrProblem, isAnyAddress } from "../internal/cidr";
+import { ingressCidrProblem } from "../internal/cidr";
 
 /** True when `value` holds no Output or Promise, so it can be used while the program is being constructed. */
 export function isPlain(value: unknown): boolean {
@@ -49,16 +49,9 @@ export function checkCallerCidrs(
     { allowPublic, allowFlag }: { allowPublic: boolean; allowFlag: string },
 ): void {
     for (const block of blocks) {
-        const problem = cidrProblem(block);
+        const problem = ingressCidrProblem(block, { allowPublic, allowFlag });
         if (problem) {
             throw new pulumi.ResourceError(`${argument}: ${problem}`, owner);
-        }
-        if (isAnyAddress(block) && !allowPublic) {
-            throw new pulumi.ResourceError(
-                `${argument}: "${block}" admits every address; list the callers' networks, ` +
-                    `or set ${allowFlag}: true to accept the risk`,
-                owner,
-            );
         }
     }
 }

@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DATOMIC_TOPOLOGIES, DatomicEnvironmentOutputs } from "../contract";
-import { cidrProblem, isAnyAddress } from "../internal/cidr";
+import { ingressCidrProblem } from "../internal/cidr";
 import { inVpcClientEndpoint, privateHostedZoneName } from "../internal/endpoints";
 import { nameFragment, newSystemNameProblem, stackNameProblem } from "../internal/naming";
 import {
@@ -428,13 +428,15 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
 
     private validateBastionCidrs(cidrs: string[], allowPublic: boolean): string[] {
         for (const cidr of cidrs) {
-            this.check("bastionIngressCidrs", cidrProblem(cidr));
-            if (isAnyAddress(cidr) && !allowPublic) {
-                this.check(
-                    "bastionIngressCidrs",
-                    `"${cidr}" opens SSH to the whole internet; list your own networks, or set allowPublicBastion: true to accept the risk`,
-                );
-            }
+            this.check(
+                "bastionIngressCidrs",
+                ingressCidrProblem(cidr, {
+                    allowPublic,
+                    allowFlag: "allowPublicBastion",
+                    exposure: "opens SSH to the whole internet",
+                    sources: "your own",
+                }),
+            );
         }
         return [...new Set(cidrs)];
     }

@@ -68,3 +68,26 @@ function networkAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
         ? ipaddr.IPv4.networkAddressFromCIDR(text)
         : ipaddr.IPv6.networkAddressFromCIDR(text);
 }
+
+/** How an ingress rule's source block is described in {@link ingressCidrProblem}'s message. */
+export interface IngressCidrPolicy {
+    /** Whether `0.0.0.0/0` and `::/0` are accepted. */
+    allowPublic: boolean;
+    /** The argument that accepts them, named in the message. */
+    allowFlag: string;
+    /** What an open block does, e.g. "opens SSH to the whole internet". Default "admits every address". */
+    exposure?: string;
+    /** Whose networks to list instead, e.g. "your own". Default "the callers'". */
+    sources?: string;
+}
+
+/** Why `text` cannot be the source of an ingress rule: not a CIDR, or every address while that is not allowed. */
+export function ingressCidrProblem(text: string, policy: IngressCidrPolicy): string | undefined {
+    const problem = cidrProblem(text);
+    if (problem || !isAnyAddress(text) || policy.allowPublic) {
+        return problem;
+    }
+    const exposure = policy.exposure ?? "admits every address";
+    const sources = policy.sources ?? "the callers'";
+    return `"${text}" ${exposure}; list ${sources} networks, or set ${policy.allowFlag}: true to accept the risk`;
+}

@@ -13,7 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicEnvironmentOutputs } from "../contract";
-import { cidrProblem, isAnyAddress } from "../internal/cidr";
+import { ingressCidrProblem } from "../internal/cidr";
 import { nameFragment } from "../internal/naming";
 import {
     ec2AssumeRolePolicy,
@@ -710,13 +710,15 @@ export class DatomicTransactor extends pulumi.ComponentResource {
 
         const peerCidrs = [...new Set(args.peerCidrs ?? [])];
         for (const cidr of peerCidrs) {
-            this.check("peerCidrs", cidrProblem(cidr));
-            if (isAnyAddress(cidr) && !args.allowPublicIngress) {
-                this.check(
-                    "peerCidrs",
-                    `"${cidr}" opens the transactor port ${TRANSACTOR_PORT} to the whole internet; list your peers' networks, or set allowPublicIngress: true to accept the risk`,
-                );
-            }
+            this.check(
+                "peerCidrs",
+                ingressCidrProblem(cidr, {
+                    allowPublic: args.allowPublicIngress ?? false,
+                    allowFlag: "allowPublicIngress",
+                    exposure: `opens the transactor port ${TRANSACTOR_PORT} to the whole internet`,
+                    sources: "your peers'",
+                }),
+            );
         }
         const peerSecurityGroupIds = [...new Set(args.peerSecurityGroupIds ?? [])];
         for (const groupId of peerSecurityGroupIds) {

@@ -1,4 +1,11 @@
-import { cidrContains, cidrProblem, cidrsOverlap, isAnyAddress, parseCidr } from "../../components/internal/cidr";
+import {
+    cidrContains,
+    cidrProblem,
+    cidrsOverlap,
+    ingressCidrProblem,
+    isAnyAddress,
+    parseCidr,
+} from "../../components/internal/cidr";
 
 describe("CIDR checks", () => {
     test("accepts canonical IPv4 and IPv6 blocks", () => {
@@ -39,5 +46,30 @@ describe("CIDR checks", () => {
         expect(cidrsOverlap(parseCidr("10.0.16.0/20"), vpc)).toBe(true);
         expect(cidrsOverlap(parseCidr("10.0.0.0/17"), parseCidr("10.0.128.0/17"))).toBe(false);
         expect(cidrsOverlap(parseCidr("10.0.0.0/8"), parseCidr("2001:db8::/32"))).toBe(false);
+    });
+});
+
+describe("ingressCidrProblem", () => {
+    const policy = { allowPublic: false, allowFlag: "allowPublicCidrs" };
+
+    test("passes private blocks and reports malformed ones as cidrProblem does", () => {
+        expect(ingressCidrProblem("10.0.0.0/8", policy)).toBeUndefined();
+        expect(ingressCidrProblem("10.0.0.1/8", policy)).toBe(cidrProblem("10.0.0.1/8"));
+    });
+
+    test("refuses every address unless allowed, naming the flag", () => {
+        expect(ingressCidrProblem("::/0", policy)).toBe(
+            `"::/0" admits every address; list the callers' networks, or set allowPublicCidrs: true to accept the risk`,
+        );
+        expect(
+            ingressCidrProblem("0.0.0.0/0", {
+                ...policy,
+                exposure: "opens SSH to the whole internet",
+                sources: "your own",
+            }),
+        ).toBe(
+            `"0.0.0.0/0" opens SSH to the whole internet; list your own networks, or set allowPublicCidrs: true to accept the risk`,
+        );
+        expect(ingressCidrProblem("0.0.0.0/0", { ...policy, allowPublic: true })).toBeUndefined();
     });
 });
