@@ -25,7 +25,12 @@ export const CONTRACT_OUTPUT_NAMES = [
     "loadBalancerName",
     "httpDirectEndpoint",
     "endpointServiceName",
+    "clientApiGatewayEndpoint",
+    "ionApiGatewayEndpoint",
+    "subnetIds",
+    "availabilityZoneIds",
     "privateHostedZoneName",
+    "privateHostedZoneId",
     "clientEndpoint",
     "codeDeployApplicationName",
     "codeBucketArn",
@@ -40,10 +45,15 @@ export const CONTRACT_OUTPUT_NAMES = [
 /** The name of one contract output. */
 export type ContractOutputName = (typeof CONTRACT_OUTPUT_NAMES)[number];
 
+/** The contract outputs that hold a list of strings. */
+export type ContractListOutputName = "subnetCidrBlocks" | "routeTableIds" | "subnetIds" | "availabilityZoneIds";
+
 /** Contract outputs that hold a list of strings; every other output is a string. */
-export const CONTRACT_LIST_OUTPUTS: ReadonlySet<ContractOutputName> = new Set<ContractOutputName>([
+export const CONTRACT_LIST_OUTPUTS: ReadonlySet<ContractOutputName> = new Set<ContractListOutputName>([
     "subnetCidrBlocks",
     "routeTableIds",
+    "subnetIds",
+    "availabilityZoneIds",
 ]);
 
 /**
@@ -52,9 +62,7 @@ export const CONTRACT_LIST_OUTPUTS: ReadonlySet<ContractOutputName> = new Set<Co
  * stack's outputs.
  */
 export type DatomicEnvironmentOutputs = {
-    [K in ContractOutputName]?: pulumi.Output<
-        (K extends "subnetCidrBlocks" | "routeTableIds" ? string[] : string) | undefined
-    >;
+    [K in ContractOutputName]?: pulumi.Output<(K extends ContractListOutputName ? string[] : string) | undefined>;
 } & {
     /** `"cloud"` or `"pro"`. */
     flavor: pulumi.Output<string>;

@@ -100,9 +100,37 @@ export abstract class DatomicContractReader {
         return this.read("endpointServiceName");
     }
 
+    /** alb releases (884-9095+): the primary compute group's Client API gateway, `ClientApiGatewayEndpoint`. */
+    public get clientApiGatewayEndpoint(): pulumi.Output<string> {
+        return this.read("clientApiGatewayEndpoint");
+    }
+
+    /** alb releases (884-9095+): the primary compute group's ion API gateway for HTTP Direct, `IonApiGatewayEndpoint`. */
+    public get ionApiGatewayEndpoint(): pulumi.Output<string> {
+        return this.read("ionApiGatewayEndpoint");
+    }
+
+    /** The Datomic subnets (`datomic-<system>-subnet-0..2`). */
+    public get subnetIds(): pulumi.Output<string[]> {
+        return this.read("subnetIds");
+    }
+
+    /**
+     * The availability zone ids (such as `use1-az1`) of {@link subnetIds}, in the same order. Zone ids name
+     * the same zones in every account, unlike zone names, so a VPC in another account can match them.
+     */
+    public get availabilityZoneIds(): pulumi.Output<string[]> {
+        return this.read("availabilityZoneIds");
+    }
+
     /** alb topology: `<system>.<region>.datomic.net`. */
     public get privateHostedZoneName(): pulumi.Output<string> {
         return this.read("privateHostedZoneName");
+    }
+
+    /** alb topology: the id of the private hosted zone {@link privateHostedZoneName}. */
+    public get privateHostedZoneId(): pulumi.Output<string> {
+        return this.read("privateHostedZoneId");
     }
 
     /** The URL clients in the Datomic VPC use. */

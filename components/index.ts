@@ -10,6 +10,7 @@ export * from "./cloud/clientEndpoint";
 export * from "./cloud/peering";
 export * from "./cloud/peeringAccepter";
 export * from "./cloud/httpDirect";
+export * from "./cloud/ionApiDomain";
 export * from "./cloud/queryGroup";
 export * from "./cloud/ionDeployment";
 export { hashIonSources, ION_CONFIG_RESOURCE } from "./internal/ionSources";

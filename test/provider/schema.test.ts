@@ -19,6 +19,7 @@ const COMPONENTS = [
     "DatomicPeering",
     "DatomicPeeringAccepter",
     "HttpDirect",
+    "IonApiDomain",
     "QueryGroup",
     "IonDeployment",
     "DatomicTransactor",

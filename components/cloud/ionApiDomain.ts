@@ -1,0 +1,284 @@
+/**
+ * IonApiDomain: Datomic HTTP Direct on alb releases (884-9095 and later) under a
+ * service's own domain.
+ *
+ * On these releases every compute group manages an API Gateway HTTP API for its
+ * ions, `IonApiGatewayEndpoint` (docs.datomic.com/ions/ions-reference.html: "Ion web
+ * services are exposed at the URL https://$(IonApiGatewayEndpoint)"), and a REST
+ * VPC link cannot target the group's ALB. Datomic's docs give a custom domain for
+ * that gateway by hand (docs.datomic.com/operation/custom-api-gateway.html: an ACM
+ * certificate with DNS validation, an API Gateway custom domain name, TLS 1.2,
+ * regional, an API mapping to the Datomic API, and a Route 53 alias); this
+ * component builds exactly that, without touching the API Datomic's stack owns.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    apiMappingKeyProblem,
+    DEFAULT_HTTP_API_ACCESS_LOG_FORMAT,
+    DEFAULT_HTTP_API_STAGE,
+    domainNameProblem,
+    httpApiStageNameProblem,
+    parseApiGatewayEndpoint,
+} from "../internal/apiGateway";
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../internal/httpDirect";
+import { mapInput } from "./inputValues";
+import { serviceStage, validatedCertificate } from "./ionApiDomainParts";
+
+/** Arguments of {@link IonApiDomain}. */
+export interface IonApiDomainArgs {
+    /**
+     * The compute group's `IonApiGatewayEndpoint`: `QueryGroup.ionApiGatewayEndpoint`, or
+     * `DatomicSystemReference.ionApiGatewayEndpoint` for the primary compute group. A group without one
+     * (an nlb release) fails naming the output.
+     */
+    ionApiGatewayEndpoint: pulumi.Input<string | undefined>;
+    /** The service's domain, e.g. `orders.acme.com`. */
+    domainName: pulumi.Input<string>;
+    /**
+     * The public Route 53 hosted zone of `domainName`: the component adds the alias record there, and the
+     * certificate's validation record when it requests the certificate. Without it, point your DNS at
+     * `domainTargetName` yourself and give `certificateArn`.
+     */
+    hostedZoneId?: pulumi.Input<string>;
+    /** An issued ACM certificate for `domainName` in the API's region. Requested and DNS-validated when omitted. */
+    certificateArn?: pulumi.Input<string>;
+    /** The path under `domainName` the API is mapped to, e.g. `orders`. Default: the domain's root. */
+    apiMappingKey?: string;
+    /**
+     * Access logs to CloudWatch Logs. Logs and throttling live on a stage of our own (`stageName`) on
+     * Datomic's API; without them the domain maps to Datomic's `$default` stage. Default false.
+     */
+    accessLogs?: boolean;
+    /** Days to keep the access logs: a CloudWatch Logs retention period, 0 for ever. Default 30. */
+    logRetentionDays?: number;
+    /** The access log format. Default: one JSON object per request. */
+    accessLogFormat?: string;
+    /** Steady-state requests per second for every route, on the stage of our own. */
+    throttlingRateLimit?: number;
+    /** Burst of requests for every route, on the stage of our own. */
+    throttlingBurstLimit?: number;
+    /** Detailed CloudWatch metrics for every route, on the stage of our own. Default false. */
+    detailedMetrics?: boolean;
+    /** The name of the stage of our own, when one is needed. Default `"service"`. */
+    stageName?: string;
+    /**
+     * The environment's topology (`DatomicSystemReference.topology`). When known at preview, `"nlb"` is
+     * refused there, naming `HttpDirect` as the component nlb systems need.
+     */
+    topology?: pulumi.Input<string>;
+    /** Tags for every resource created that takes tags. */
+    tags?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * A compute group's Datomic-managed ion API gateway (HTTP Direct on alb) under the service's own domain:
+ * certificate, API Gateway custom domain, API mapping and Route 53 alias, with optional access logs and
+ * throttling on a stage of our own.
+ *
+ * @example
+ * ```ts
+ * const group = new QueryGroup("orders", { systemName: datomic.systemName, keyName: "orders" });
+ * const api = new IonApiDomain("orders-api", {
+ *     ionApiGatewayEndpoint: group.ionApiGatewayEndpoint,
+ *     domainName: "orders.acme.com",
+ *     hostedZoneId: zone.zoneId,
+ *     accessLogs: true,
+ *     throttlingRateLimit: 100,
+ *     throttlingBurstLimit: 200,
+ *     topology: datomic.topology,
+ * });
+ * export const url = api.url;
+ * ```
+ */
+export class IonApiDomain extends pulumi.ComponentResource {
+    /** `https://<domainName>/<apiMappingKey>`. */
+    public readonly url: pulumi.Output<string>;
+    /** The Datomic-managed HTTP API, from the endpoint's host. */
+    public readonly apiId: pulumi.Output<string>;
+    /** The stage the domain maps to: `$default` (Datomic's) or the stage of our own. */
+    public readonly stageName: pulumi.Output<string>;
+    /** The certificate the domain uses. */
+    public readonly certificateArn: pulumi.Output<string>;
+    /** The name to point a DNS alias (or CNAME) at. */
+    public readonly domainTargetName: pulumi.Output<string>;
+    /** The hosted zone of `domainTargetName`, for a Route 53 alias. */
+    public readonly domainTargetZoneId: pulumi.Output<string>;
+    /** The access logs' log group, when `accessLogs` is on. */
+    public readonly logGroupName: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: IonApiDomainArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("datomic:cloud:IonApiDomain", name, {}, opts);
+
+        const settings = this.validate(args);
+        const child = { parent: this };
+        const region = aws.getRegionOutput({}, child).region;
+        this.apiId = pulumi
+            .all([args.ionApiGatewayEndpoint, region, args.topology])
+            .apply(([endpoint, providerRegion, topology]) => this.apiIdOf(endpoint, providerRegion, topology));
+
+        if (args.certificateArn !== undefined) {
+            this.certificateArn = pulumi.output(args.certificateArn);
+        } else {
+            this.certificateArn = validatedCertificate(this, name, {
+                domainName: settings.domainName,
+                hostedZoneId: args.hostedZoneId!,
+                tags: args.tags,
+            });
+        }
+
+        const ownStage = settings.ownStage
+            ? serviceStage(this, name, { apiId: this.apiId, ...settings.ownStage, tags: args.tags })
+            : undefined;
+        this.stageName = ownStage?.stageName ?? pulumi.output(DEFAULT_HTTP_API_STAGE);
+        this.logGroupName = ownStage?.logGroupName ?? pulumi.output(undefined);
+
+        const domain = new aws.apigatewayv2.DomainName(
+            `${name}-domain`,
+            {
+                domainName: settings.domainName,
+                domainNameConfiguration: {
+                    certificateArn: this.certificateArn,
+                    endpointType: "REGIONAL",
+                    securityPolicy: "TLS_1_2",
+                },
+                tags: args.tags,
+            },
+            child,
+        );
+        new aws.apigatewayv2.ApiMapping(
+            `${name}-mapping`,
+            {
+                apiId: this.apiId,
+                domainName: domain.id,
+                stage: this.stageName,
+                apiMappingKey: args.apiMappingKey,
+            },
+            child,
+        );
+        this.domainTargetName = domain.domainNameConfiguration.targetDomainName;
+        this.domainTargetZoneId = domain.domainNameConfiguration.hostedZoneId;
+        if (args.hostedZoneId !== undefined) {
+            new aws.route53.Record(
+                `${name}-alias`,
+                {
+                    zoneId: args.hostedZoneId,
+                    name: domain.domainName,
+                    type: "A",
+                    aliases: [
+                        { name: this.domainTargetName, zoneId: this.domainTargetZoneId, evaluateTargetHealth: false },
+                    ],
+                },
+                child,
+            );
+        }
+        this.url = pulumi.interpolate`https://${domain.domainName}/${args.apiMappingKey ?? ""}`;
+
+        this.registerOutputs({
+            url: this.url,
+            apiId: this.apiId,
+            stageName: this.stageName,
+            certificateArn: this.certificateArn,
+            domainTargetName: this.domainTargetName,
+            domainTargetZoneId: this.domainTargetZoneId,
+            logGroupName: this.logGroupName,
+        });
+    }
+
+    private apiIdOf(endpoint: string | undefined, providerRegion: string, topology: string | undefined): string {
+        if (topology === "nlb") {
+            throw new pulumi.ResourceError(
+                'topology: the environment is "nlb" (a release before 884-9095), whose groups have no ion API ' +
+                    "gateway; use HttpDirect (a REST API with a VPC link to the group's NLB) instead",
+                this,
+            );
+        }
+        if (endpoint === undefined) {
+            throw new pulumi.ResourceError(
+                "ionApiGatewayEndpoint: is undefined: the group's stack has no IonApiGatewayEndpoint output " +
+                    "(HTTP Direct through Datomic's ion API gateway needs an alb release, 884-9095 or later; " +
+                    "nlb releases use HttpDirect)",
+                this,
+            );
+        }
+        const parsed = parseApiGatewayEndpoint(endpoint);
+        if ("problem" in parsed) {
+            throw new pulumi.ResourceError(`ionApiGatewayEndpoint: ${parsed.problem}`, this);
+        }
+        if (parsed.region !== providerRegion) {
+            throw new pulumi.ResourceError(
+                `ionApiGatewayEndpoint: "${endpoint}" is in ${parsed.region}, but this provider is in ` +
+                    `${providerRegion}; a regional custom domain must be in the API's region`,
+                this,
+            );
+        }
+        return parsed.apiId;
+    }
+
+    private validate(args: IonApiDomainArgs) {
+        const fail = (message: string): never => {
+            throw new pulumi.ResourceError(message, this);
+        };
+        const domainName = mapInput(args.domainName, (domainName) => {
+            const problem = typeof domainName === "string" ? domainNameProblem(domainName) : "is empty";
+            return problem ? fail(`domainName: ${problem}`) : domainName;
+        });
+        if (args.certificateArn === undefined && args.hostedZoneId === undefined) {
+            fail(
+                "hostedZoneId: is required to request and validate a certificate; give the domain's Route 53 " +
+                    "zone, or an issued certificate as certificateArn",
+            );
+        }
+        if (args.apiMappingKey !== undefined) {
+            const problem = apiMappingKeyProblem(args.apiMappingKey);
+            if (problem) {
+                fail(`apiMappingKey: ${problem}`);
+            }
+        }
+        const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+            fail(
+                `logRetentionDays: ${logRetentionDays} is not a CloudWatch Logs retention period; use one of ` +
+                    LOG_RETENTION_DAYS.join(", "),
+            );
+        }
+        const accessLogs = args.accessLogs ?? false;
+        for (const key of ["logRetentionDays", "accessLogFormat"] as const) {
+            if (args[key] !== undefined && !accessLogs) {
+                fail(`${key}: is only used with accessLogs: true`);
+            }
+        }
+        const rate = args.throttlingRateLimit;
+        if (rate !== undefined && !(Number.isFinite(rate) && rate >= 0)) {
+            fail(`throttlingRateLimit: ${rate} is not a rate (requests per second, 0 or more)`);
+        }
+        const burst = args.throttlingBurstLimit;
+        if (burst !== undefined && !(Number.isInteger(burst) && burst >= 0)) {
+            fail(`throttlingBurstLimit: ${burst} is not a whole number of requests (0 or more)`);
+        }
+        const detailedMetrics = args.detailedMetrics ?? false;
+        const wantsStage = accessLogs || rate !== undefined || burst !== undefined || detailedMetrics;
+        const stageName = args.stageName ?? "service";
+        if (args.stageName !== undefined && !wantsStage) {
+            fail("stageName: a stage of our own is only made for accessLogs, throttling or detailedMetrics");
+        }
+        const stageProblem = httpApiStageNameProblem(stageName);
+        if (stageProblem) {
+            fail(`stageName: ${stageProblem}`);
+        }
+        return {
+            domainName,
+            ownStage: wantsStage
+                ? {
+                      stageName,
+                      accessLogs,
+                      logRetentionDays,
+                      accessLogFormat: args.accessLogFormat ?? DEFAULT_HTTP_API_ACCESS_LOG_FORMAT,
+                      throttlingRateLimit: rate,
+                      throttlingBurstLimit: burst,
+                      detailedMetrics,
+                  }
+                : undefined,
+        };
+    }
+}

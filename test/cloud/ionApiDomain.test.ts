@@ -1,0 +1,215 @@
+import * as pulumi from "@pulumi/pulumi";
+import { IonApiDomain, IonApiDomainArgs } from "../../components/cloud/ionApiDomain";
+import { installMocks, resetWorld, TestWorld, valueOf } from "../support/harness";
+import { captureRejections } from "../support/rejections";
+
+const recorder = installMocks();
+
+const CERTIFICATE = "aws:acm/certificate:Certificate";
+const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
+const RECORD = "aws:route53/record:Record";
+const DOMAIN = "aws:apigatewayv2/domainName:DomainName";
+const MAPPING = "aws:apigatewayv2/apiMapping:ApiMapping";
+const STAGE = "aws:apigatewayv2/stage:Stage";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+
+/** A real IonApiGatewayEndpoint is a bare host (docs: `https://$(IonApiGatewayEndpoint)`). */
+const ION_ENDPOINT = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com";
+
+const outputs: TestWorld["outputs"] = {
+    [CERTIFICATE]: {
+        "*": {
+            domainValidationOptions: [
+                {
+                    domainName: "orders.acme.com",
+                    resourceRecordName: "_0f1e2d.orders.acme.com.",
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: "_9a8b7c.acm-validations.aws.",
+                },
+            ],
+        },
+    },
+    [RECORD]: { "*": { fqdn: "_0f1e2d.orders.acme.com" } },
+    [DOMAIN]: {
+        "*": {
+            domainNameConfiguration: {
+                certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/0f1e",
+                endpointType: "REGIONAL",
+                securityPolicy: "TLS_1_2",
+                targetDomainName: "d-0f1e2d3c4b.execute-api.us-east-1.amazonaws.com",
+                hostedZoneId: "Z1UJRXOUMOOFQ8",
+            },
+        },
+    },
+};
+
+const base: IonApiDomainArgs = {
+    ionApiGatewayEndpoint: ION_ENDPOINT,
+    domainName: "orders.acme.com",
+    hostedZoneId: "Z0ACMEPUBLIC",
+};
+
+async function settled(domain: IonApiDomain) {
+    const values = await valueOf(
+        pulumi.all({
+            url: domain.url,
+            apiId: domain.apiId,
+            stageName: domain.stageName,
+            certificateArn: domain.certificateArn,
+            domainTargetName: domain.domainTargetName,
+            logGroupName: domain.logGroupName,
+        }),
+    );
+    await recorder.settle();
+    return values;
+}
+
+beforeEach(() => resetWorld(recorder, { outputs }));
+
+describe("IonApiDomain", () => {
+    test("maps Datomic's ion API under the domain: certificate validated in the zone, TLS 1.2 regional domain, alias", async () => {
+        const out = await settled(new IonApiDomain("orders-api", { ...base, tags: { team: "orders" } }));
+
+        expect(out).toMatchObject({ url: "https://orders.acme.com/", apiId: "a1b2c3d4e5", stageName: "$default" });
+        expect(recorder.get(CERTIFICATE, "orders-api-certificate").inputs).toEqual({
+            domainName: "orders.acme.com",
+            validationMethod: "DNS",
+            tags: { team: "orders" },
+        });
+        expect(recorder.get(RECORD, "orders-api-certificate-record").inputs).toMatchObject({
+            zoneId: "Z0ACMEPUBLIC",
+            name: "_0f1e2d.orders.acme.com.",
+            type: "CNAME",
+            records: ["_9a8b7c.acm-validations.aws."],
+        });
+        const validation = recorder.get(VALIDATION, "orders-api-certificate-validation");
+        expect(validation.inputs).toMatchObject({ validationRecordFqdns: ["_0f1e2d.orders.acme.com"] });
+        const domain = recorder.get(DOMAIN, "orders-api-domain");
+        expect(domain.inputs).toMatchObject({
+            domainName: "orders.acme.com",
+            domainNameConfiguration: { endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+        });
+        // The domain waits for the certificate to be issued.
+        expect(domain.dependencies).toContain(validation.urn);
+        expect(recorder.get(MAPPING, "orders-api-mapping").inputs).toEqual({
+            apiId: "a1b2c3d4e5",
+            domainName: "orders-api-domain-id",
+            stage: "$default",
+        });
+        expect(recorder.get(RECORD, "orders-api-alias").inputs).toMatchObject({
+            zoneId: "Z0ACMEPUBLIC",
+            name: "orders.acme.com",
+            type: "A",
+            aliases: [
+                {
+                    name: "d-0f1e2d3c4b.execute-api.us-east-1.amazonaws.com",
+                    zoneId: "Z1UJRXOUMOOFQ8",
+                    evaluateTargetHealth: false,
+                },
+            ],
+        });
+        // Datomic's API and its $default stage belong to Datomic's stack: nothing of ours changes them.
+        expect(recorder.ofType(STAGE)).toEqual([]);
+    });
+
+    test("access logs and throttling go on an auto-deployed stage of our own, which the domain maps to", async () => {
+        const out = await settled(
+            new IonApiDomain("orders-api", {
+                ...base,
+                ionApiGatewayEndpoint: `https://${ION_ENDPOINT}/`,
+                apiMappingKey: "orders",
+                accessLogs: true,
+                logRetentionDays: 90,
+                throttlingRateLimit: 100,
+                throttlingBurstLimit: 200,
+            }),
+        );
+        expect(out).toMatchObject({ url: "https://orders.acme.com/orders", stageName: "service" });
+        const logs = recorder.get(LOG_GROUP, "orders-api-access-logs");
+        expect(logs.inputs).toMatchObject({ retentionInDays: 90 });
+        const stage = recorder.get(STAGE, "orders-api-stage");
+        expect(stage.inputs).toMatchObject({
+            apiId: "a1b2c3d4e5",
+            name: "service",
+            autoDeploy: true,
+            defaultRouteSettings: {
+                throttlingRateLimit: 100,
+                throttlingBurstLimit: 200,
+                detailedMetricsEnabled: false,
+            },
+        });
+        const logSettings = stage.inputs.accessLogSettings as { format: string };
+        expect(JSON.parse(logSettings.format)).toMatchObject({ status: "$context.status" });
+        expect(recorder.get(MAPPING, "orders-api-mapping").inputs).toMatchObject({
+            stage: "service",
+            apiMappingKey: "orders",
+        });
+    });
+
+    test("with an issued certificate and no zone, requests nothing and leaves DNS to the caller", async () => {
+        const out = await settled(
+            new IonApiDomain("orders-api", {
+                ionApiGatewayEndpoint: ION_ENDPOINT,
+                domainName: "orders.acme.com",
+                certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/issued",
+            }),
+        );
+        expect(out.certificateArn).toBe("arn:aws:acm:us-east-1:111111111111:certificate/issued");
+        expect(out.domainTargetName).toBe("d-0f1e2d3c4b.execute-api.us-east-1.amazonaws.com");
+        expect(recorder.ofType(CERTIFICATE)).toEqual([]);
+        expect(recorder.ofType(RECORD)).toEqual([]);
+    });
+
+    test.each<[string, Partial<IonApiDomainArgs>, string]>([
+        [
+            "a group without an ion API gateway (an nlb release)",
+            { ionApiGatewayEndpoint: pulumi.output<string | undefined>(undefined) },
+            "ionApiGatewayEndpoint: is undefined: the group's stack has no IonApiGatewayEndpoint output",
+        ],
+        [
+            "an nlb environment",
+            { topology: pulumi.output("nlb") },
+            'topology: the environment is "nlb" (a release before 884-9095), whose groups have no ion API gateway; use HttpDirect',
+        ],
+        [
+            "an endpoint in another region",
+            { ionApiGatewayEndpoint: "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com" },
+            'ionApiGatewayEndpoint: "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com" is in eu-west-1, but this provider is in us-east-1',
+        ],
+        [
+            "an endpoint that is not an API Gateway",
+            { ionApiGatewayEndpoint: "http://entry.acme.us-east-1.datomic.net:8184" },
+            'ionApiGatewayEndpoint: "http://entry.acme.us-east-1.datomic.net:8184" is not an API Gateway endpoint',
+        ],
+    ])("fails the deployment for %s, naming the argument", async (_label, overrides, message) => {
+        const errors = await captureRejections(async () => {
+            const domain = new IonApiDomain("bad", { ...base, ...overrides });
+            await expect(valueOf(domain.apiId)).rejects.toThrow(message);
+            await recorder.settle();
+        });
+        expect(errors.map((error) => error.message)).toContainEqual(expect.stringContaining(message));
+        expect(recorder.ofType(MAPPING).filter((mapping) => mapping.inputs.apiId !== undefined)).toEqual([]);
+    });
+
+    test.each<[string, Partial<IonApiDomainArgs>, string]>([
+        [
+            "neither a zone nor a certificate",
+            { hostedZoneId: undefined },
+            "hostedZoneId: is required to request and validate a certificate",
+        ],
+        ["a domain that is not one", { domainName: "Orders_API" }, 'domainName: "Orders_API" is not a domain name'],
+        ["a mapping key with a leading slash", { apiMappingKey: "/orders" }, 'apiMappingKey: "/orders" is not a path'],
+        [
+            "Datomic's own stage",
+            { accessLogs: true, stageName: "$default" },
+            'stageName: "$default" is the stage Datomic\'s stack manages',
+        ],
+        ["a log setting without logs", { logRetentionDays: 7 }, "logRetentionDays: is only used with accessLogs: true"],
+        ["an odd retention", { accessLogs: true, logRetentionDays: 10 }, "logRetentionDays: 10 is not a CloudWatch"],
+        ["a fractional burst", { throttlingBurstLimit: 2.5 }, "throttlingBurstLimit: 2.5 is not a whole number"],
+    ])("refuses %s at preview, before creating anything", async (_label, overrides, message) => {
+        expect(() => new IonApiDomain("bad", { ...base, ...overrides })).toThrow(message);
+        await recorder.settle();
+        expect(recorder.resources.filter((resource) => resource.custom)).toEqual([]);
+    });
+});
