@@ -55,3 +55,14 @@ export function checkCallerCidrs(
         }
     }
 }
+
+/** A list argument: a list, or an Output of one, whose items may themselves be Outputs. */
+export type StringListInput = pulumi.Input<pulumi.Input<string>[]>;
+
+/**
+ * A list argument as one input: the list itself when it and its items are plain (so it is used while the
+ * program is constructed), otherwise one Output of the resolved list.
+ */
+export function stringList(list: StringListInput): pulumi.Input<string[]> {
+    return isPlain(list) ? (list as string[]) : pulumi.output(list);
+}

@@ -13,7 +13,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { isPlain, mapInput } from "./inputValues";
+import { isPlain, mapInput, StringListInput, stringList } from "./inputValues";
 import { checkedAddressSpace, createPeeringRoutes, planPeeringIngressRules } from "./peeringParts";
 
 /**
@@ -42,7 +42,7 @@ export interface DatomicPeeringIngressRule {
      * the nodes' group) or the peer callers (`"peer-to-datomic"`). `0.0.0.0/0` and `::/0` need
      * `allowPublicIngress`.
      */
-    cidrBlocks?: pulumi.Input<string[]>;
+    cidrBlocks?: StringListInput;
     /** The rule's description in the security group. */
     description?: string;
     /**
@@ -59,19 +59,19 @@ export interface DatomicPeeringArgs {
     /** The Datomic VPC's CIDR block (`DatomicSystemReference.vpcCidrBlock`): the peer side's route destination. */
     datomicVpcCidrBlock: pulumi.Input<string>;
     /** Route tables of the Datomic subnets (`DatomicSystemReference.routeTableIds`); each gets a route per peer block. */
-    datomicRouteTableIds: pulumi.Input<string[]>;
+    datomicRouteTableIds: StringListInput;
     /** The Datomic nodes' security group (`DatomicSystemReference.nodeSecurityGroupId`), needed by `ingress` rules. */
     datomicNodeSecurityGroupId?: pulumi.Input<string>;
     /** The peer VPC, the accepter. */
     peerVpcId: pulumi.Input<string>;
     /** The peer VPC's CIDR blocks: the Datomic side's route destinations. None may overlap the Datomic VPC. */
-    peerVpcCidrBlocks: pulumi.Input<string[]>;
+    peerVpcCidrBlocks: StringListInput;
     /**
      * Route tables of the peer subnets that talk to Datomic; each gets a route to `datomicVpcCidrBlock`.
      * Required when the peer is in this account and region; across accounts or regions they belong to
      * {@link DatomicPeeringAccepter} instead.
      */
-    peerRouteTableIds?: pulumi.Input<string[]>;
+    peerRouteTableIds?: StringListInput;
     /** The peer VPC's account, when it is not this provider's: the peer accepts with {@link DatomicPeeringAccepter}. */
     peerOwnerId?: pulumi.Input<string>;
     /** The peer VPC's region, when it is not this provider's: the peer accepts with {@link DatomicPeeringAccepter}. */
@@ -153,7 +153,7 @@ export class DatomicPeering extends pulumi.ComponentResource {
         const ingress = args.ingress ?? [];
         this.validateSides(args, acceptedHere, crossRegion, ingress);
 
-        const addressSpace = checkedAddressSpace(this, args.datomicVpcCidrBlock, args.peerVpcCidrBlocks);
+        const addressSpace = checkedAddressSpace(this, args.datomicVpcCidrBlock, stringList(args.peerVpcCidrBlocks));
         const plannedIngress = planPeeringIngressRules(this, ingress, {
             namePrefix: name,
             datomicNodeSecurityGroupId: args.datomicNodeSecurityGroupId,
@@ -214,14 +214,14 @@ export class DatomicPeering extends pulumi.ComponentResource {
 
         this.datomicRouteIds = createPeeringRoutes(this, {
             namePrefix: `${name}-datomic-route`,
-            routeTableIds: args.datomicRouteTableIds,
+            routeTableIds: stringList(args.datomicRouteTableIds),
             destinations: addressSpace.peerVpcCidrBlocks,
             peeringConnectionId: connection.id,
         });
         this.peerRouteIds = acceptedHere
             ? createPeeringRoutes(this, {
                   namePrefix: `${name}-peer-route`,
-                  routeTableIds: args.peerRouteTableIds!,
+                  routeTableIds: stringList(args.peerRouteTableIds!),
                   destinations: mapInput(addressSpace.datomicVpcCidrBlock, (block) => [block]),
                   peeringConnectionId: connection.id,
               })

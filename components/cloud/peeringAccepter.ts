@@ -13,7 +13,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { mapInput } from "./inputValues";
+import { mapInput, StringListInput, stringList } from "./inputValues";
 import type { DatomicPeeringIngressRule } from "./peering";
 import { checkedAddressSpace, checkedCidr, createPeeringRoutes, planPeeringIngressRules } from "./peeringParts";
 
@@ -24,9 +24,9 @@ export interface DatomicPeeringAccepterArgs {
     /** The Datomic VPC's CIDR block: the destination of the peer-side routes. */
     datomicVpcCidrBlock: pulumi.Input<string>;
     /** Route tables of the peer subnets that talk to Datomic; each gets a route to `datomicVpcCidrBlock`. */
-    peerRouteTableIds: pulumi.Input<string[]>;
+    peerRouteTableIds: StringListInput;
     /** The peer VPC's CIDR blocks; when given, the overlap check of {@link DatomicPeering} runs on this side too. */
-    peerVpcCidrBlocks?: pulumi.Input<string[]>;
+    peerVpcCidrBlocks?: StringListInput;
     /**
      * The Datomic nodes' security group, the default source of `"datomic-to-peer"` rules. From another
      * account write it `<account>/<group id>`; across regions use the rules' `cidrBlocks` instead.
@@ -86,7 +86,8 @@ export class DatomicPeeringAccepter extends pulumi.ComponentResource {
         const datomicBlock =
             args.peerVpcCidrBlocks === undefined
                 ? checkedCidr(this, "datomicVpcCidrBlock", args.datomicVpcCidrBlock)
-                : checkedAddressSpace(this, args.datomicVpcCidrBlock, args.peerVpcCidrBlocks).datomicVpcCidrBlock;
+                : checkedAddressSpace(this, args.datomicVpcCidrBlock, stringList(args.peerVpcCidrBlocks))
+                      .datomicVpcCidrBlock;
 
         const plannedIngress = planPeeringIngressRules(this, args.ingress ?? [], {
             namePrefix: name,
@@ -116,7 +117,7 @@ export class DatomicPeeringAccepter extends pulumi.ComponentResource {
 
         this.peerRouteIds = createPeeringRoutes(this, {
             namePrefix: `${name}-peer-route`,
-            routeTableIds: args.peerRouteTableIds,
+            routeTableIds: stringList(args.peerRouteTableIds),
             destinations: mapInput(datomicBlock, (block) => [block]),
             peeringConnectionId: accepter.id,
         });

@@ -10,7 +10,7 @@ import { cidrProblem, parseCidr } from "../internal/cidr";
 import { CLIENT_API_PORT } from "../internal/endpoints";
 import { nameFragment } from "../internal/naming";
 import { peeringAddressSpaceProblem, peeringRoutes } from "../internal/peering";
-import { checkCallerCidrs, isPlain, mapInput, whenKnown } from "./inputValues";
+import { checkCallerCidrs, isPlain, mapInput, stringList, whenKnown } from "./inputValues";
 import type { DatomicPeeringIngressRule } from "./peering";
 
 /** The directions of {@link DatomicPeeringIngressRule}. */
@@ -297,7 +297,8 @@ function resolveRule(
         (toDatomic
             ? `${protocol.toUpperCase()} ${port} to the Datomic nodes from the peer VPC`
             : `${protocol.toUpperCase()} ${port} from the Datomic nodes over VPC peering`);
-    return { index, key, protocol, port, target, sourceGroup, cidrBlocks: rule.cidrBlocks, description };
+    const cidrBlocks = rule.cidrBlocks === undefined ? undefined : stringList(rule.cidrBlocks);
+    return { index, key, protocol, port, target, sourceGroup, cidrBlocks, description };
 }
 
 /** `<account>/<group>` for a group in another account; a group already qualified is kept. */

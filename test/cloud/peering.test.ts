@@ -63,6 +63,26 @@ function childrenOf(component: RecordedResource): RecordedResource[] {
 describe("DatomicPeering in one account and region", () => {
     beforeEach(() => resetWorld(recorder));
 
+    test("list arguments take items that are Outputs, as ids created in the same program are", async () => {
+        const peering = new DatomicPeering(
+            "lists",
+            sameAccount({
+                datomicRouteTableIds: [pulumi.output("rtb-0d1"), "rtb-0d2"],
+                peerVpcCidrBlocks: [pulumi.output("10.20.0.0/16")],
+                peerRouteTableIds: [pulumi.output("rtb-0p1")],
+                ingress: [{ direction: "peer-to-datomic", cidrBlocks: [pulumi.output("10.20.1.0/24")] }],
+            }),
+        );
+        await settle(peering.datomicRouteIds, peering.peerRouteIds, peering.ingressRuleIds);
+        expect(routes()).toEqual(
+            [
+                ...expectedRoutes(["rtb-0d1", "rtb-0d2"], ["10.20.0.0/16"], "lists-connection-id"),
+                ...expectedRoutes(["rtb-0p1"], ["10.213.0.0/16"], "lists-connection-id"),
+            ].sort(),
+        );
+        expect(recorder.ofType(INGRESS).map((rule) => rule.inputs.cidrIpv4)).toEqual(["10.20.1.0/24"]);
+    });
+
     test("requests and accepts the connection, with DNS resolution on both sides", async () => {
         const peering = new DatomicPeering("redis", sameAccount({ tags: { team: "orders" } }));
         await settle(peering.peeringConnectionId, peering.datomicRouteIds, peering.peerRouteIds);
