@@ -6,6 +6,7 @@ export * from "./contract";
 export * from "./contractReader";
 export * from "./reference";
 export * from "./cloud/system";
+export * from "./cloud/access";
 export * from "./cloud/clientEndpoint";
 export * from "./cloud/peering";
 export * from "./cloud/peeringAccepter";

@@ -13,7 +13,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { isPlain, mapInput, StringListInput, stringList } from "./inputValues";
+import { isPlain, mapInput, stringList } from "./inputValues";
 import { checkedAddressSpace, createPeeringRoutes, planPeeringIngressRules } from "./peeringParts";
 
 /**
@@ -42,7 +42,7 @@ export interface DatomicPeeringIngressRule {
      * the nodes' group) or the peer callers (`"peer-to-datomic"`). `0.0.0.0/0` and `::/0` need
      * `allowPublicIngress`.
      */
-    cidrBlocks?: StringListInput;
+    cidrBlocks?: pulumi.Input<pulumi.Input<string>[]>;
     /** The rule's description in the security group. */
     description?: string;
     /**
@@ -59,19 +59,19 @@ export interface DatomicPeeringArgs {
     /** The Datomic VPC's CIDR block (`DatomicSystemReference.vpcCidrBlock`): the peer side's route destination. */
     datomicVpcCidrBlock: pulumi.Input<string>;
     /** Route tables of the Datomic subnets (`DatomicSystemReference.routeTableIds`); each gets a route per peer block. */
-    datomicRouteTableIds: StringListInput;
+    datomicRouteTableIds: pulumi.Input<pulumi.Input<string>[]>;
     /** The Datomic nodes' security group (`DatomicSystemReference.nodeSecurityGroupId`), needed by `ingress` rules. */
     datomicNodeSecurityGroupId?: pulumi.Input<string>;
     /** The peer VPC, the accepter. */
     peerVpcId: pulumi.Input<string>;
     /** The peer VPC's CIDR blocks: the Datomic side's route destinations. None may overlap the Datomic VPC. */
-    peerVpcCidrBlocks: StringListInput;
+    peerVpcCidrBlocks: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Route tables of the peer subnets that talk to Datomic; each gets a route to `datomicVpcCidrBlock`.
      * Required when the peer is in this account and region; across accounts or regions they belong to
      * {@link DatomicPeeringAccepter} instead.
      */
-    peerRouteTableIds?: StringListInput;
+    peerRouteTableIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** The peer VPC's account, when it is not this provider's: the peer accepts with {@link DatomicPeeringAccepter}. */
     peerOwnerId?: pulumi.Input<string>;
     /** The peer VPC's region, when it is not this provider's: the peer accepts with {@link DatomicPeeringAccepter}. */

@@ -13,7 +13,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { mapInput, StringListInput, stringList } from "./inputValues";
+import { mapInput, stringList } from "./inputValues";
 import type { DatomicPeeringIngressRule } from "./peering";
 import { checkedAddressSpace, checkedCidr, createPeeringRoutes, planPeeringIngressRules } from "./peeringParts";
 
@@ -24,9 +24,9 @@ export interface DatomicPeeringAccepterArgs {
     /** The Datomic VPC's CIDR block: the destination of the peer-side routes. */
     datomicVpcCidrBlock: pulumi.Input<string>;
     /** Route tables of the peer subnets that talk to Datomic; each gets a route to `datomicVpcCidrBlock`. */
-    peerRouteTableIds: StringListInput;
+    peerRouteTableIds: pulumi.Input<pulumi.Input<string>[]>;
     /** The peer VPC's CIDR blocks; when given, the overlap check of {@link DatomicPeering} runs on this side too. */
-    peerVpcCidrBlocks?: StringListInput;
+    peerVpcCidrBlocks?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * The Datomic nodes' security group, the default source of `"datomic-to-peer"` rules. From another
      * account write it `<account>/<group id>`; across regions use the rules' `cidrBlocks` instead.

@@ -15,6 +15,7 @@ const PROVIDER = path.join(ROOT, "provider");
 
 const COMPONENTS = [
     "DatomicCloudSystem",
+    "DatomicAccess",
     "DatomicClientEndpoint",
     "DatomicPeering",
     "DatomicPeeringAccepter",
