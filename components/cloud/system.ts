@@ -24,7 +24,13 @@ import {
     stackOutputOrParameter,
 } from "./stackOutputs";
 import { DatomicCloudSystemArgs } from "./systemArgs";
-import { datomicRouteTableIds, datomicSubnetIds, nodeSecurityGroupId } from "./systemLookups";
+import {
+    datomicRouteTableIds,
+    datomicSubnetIds,
+    datomicSubnets,
+    nodeSecurityGroupId,
+    privateHostedZoneId,
+} from "./systemLookups";
 import { createComputeStack, createStorageStack } from "./systemStacks";
 import { checkSystemArgs } from "./systemValidation";
 
@@ -89,6 +95,16 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
     public readonly endpointServiceName: pulumi.Output<string | undefined>;
     /** alb topology: `<system>.<region>.datomic.net`. */
     public readonly privateHostedZoneName: pulumi.Output<string | undefined>;
+    /** alb topology: the id of the private hosted zone `privateHostedZoneName`, associated with the Datomic VPC. */
+    public readonly privateHostedZoneId: pulumi.Output<string | undefined>;
+    /** Compute stack output `ClientApiGatewayEndpoint` (alb releases, 884-9095 and later). */
+    public readonly clientApiGatewayEndpoint: pulumi.Output<string | undefined>;
+    /** Compute stack output `IonApiGatewayEndpoint`, HTTP Direct's gateway (alb releases, 884-9095 and later). */
+    public readonly ionApiGatewayEndpoint: pulumi.Output<string | undefined>;
+    /** The Datomic subnets, tagged `datomic-<system>-subnet-0..2`, in that order. */
+    public readonly subnetIds: pulumi.Output<string[]>;
+    /** The availability zone ids (`use1-az1`) of `subnetIds`, in the same order. */
+    public readonly availabilityZoneIds: pulumi.Output<string[]>;
     /** The URL clients in the Datomic VPC use. */
     public readonly clientEndpoint: pulumi.Output<string>;
     /** Compute stack output `CodeDeployApplicationName`. */
@@ -169,14 +185,23 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
         this.codeDeployApplicationName = optionalStackOutput(compute, "CodeDeployApplicationName");
         this.codeBucketArn = optionalStackOutput(compute, "DatomicCodeBucketArn");
         this.keyName = optionalStackParameter(compute, "KeyName");
+        this.clientApiGatewayEndpoint = optionalStackOutput(compute, "ClientApiGatewayEndpoint");
+        this.ionApiGatewayEndpoint = optionalStackOutput(compute, "IonApiGatewayEndpoint");
+        const subnets = datomicSubnets(this, datomicSubnetIds(this, this.vpcId, systemName));
+        this.subnetIds = subnets.subnetIds;
+        this.availabilityZoneIds = subnets.availabilityZoneIds;
 
         this.clientEndpoint = args.clientEndpoint
             ? pulumi.output(args.clientEndpoint)
             : this.region.apply((region) => inVpcClientEndpoint(systemName, region, topology));
-        this.privateHostedZoneName =
-            topology === "alb"
-                ? this.region.apply((region) => privateHostedZoneName(systemName, region))
-                : pulumi.output(undefined);
+        if (topology === "alb") {
+            const zoneName = this.region.apply((region) => privateHostedZoneName(systemName, region));
+            this.privateHostedZoneName = zoneName;
+            this.privateHostedZoneId = privateHostedZoneId(this, zoneName, this.vpcId);
+        } else {
+            this.privateHostedZoneName = pulumi.output(undefined);
+            this.privateHostedZoneId = pulumi.output(undefined);
+        }
 
         for (const cidr of bastionCidrs) {
             new aws.vpc.SecurityGroupIngressRule(
@@ -225,7 +250,12 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
             loadBalancerName: this.loadBalancerName,
             httpDirectEndpoint: this.httpDirectEndpoint,
             endpointServiceName: this.endpointServiceName,
+            clientApiGatewayEndpoint: this.clientApiGatewayEndpoint,
+            ionApiGatewayEndpoint: this.ionApiGatewayEndpoint,
+            subnetIds: this.subnetIds,
+            availabilityZoneIds: this.availabilityZoneIds,
             privateHostedZoneName: this.privateHostedZoneName,
+            privateHostedZoneId: this.privateHostedZoneId,
             clientEndpoint: this.clientEndpoint,
             codeDeployApplicationName: this.codeDeployApplicationName,
             codeBucketArn: this.codeBucketArn,
@@ -239,7 +269,6 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
         if (services.length === 0) {
             return;
         }
-        const subnetIds = datomicSubnetIds(this, this.vpcId, args.systemName);
         for (const service of services) {
             new aws.ec2.VpcEndpoint(
                 `${name}-${nameFragment(service)}-endpoint`,
@@ -250,7 +279,7 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
                         : this.region.apply((region) => `com.amazonaws.${region}.${service}`),
                     vpcEndpointType: "Interface",
                     privateDnsEnabled: true,
-                    subnetIds,
+                    subnetIds: this.subnetIds,
                     securityGroupIds: [this.nodeSecurityGroupId as pulumi.Output<string>],
                     tags: { Name: `datomic-${args.systemName}-${nameFragment(service)}`, ...args.tags },
                 },

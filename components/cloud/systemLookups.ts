@@ -87,3 +87,42 @@ export function datomicSubnetIds(
         { parent: owner },
     ).ids;
 }
+
+/**
+ * The Datomic subnets in the order of their `Name` tags (`-subnet-0`, `-1`, `-2`), and their availability
+ * zone ids in the same order. Zone ids (`use1-az1`) name the same zones in every account, unlike zone
+ * names, so a service in another account can put its VPC endpoint subnets in Datomic's zones
+ * (docs.datomic.com/cloud/operation/client-applications.html: "at least one subnet in the same
+ * Availability Zone as one of the Datomic subnets"; AWS RAM guide, "Availability Zone IDs").
+ */
+export function datomicSubnets(
+    owner: pulumi.Resource,
+    subnetIds: pulumi.Output<string[]>,
+): { subnetIds: pulumi.Output<string[]>; availabilityZoneIds: pulumi.Output<string[]> } {
+    const subnets = subnetIds.apply((ids) =>
+        pulumi
+            .all(ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: owner })))
+            .apply((found) =>
+                found
+                    .map((subnet) => ({
+                        id: subnet.id,
+                        zone: subnet.availabilityZoneId,
+                        name: subnet.tags?.Name ?? "",
+                    }))
+                    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+            ),
+    );
+    return {
+        subnetIds: subnets.apply((list) => list.map((subnet) => subnet.id)),
+        availabilityZoneIds: subnets.apply((list) => list.map((subnet) => subnet.zone)),
+    };
+}
+
+/** alb topology: the id of Datomic's private hosted zone `<system>.<region>.datomic.net`, associated with its VPC. */
+export function privateHostedZoneId(
+    owner: pulumi.Resource,
+    zoneName: pulumi.Output<string>,
+    vpcId: pulumi.Output<string>,
+): pulumi.Output<string> {
+    return aws.route53.getZoneOutput({ name: zoneName, privateZone: true, vpcId }, { parent: owner }).zoneId;
+}

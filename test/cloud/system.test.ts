@@ -5,6 +5,7 @@ import {
     adoptedSystemLookups,
     albCompute,
     albStorage,
+    DATOMIC_SUBNETS,
     nlbCompute,
     nlbStorage,
     StackFixture,
@@ -65,7 +66,14 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
             httpDirectEndpoint: compute.outputs.LoadBalancerHttpDirectEndpoint,
             // An adopted system's NLB usually has the endpoint service its owners made: none by default.
             endpointServiceName: undefined,
+            // An nlb release has no Datomic-managed API gateways.
+            clientApiGatewayEndpoint: undefined,
+            ionApiGatewayEndpoint: undefined,
+            // In the order of their Name tags, with the zone ids another account can match.
+            subnetIds: DATOMIC_SUBNETS.map((subnet) => subnet.id),
+            availabilityZoneIds: ["use1-az1", "use1-az2", "use1-az4"],
             privateHostedZoneName: undefined,
+            privateHostedZoneId: undefined,
             clientEndpoint: "http://entry.acme-prod.us-east-1.datomic.net:8182",
             codeDeployApplicationName: compute.outputs.CodeDeployApplicationName,
             codeBucketArn: compute.outputs.DatomicCodeBucketArn,
@@ -336,6 +344,15 @@ describe("DatomicCloudSystem, adopting an alb system", () => {
         const out = await settled(new DatomicCloudSystem("alb", { systemName: system, topology: "alb" }));
         expect(out.privateHostedZoneName).toBe("acme-stage.us-east-1.datomic.net");
         expect(out.clientEndpoint).toBe("http://entry-http.acme-stage.us-east-1.datomic.net:8182");
+        // The Datomic-managed API gateways of the primary compute group, and the zone's id for peering.
+        expect(out.clientApiGatewayEndpoint).toBe("https://a2id5latdd.execute-api.us-east-1.amazonaws.com");
+        expect(out.ionApiGatewayEndpoint).toBe("https://ljfrt3pr18.execute-api.us-east-1.amazonaws.com");
+        expect(out.privateHostedZoneId).toBe("Z0PRIVATEDATOMIC");
+        expect(recorder.callsTo("aws:route53/getZone:getZone")[0].inputs).toEqual({
+            name: "acme-stage.us-east-1.datomic.net",
+            privateZone: true,
+            vpcId: "vpc-0f1e2d3c4b5a69788",
+        });
         expect(out.endpointServiceName).toBeUndefined();
         expect(out.bastionSecurityGroupId).toBeUndefined();
         expect(out.httpDirectEndpoint).toBeUndefined();

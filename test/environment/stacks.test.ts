@@ -104,6 +104,9 @@ describe("the stage stack", () => {
             vpcId: "vpc-0c3a5e7f9b1d24680",
             vpcCidrBlock: "10.213.0.0/16",
             subnetCidrBlocks: ["10.213.32.0/20", "10.213.64.0/20", "10.213.96.0/20"],
+            subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002", "subnet-0a1b2c3d4e5f60003"],
+            // Zone ids, which the services account (444444444444) can match with its own subnets.
+            availabilityZoneIds: ["usw2-az1", "usw2-az2", "usw2-az3"],
             routeTableIds: ["rtb-0f1e2d3c4b5a69788"],
             nodeSecurityGroupId: "sg-0b7c8d9e0f1a2b3c4",
             bastionSecurityGroupId: "sg-0d4e5f6a7b8c9d0e1",
