@@ -127,7 +127,7 @@ export async function buildVpcEndpoint(context: PathContext): Promise<BuiltPath>
     await requireSameRegion(context);
     const zones = (await plainOutput(environment, "availabilityZoneIds")) as string[] | undefined;
     const subnetIds =
-        zones === undefined
+        zones === undefined || zones.length === 0
             ? stringList(caller.subnetIds!)
             : pulumi.output(caller.subnetIds!).apply((ids) => subnetsInZones(context, ids, zones));
     const endpoint = new DatomicClientEndpoint(

@@ -146,6 +146,16 @@ export class QueryGroup extends pulumi.ComponentResource {
     /** Stack output `LoadBalancerHttpDirectEndpoint`. */
     public readonly httpDirectEndpoint: pulumi.Output<string | undefined>;
     /**
+     * alb releases (884-9095+): stack output `ClientApiGatewayEndpoint`, the group's own Client API gateway.
+     * `undefined` on nlb releases.
+     */
+    public readonly clientApiGatewayEndpoint: pulumi.Output<string | undefined>;
+    /**
+     * alb releases (884-9095+): stack output `IonApiGatewayEndpoint`, the group's ion API gateway, HTTP
+     * Direct's entry (pass it to `IonApiDomain`). `undefined` on nlb releases.
+     */
+    public readonly ionApiGatewayEndpoint: pulumi.Output<string | undefined>;
+    /**
      * The nodes' Auto Scaling group: no stack output names it, so it is found by the
      * `aws:cloudformation:stack-name` tag CloudFormation puts on it. Unknown until the stack exists.
      */
@@ -217,6 +227,8 @@ export class QueryGroup extends pulumi.ComponentResource {
         this.deploymentGroup = optionalStackOutput(view, "CodeDeployDeploymentGroup");
         this.loadBalancerArn = optionalStackOutput(view, "LoadBalancer");
         this.httpDirectEndpoint = optionalStackOutput(view, "LoadBalancerHttpDirectEndpoint");
+        this.clientApiGatewayEndpoint = optionalStackOutput(view, "ClientApiGatewayEndpoint");
+        this.ionApiGatewayEndpoint = optionalStackOutput(view, "IonApiGatewayEndpoint");
         // Keyed on the id, so the lookup runs once the stack exists (at preview: when it already does).
         this.autoScalingGroupName = this.stack.id.apply((): pulumi.Output<string | undefined> =>
             aws.autoscaling
@@ -233,6 +245,8 @@ export class QueryGroup extends pulumi.ComponentResource {
             deploymentGroup: this.deploymentGroup,
             loadBalancerArn: this.loadBalancerArn,
             httpDirectEndpoint: this.httpDirectEndpoint,
+            clientApiGatewayEndpoint: this.clientApiGatewayEndpoint,
+            ionApiGatewayEndpoint: this.ionApiGatewayEndpoint,
             autoScalingGroupName: this.autoScalingGroupName,
             nodePolicyArn: this.nodePolicyArn,
         });

@@ -17,6 +17,8 @@ const groupOutputs = {
     CodeDeployDeploymentGroup: "orders",
     LoadBalancer: "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/orders/0123456789abcdef",
     LoadBalancerHttpDirectEndpoint: "http://internal-orders-0123456789.us-east-1.elb.amazonaws.com:8184",
+    ClientApiGatewayEndpoint: "https://q1w2e3r4t5.execute-api.us-east-1.amazonaws.com",
+    IonApiGatewayEndpoint: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
 };
 
 /** No output names the group's Auto Scaling group; CloudFormation tags it with the stack's name. */
@@ -39,6 +41,8 @@ async function settled(group: QueryGroup) {
             deploymentGroup: group.deploymentGroup,
             loadBalancerArn: group.loadBalancerArn,
             httpDirectEndpoint: group.httpDirectEndpoint,
+            clientApiGatewayEndpoint: group.clientApiGatewayEndpoint,
+            ionApiGatewayEndpoint: group.ionApiGatewayEndpoint,
             autoScalingGroupName: group.autoScalingGroupName,
             nodePolicyArn: group.nodePolicyArn,
         }),
@@ -93,6 +97,9 @@ describe("QueryGroup", () => {
             deploymentGroup: "orders",
             loadBalancerArn: groupOutputs.LoadBalancer,
             httpDirectEndpoint: groupOutputs.LoadBalancerHttpDirectEndpoint,
+            // The group's own Datomic-managed API gateways (alb releases).
+            clientApiGatewayEndpoint: groupOutputs.ClientApiGatewayEndpoint,
+            ionApiGatewayEndpoint: groupOutputs.IonApiGatewayEndpoint,
             autoScalingGroupName: "orders-AutoScalingGroup-1A2B3C",
             nodePolicyArn: undefined,
         });
@@ -112,6 +119,8 @@ describe("QueryGroup", () => {
             deploymentGroup: "orders-old",
             loadBalancerArn: undefined,
             httpDirectEndpoint: undefined,
+            clientApiGatewayEndpoint: undefined,
+            ionApiGatewayEndpoint: undefined,
             autoScalingGroupName: "orders-asg",
         });
         const stack = recorder.get(STACK, "old-stack");
