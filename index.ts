@@ -4,10 +4,12 @@
  * components and exports the environment stack contract, which services read
  * with DatomicSystemReference.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { buildEnvironment } from "./environment/build";
-import { decodeConfigValues, parseEnvironmentConfig } from "./environment/config";
+import { parseEnvironmentConfig } from "./environment/config";
+import { readStackConfig } from "./environment/stackConfig";
 
-const config = parseEnvironmentConfig(decodeConfigValues(pulumi.runtime.allConfig()));
+// Read through pulumi.Config, so secret values stay secret into the resources and the state.
+const stackConfig = readStackConfig();
+const config = parseEnvironmentConfig(stackConfig.values, stackConfig.secretKeys, stackConfig.problems);
 
 export = buildEnvironment(config);
