@@ -137,7 +137,7 @@ export async function buildVpcEndpoint(context: PathContext): Promise<BuiltPath>
             subnetIds,
             endpointServiceName: environment.endpointServiceName,
             allowedSecurityGroupIds: caller.callerSecurityGroupIds,
-            allowedCidrs: caller.callerCidrBlocks === undefined ? undefined : stringList(caller.callerCidrBlocks),
+            allowedCidrs: caller.callerCidrBlocks,
             allowPublicCidrs: caller.allowPublicCidrs,
             tags: caller.tags,
         },

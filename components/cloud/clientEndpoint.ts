@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { datomicClientEnvironment } from "../contract";
 import { CLIENT_API_PORT } from "../internal/endpoints";
 import { clientApiUrl, regionalDnsName } from "../internal/vpcEndpointDns";
-import { checkCallerCidrs, isPlain, mapInput, whenKnown } from "./inputValues";
+import { checkCallerCidrs, isPlain, mapInput, stringList, whenKnown } from "./inputValues";
 
 /** Arguments of {@link DatomicClientEndpoint}. */
 export interface DatomicClientEndpointArgs {
@@ -30,7 +30,7 @@ export interface DatomicClientEndpointArgs {
     /** Callers' security groups: the component creates a group admitting TCP 8182 from them (and `allowedCidrs`). */
     allowedSecurityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Callers' CIDR blocks, admitted on TCP 8182. `0.0.0.0/0` and `::/0` need `allowPublicCidrs`. */
-    allowedCidrs?: pulumi.Input<string[]>;
+    allowedCidrs?: pulumi.Input<pulumi.Input<string>[]>;
     /** Allow `0.0.0.0/0` or `::/0` in `allowedCidrs`. Default false. */
     allowPublicCidrs?: boolean;
     /** Tags for the endpoint and the security group. */
@@ -172,7 +172,7 @@ export class DatomicClientEndpoint extends pulumi.ComponentResource {
     /** A security group admitting the Client API port from the allowed callers only. */
     private callersSecurityGroup(name: string, args: DatomicClientEndpointArgs): aws.ec2.SecurityGroup {
         const groups = args.allowedSecurityGroupIds ?? [];
-        const cidrs = args.allowedCidrs ?? [];
+        const cidrs = stringList(args.allowedCidrs ?? []);
         if (isPlain(groups) && isPlain(cidrs) && (groups as unknown[]).length + (cidrs as string[]).length === 0) {
             throw new pulumi.ResourceError(
                 "allowedSecurityGroupIds: both it and allowedCidrs are empty, so no caller could connect",

@@ -24,7 +24,7 @@ import {
     normalizedHttpDirectEndpoint,
     stageNameProblem,
 } from "../internal/httpDirect";
-import { mapInput } from "./inputValues";
+import { mapInput, stringList } from "./inputValues";
 
 /** Arguments of {@link HttpDirect}. */
 export interface HttpDirectArgs {
@@ -42,7 +42,7 @@ export interface HttpDirectArgs {
     /** `"NONE"` (default; authenticate in the ion) or `"AWS_IAM"` (callers sign their requests). */
     authorization?: string;
     /** Media types API Gateway passes as binary. Default `["*\/*"]`: every payload reaches the ion unchanged. */
-    binaryMediaTypes?: string[];
+    binaryMediaTypes?: pulumi.Input<pulumi.Input<string>[]>;
     /** The stage, the first segment of the invoke URL's path. Default `"api"`. */
     stageName?: string;
     /** Days to keep the stage's access logs: a CloudWatch Logs retention period, 0 for ever. Default 30. */
@@ -61,6 +61,11 @@ export interface HttpDirectArgs {
     certificateArn?: pulumi.Input<string>;
     /** The path under `domainName` the stage is mapped to. Default: the domain's root. */
     basePath?: string;
+    /**
+     * The environment's topology (`DatomicSystemReference.topology`). When known at preview, `"alb"` is
+     * refused there, naming `IonApiDomain`, even while a new group's load balancer is still unknown.
+     */
+    topology?: pulumi.Input<string>;
     /** Tags for every resource created that takes tags. */
     tags?: Record<string, pulumi.Input<string>>;
 }
@@ -130,18 +135,33 @@ export class HttpDirect extends pulumi.ComponentResource {
                 throw new pulumi.ResourceError(
                     `loadBalancerArn: "${arn}" is not a Network Load Balancer; a REST API VPC link targets NLBs only. ` +
                         "alb systems (884-9095 and later) serve HTTP Direct through the group's own API Gateway: " +
-                        "use its IonApiGatewayEndpoint output instead of HttpDirect",
+                        "use its IonApiGatewayEndpoint output with IonApiDomain instead of HttpDirect",
                     this,
                 );
             }
             return arn;
+        });
+        // Checked on its own, so a topology known at preview fails it while the group's ARN is unknown.
+        const topology = mapInput(args.topology, (value) => {
+            if (value === "alb") {
+                throw new pulumi.ResourceError(
+                    'topology: the environment is "alb" (884-9095 and later): its groups have ALBs, which a REST ' +
+                        "API VPC link cannot target, and serve HTTP Direct through their own ion API gateway; use " +
+                        "IonApiDomain with the group's ionApiGatewayEndpoint",
+                    this,
+                );
+            }
+            return value;
         });
         const child = { parent: this };
 
         const vpcLink = new aws.apigateway.VpcLink(
             `${name}-vpc-link`,
             {
-                targetArn: loadBalancerArn,
+                targetArn:
+                    args.topology === undefined
+                        ? loadBalancerArn
+                        : pulumi.all([loadBalancerArn, topology]).apply(([arn]) => arn),
                 description: `Datomic HTTP Direct for ${settings.apiName}`,
                 tags: args.tags,
             },
@@ -193,14 +213,16 @@ export class HttpDirect extends pulumi.ComponentResource {
             );
         });
 
-        this.definitionHash = pulumi.all([endpoint, vpcLink.id]).apply(([url, linkId]) =>
-            httpDirectDeploymentTrigger({
-                endpoint: url,
-                vpcLinkId: linkId,
-                authorization: settings.authorization,
-                binaryMediaTypes: settings.binaryMediaTypes,
-            }),
-        );
+        this.definitionHash = pulumi
+            .all([endpoint, vpcLink.id, settings.binaryMediaTypes])
+            .apply(([url, linkId, binaryMediaTypes]) =>
+                httpDirectDeploymentTrigger({
+                    endpoint: url,
+                    vpcLinkId: linkId,
+                    authorization: settings.authorization,
+                    binaryMediaTypes,
+                }),
+            );
         const deployment = new aws.apigateway.Deployment(
             `${name}-deployment`,
             {
@@ -345,7 +367,7 @@ export class HttpDirect extends pulumi.ComponentResource {
             authorization,
             stageName,
             logRetentionDays,
-            binaryMediaTypes: args.binaryMediaTypes ?? DEFAULT_BINARY_MEDIA_TYPES,
+            binaryMediaTypes: stringList(args.binaryMediaTypes ?? DEFAULT_BINARY_MEDIA_TYPES),
         };
     }
 }

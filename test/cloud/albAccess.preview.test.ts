@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicAccess } from "../../components/cloud/access";
+import { HttpDirect } from "../../components/cloud/httpDirect";
 import { IonApiDomain } from "../../components/cloud/ionApiDomain";
 import { DatomicSystemReference } from "../../components/reference";
 import { UNKNOWN } from "../../plan/recorder";
@@ -114,5 +115,33 @@ describe("IonApiDomain at preview", () => {
         });
         expect(messages).toContain('topology: the environment is "nlb"');
         expect(messages).toContain("use HttpDirect");
+    });
+});
+
+describe("HttpDirect (nlb) at preview", () => {
+    test("on an alb environment it is refused at preview, while the new group's load balancer is unknown", async () => {
+        const group = new aws.apigatewayv2.Api("new-group", { protocolType: "HTTP" });
+        const messages = await previewErrors(() => {
+            new HttpDirect("orders-api", {
+                loadBalancerArn: group.id,
+                httpDirectEndpoint: group.apiEndpoint,
+                topology: new DatomicSystemReference("env", { stack: ALB_STACK }).topology,
+            });
+        });
+        expect(messages).toContain('topology: the environment is "alb"');
+        expect(messages).toContain("use IonApiDomain");
+    });
+
+    test("on an nlb environment it previews its VPC link to the unknown load balancer", async () => {
+        const group = new aws.apigatewayv2.Api("new-group", { protocolType: "HTTP" });
+        const messages = await previewErrors(() => {
+            new HttpDirect("orders-api", {
+                loadBalancerArn: group.id,
+                httpDirectEndpoint: group.apiEndpoint,
+                topology: new DatomicSystemReference("env", { stack: NLB_STACK }).topology,
+            });
+        });
+        expect(messages).toBe("");
+        expect(recorder.get("aws:apigateway/vpcLink:VpcLink", "orders-api-vpc-link").inputs.targetArn).toBe(UNKNOWN);
     });
 });
