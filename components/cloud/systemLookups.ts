@@ -100,17 +100,15 @@ export function datomicSubnets(
     subnetIds: pulumi.Output<string[]>,
 ): { subnetIds: pulumi.Output<string[]>; availabilityZoneIds: pulumi.Output<string[]> } {
     const subnets = subnetIds.apply((ids) =>
-        pulumi
-            .all(ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: owner })))
-            .apply((found) =>
-                found
-                    .map((subnet) => ({
-                        id: subnet.id,
-                        zone: subnet.availabilityZoneId,
-                        name: subnet.tags?.Name ?? "",
-                    }))
-                    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
-            ),
+        pulumi.all(ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: owner }))).apply((found) =>
+            found
+                .map((subnet) => ({
+                    id: subnet.id,
+                    zone: subnet.availabilityZoneId,
+                    name: subnet.tags?.Name ?? "",
+                }))
+                .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+        ),
     );
     return {
         subnetIds: subnets.apply((list) => list.map((subnet) => subnet.id)),
