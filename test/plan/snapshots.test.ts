@@ -6,7 +6,7 @@
  */
 import * as os from "os";
 import { Plan, toPlan } from "../../plan/render";
-import { EXAMPLE_DIR, REPO_ROOT, runStack } from "../support/program";
+import { ALB_EXAMPLE_DIR, EXAMPLE_DIR, REPO_ROOT, runStack } from "../support/program";
 
 const STACKS = ["dev", "stage", "prod"];
 
@@ -34,6 +34,14 @@ describe.each(STACKS)("the environment's %s stack", (stack) => {
 describe.each(STACKS)("the example service's %s stack", (stack) => {
     test("plans as recorded", async () => {
         const plan = await planOf(stack, EXAMPLE_DIR);
+        expectNoMachinePaths(plan);
+        expect(plan).toMatchSnapshot();
+    });
+});
+
+describe.each(["dev", "prod"])("the alb example service's %s stack", (stack) => {
+    test("plans as recorded", async () => {
+        const plan = await planOf(stack, ALB_EXAMPLE_DIR);
         expectNoMachinePaths(plan);
         expect(plan).toMatchSnapshot();
     });

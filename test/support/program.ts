@@ -7,6 +7,7 @@ import { trapRejections } from "./rejections";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 export const EXAMPLE_DIR = path.join(REPO_ROOT, "examples", "ion-service");
+export const ALB_EXAMPLE_DIR = path.join(REPO_ROOT, "examples", "alb-service");
 
 export async function runStack(
     stack: string,
