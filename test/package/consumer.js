@@ -50,8 +50,10 @@ function answer(token, inputs) {
             return { id: inputs.id, cidrBlock: "10.213.0.0/16" };
         case "aws:ec2/getRouteTables:getRouteTables":
             return { id: "rtbs", ids: ["rtb-0a"] };
+        case "aws:ec2/getSubnets:getSubnets":
+            return { id: "subnets", ids: ["subnet-0d1", "subnet-0d2"] };
         case "aws:ec2/getSubnet:getSubnet":
-            return { id: inputs.id, cidrBlock: "10.9.1.0/24" };
+            return { id: inputs.id, cidrBlock: "10.9.1.0/24", availabilityZoneId: "use1-az1", tags: {} };
         case "aws:autoscaling/getAmiIds:getAmiIds":
             return { id: REGION, names: ["orders-asg"] };
         case "aws:ssm/getParameter:getParameter":
