@@ -6,6 +6,7 @@ import { IonDeployment, IonDeploymentArgs } from "../../components/cloud/ionDepl
 import { RecordedResource, Secret } from "../../plan/recorder";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
 import { captureRejections } from "../support/rejections";
+import { readState } from "../fakes/ionDevStandIn";
 import { sampleIonProject, shuffled, temporaryDirectory, writeTree } from "../ions/sourceTree";
 
 const recorder = installMocks();
@@ -248,7 +249,7 @@ describe("IonDeployment", () => {
             },
             program,
         );
-        const stateFile = path.join(program, "fake-state.json");
+        const stateFile = path.join(program, "stand-in-state.edn");
         const run = spawnSync("/bin/sh", ["-c", command.inputs.create as string], {
             cwd: path.resolve(program, command.inputs.dir as string),
             encoding: "utf8",
@@ -264,13 +265,11 @@ describe("IonDeployment", () => {
         expect(run.stderr).toContain("deploy SUCCEEDED, code deploy SUCCEEDED");
         expect(run.status).toBe(0);
         expect(JSON.parse(run.stdout)).toMatchObject({ status: "SUCCEEDED", group: "orders", uname: "wip-1" });
-        const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
-        expect(state.invocations[0].request).toEqual({
-            op: "push",
-            uname: "wip-1",
-            region: "us-east-1",
-            "creds-profile": "ops",
+        const state = readState(stateFile);
+        expect(state.invocations[0]).toMatchObject({
+            op: ":push",
+            args: { uname: "wip-1", region: "us-east-1", "creds-profile": "ops" },
+            cwd: fs.realpathSync(ion),
         });
-        expect(state.invocations[0].cwd).toBe(fs.realpathSync(ion));
     });
 });
