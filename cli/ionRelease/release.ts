@@ -137,8 +137,15 @@ export async function release(options: ReleaseOptions, effects: ReleaseEffects):
     const unlessInterrupted = <T>(work: Promise<T>): Promise<T> => Promise.race([work, interruption]);
 
     let runner: IonDevRunner | undefined;
+    let starting: Promise<IonDevRunner> | undefined;
+    /** Stops ion-dev, including one still starting when the user interrupts. */
+    const stopIonDev = async () => {
+        runner ??= await starting?.catch(() => undefined);
+        await runner?.close();
+    };
     const ionDev = async (op: string, argument: string): Promise<string> => {
-        runner ??= await unlessInterrupted(startStopping(effects.startIonDev(deadline)));
+        starting ??= startStopping(effects.startIonDev(deadline));
+        runner ??= await unlessInterrupted(starting);
         const run = await unlessInterrupted(startStopping(runner.run(argument, deadline)));
         if (run.timedOut) {
             throw new ReleaseStop(
@@ -198,7 +205,7 @@ export async function release(options: ReleaseOptions, effects: ReleaseEffects):
         return await watch(result.executionArn!);
     } catch (e) {
         if (e instanceof Interrupted) {
-            await runner?.close();
+            // ion-dev is stopped in `finally`, before the outcome is returned.
             const resume = result.executionArn
                 ? resumeCommand(options, result.executionArn)
                 : releaseCommandLine(options);
@@ -220,7 +227,7 @@ export async function release(options: ReleaseOptions, effects: ReleaseEffects):
         }
         throw e;
     } finally {
-        await runner?.close();
+        await stopIonDev();
     }
 
     async function push(): Promise<{ rev?: string; uname?: string } | ReleaseOutcome> {

@@ -277,6 +277,24 @@ describe("release", () => {
             "datomic-ion-release --group orders-dev --uname wip --unique-uname --region us-east-1 --timeout 600 --poll-interval 1",
         );
         expect(stopped.message).toContain("No deploy had been started (nothing was pushed)");
+
+        // Interrupted while ion-dev is still starting: it is stopped once it has started.
+        const starting = world({});
+        let finishStart: () => void = () => undefined;
+        const startingEffects = {
+            ...starting.effects,
+            startIonDev: (deadline: number) =>
+                new Promise<Awaited<ReturnType<ReleaseEffects["startIonDev"]>>>((resolve) => {
+                    finishStart = () => resolve(starting.effects.startIonDev(deadline));
+                }),
+        };
+        const whileStarting = release(options({ uname: "wip" }), startingEffects);
+        await new Promise((resolve) => setImmediate(resolve));
+        starting.interrupt("SIGINT");
+        await new Promise((resolve) => setImmediate(resolve));
+        finishStart();
+        expect((await whileStarting).exitCode).toBe(130);
+        expect(starting.closes).toBe(1);
     });
 
     test("ion-dev killed by a signal is reported with the signal's name", async () => {
