@@ -109,6 +109,12 @@ describe("datomic-ion-release with one ion-dev JVM", () => {
         );
     });
 
+    test.concurrent("an ion-dev JVM killed by a signal is reported with the signal's name", async () => {
+        const run = await release(["--uname", "wip"], { FAKE_ION_SCENARIO: "killed" });
+        expect(run.code).toBe(ION_RELEASE_EXIT.ionDevError);
+        expect(run.stderr).toContain("datomic-ion-release: ion-dev :deploy was killed by SIGKILL");
+    });
+
     test.concurrent("throttled status polls are retried and the deploy succeeds", async () => {
         const run = await release(["--uname", "wip", "--poll-interval", "0.1"], { FAKE_ION_SCENARIO: "throttled" });
         expect(run.code).toBe(ION_RELEASE_EXIT.succeeded);
@@ -132,6 +138,7 @@ describe("datomic-ion-release with one ion-dev JVM", () => {
                         child.kill("SIGTERM");
                     }
                 }, 100);
+                child.on("close", () => clearInterval(timer));
             },
         );
         expect(run.code).toBe(143);
@@ -178,7 +185,7 @@ function readPolls(stateFile: string): number {
 }
 
 describe("datomic-ion-release before ion-dev starts", () => {
-    test("an undeclared ion-dev alias is reported as such, naming where it is usually defined", async () => {
+    test.concurrent("an undeclared ion-dev alias is reported as such, naming where it is usually defined", async () => {
         const run = await release(["--uname", "wip"], { FAKE_ION_ALIAS: "ions" });
         expect(run.code).toBe(ION_RELEASE_EXIT.ionDevError);
         expect(run.stderr).toContain(
@@ -187,32 +194,39 @@ describe("datomic-ion-release before ion-dev starts", () => {
         expect(run.state.launches).toEqual([]);
     });
 
-    test("a clean tree with :local/root dependencies needs a uname; so do no git and a dirty tree", async () => {
-        const localRoot = committed('{:deps {acme/shared {:local/root "../shared"}}}\n');
-        const run = await release([], {}, localRoot);
-        expect(run.code).toBe(ION_RELEASE_EXIT.usage);
-        expect(run.stderr).toContain(
-            "--uname is required: the git tree is clean, but deps.edn has :local/root dependencies (acme/shared)",
-        );
+    test.concurrent(
+        "a clean tree with :local/root dependencies needs a uname; so do no git and a dirty tree",
+        async () => {
+            const localRoot = committed('{:deps {acme/shared {:local/root "../shared"}}}\n');
+            const dirty = committed();
+            fs.writeFileSync(path.join(dirty, "deps.edn"), '{:paths ["src"]}\n');
+            const [run, noGit, dirtyRun] = await Promise.all([
+                release([], {}, localRoot),
+                release([]),
+                release([], {}, dirty),
+            ]);
+            expect(run.code).toBe(ION_RELEASE_EXIT.usage);
+            expect(run.stderr).toContain(
+                "--uname is required: the git tree is clean, but deps.edn has :local/root dependencies (acme/shared)",
+            );
 
-        const noGit = await release([]);
-        expect(noGit.code).toBe(ION_RELEASE_EXIT.usage);
-        expect(noGit.stderr).toContain("--uname is required: this directory is not in a git repository");
+            expect(noGit.code).toBe(ION_RELEASE_EXIT.usage);
+            expect(noGit.stderr).toContain("--uname is required: this directory is not in a git repository");
 
-        const dirty = committed();
-        fs.writeFileSync(path.join(dirty, "deps.edn"), '{:paths ["src"]}\n');
-        const dirtyRun = await release([], {}, dirty);
-        expect(dirtyRun.code).toBe(ION_RELEASE_EXIT.usage);
-        expect(dirtyRun.stderr).toContain("ion-dev needs a :uname to push a dirty tree");
-        expect([run, noGit, dirtyRun].flatMap((r) => r.clojureLaunches)).toEqual([]);
-    });
+            expect(dirtyRun.code).toBe(ION_RELEASE_EXIT.usage);
+            expect(dirtyRun.stderr).toContain("ion-dev needs a :uname to push a dirty tree");
+            expect([run, noGit, dirtyRun].flatMap((r) => r.clojureLaunches)).toEqual([]);
+        },
+    );
 
-    test("bad flags exit 2; --help exits 0 and lists the flags", async () => {
-        const badNumber = await release(["--uname", "u", "--timeout", "soon"]);
+    test.concurrent("bad flags exit 2; --help exits 0 and lists the flags", async () => {
+        const [badNumber, help] = await Promise.all([
+            release(["--uname", "u", "--timeout", "soon"]),
+            release(["--help"]),
+        ]);
         expect(badNumber.code).toBe(ION_RELEASE_EXIT.usage);
         expect(badNumber.stderr).toContain("expected a positive number of seconds");
 
-        const help = await release(["--help"]);
         expect(help.code).toBe(0);
         for (const flag of [
             "--uname",

@@ -10,7 +10,8 @@
 ;;
 ;; Environment:
 ;;   FAKE_ION_STATE      (required) an EDN file: launches, invocations, deploy and poll times
-;;   FAKE_ION_SCENARIO   success | failed | conflicts | command-failed | throttled (default success)
+;;   FAKE_ION_SCENARIO   success | failed | conflicts | command-failed | throttled | killed (default success);
+;;                       killed: the JVM is killed by SIGKILL during :deploy, as the out-of-memory killer does
 ;;   FAKE_ION_DEPLOY_MS  the deploy ends this many milliseconds after :deploy, by the wall clock (default 300)
 ;;   FAKE_ION_LOAD_MS    extra start cost of ion-dev itself (its AWS client...), paid when the namespace loads
 ;;   FAKE_ION_STATUS_MS  cost of one deploy-status call (two AWS requests) (default 50)
@@ -91,6 +92,8 @@
   (record! :deploy args)
   (when (= (nil? rev) (nil? uname))
     (throw (ex-info "deploy needs exactly one of :rev and :uname" {:args args})))
+  (when (= "killed" (scenario))
+    (.waitFor (.exec (Runtime/getRuntime) (into-array String ["kill" "-9" (str (.pid (java.lang.ProcessHandle/current)))]))))
   (let [started (now)
         arn (str "arn:aws:states:us-east-1:111111111111:execution:datomic-" group ":" group "-"
                  (or rev uname) "-" started)]
