@@ -24,8 +24,9 @@ export const ION_RELEASE_EXIT = {
     ionDevError: 4,
     /** Push reported dependency conflicts and --fail-on-conflicts is set. */
     dependencyConflicts: 5,
-    /** Interrupted by SIGINT (130) or SIGTERM (143): 128 + the signal's number, as shells report it. */
+    /** Interrupted by SIGINT: 128 + the signal's number, as shells report it. */
     interruptedBySigint: 130,
+    /** Interrupted by SIGTERM: 128 + the signal's number. */
     interruptedBySigterm: 143,
 } as const;
 

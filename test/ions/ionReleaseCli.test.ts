@@ -141,7 +141,7 @@ describe("datomic-ion-release with one ion-dev JVM", () => {
                 child.on("close", () => clearInterval(timer));
             },
         );
-        expect(run.code).toBe(143);
+        expect(run.code).toBe(ION_RELEASE_EXIT.interruptedBySigterm);
         const result = JSON.parse(run.stdout) as IonReleaseResult;
         expect(result.status).toBe("INTERRUPTED");
         expect(result.resumeCommand).toBe(

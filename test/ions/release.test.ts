@@ -250,7 +250,7 @@ describe("release", () => {
         }
         w.interrupt("SIGTERM");
         const outcome = await running;
-        expect(outcome.exitCode).toBe(143);
+        expect(outcome.exitCode).toBe(ION_RELEASE_EXIT.interruptedBySigterm);
         expect(outcome.result.status).toBe("INTERRUPTED");
         const resume = `datomic-ion-release --group orders-dev --execution-arn ${ARN} --region us-east-1 --timeout 600 --poll-interval 1 --json`;
         expect(outcome.result.resumeCommand).toBe(resume);
@@ -272,7 +272,7 @@ describe("release", () => {
         await new Promise((resolve) => setImmediate(resolve));
         early.interrupt("SIGINT");
         const stopped = await pending;
-        expect(stopped.exitCode).toBe(130);
+        expect(stopped.exitCode).toBe(ION_RELEASE_EXIT.interruptedBySigint);
         expect(stopped.result.resumeCommand).toBe(
             "datomic-ion-release --group orders-dev --uname wip --unique-uname --region us-east-1 --timeout 600 --poll-interval 1",
         );
