@@ -1,116 +1,124 @@
 /**
- * Benchmark: how soon datomic-ion-release notices the end of a deploy, against the fake ion-dev
- * (test/fakes/clojure).
+ * Benchmark: datomic-ion-release at its default flags against ion-dev stand-ins with realistic
+ * costs, in its usual one-JVM design and in the per-operation fallback, in the same run.
  *
- *   node -r ts-node/register/transpile-only bench/ionRelease.ts [--poll-interval S] [--runs R]
+ *   node -r ts-node/register/transpile-only bench/ionRelease.ts [--deploy-seconds 40] [--runs 2]
  *
- * Two figures per run:
- * - report lag: from the fake printing SUCCEEDED to the CLI process exiting;
- * - detection lag: from the moment the deploy became SUCCEEDED (the fake flips it a set time after
- *   the deploy, at a different phase of the polling each run) to the CLI exiting, which includes
- *   waiting for the next poll, so it is bounded by the interval in effect (which backs off up to
- *   4 poll intervals while nothing changes). The aim is less than one poll interval for the report lag.
- * Each fake poll is a Node process start (~50 ms); a real ion-dev poll is a JVM start (seconds).
+ * Costs: every launch costs at least 2 s. An ion-dev launch is a real JVM running the Clojure
+ * stand-in (test/fakes/ion-dev), topped up to 2 s when this machine starts a JVM faster
+ * (a real `clojure -M:ion-dev` costs more: tools.deps, then ion-dev and its AWS client);
+ * `clojure -Spath` is charged 2 s too, though tools.deps answers it from its cache. A
+ * deploy-status call costs 50 ms (two AWS requests). The deploy ends at a wall-clock time,
+ * --deploy-seconds after ion-dev's deploy call, not after a number of polls.
+ *
+ * Printed per design: process launches per release, and the time from the deploy's end to the
+ * CLI's exit. Targets at default flags (one-JVM design): at most 3 launches, at most 2 s.
  */
-import { spawn } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ReleaseRun, runRelease } from "../test/fakes/ionDevStandIn";
 
 function option(name: string, fallback: number): number {
     const index = process.argv.indexOf(name);
     return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
-const POLL_INTERVAL = option("--poll-interval", 1);
-const RUNS = option("--runs", 6);
-const REPO = path.resolve(__dirname, "..");
+const DEPLOY_SECONDS = option("--deploy-seconds", 40);
+const RUNS = option("--runs", 2);
+const LAUNCH_COST_MILLISECONDS = 2000;
+const TARGET = { launches: 3, endToExitMilliseconds: 2000 };
 
-interface Sample {
-    reportLag: number;
-    detectionLag: number;
-    polls: number;
-    /** The time between the last two polls: the interval in effect when the deploy ended. */
-    lastGap: number;
+/** How long this machine takes to start a JVM that loads Clojure and pprint, as the stand-in does. */
+function jvmStartMilliseconds(): number {
+    const started = Date.now();
+    const run = spawnSync("java", [
+        "-cp",
+        "/usr/share/java/clojure.jar",
+        "clojure.main",
+        "-e",
+        "(require 'clojure.pprint)",
+    ]);
+    if (run.status !== 0) {
+        throw new Error(`java did not run: ${String(run.stderr)}`);
+    }
+    return Date.now() - started;
 }
 
-function runOnce(succeedAfterMs: number): Promise<Sample> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-ion-release-"));
-    const stateFile = path.join(dir, "state.json");
-    return new Promise((resolve, reject) => {
-        const child = spawn(
-            process.execPath,
-            [
-                "-r",
-                require.resolve("ts-node/register/transpile-only"),
-                path.join(REPO, "cli", "ion-release.ts"),
-                "--group",
-                "orders-dev",
-                "--uname",
-                "bench",
-                "--clojure",
-                path.join(REPO, "test", "fakes", "clojure"),
-                "--poll-interval",
-                String(POLL_INTERVAL),
-                "--json",
-            ],
+interface Sample {
+    launches: number;
+    endToExit: number;
+    polls: number;
+    total: number;
+}
+
+async function releaseOnce(design: "one JVM" | "per operation", loadMilliseconds: number): Promise<Sample> {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "bench-ion-release-"));
+    fs.writeFileSync(path.join(cwd, "deps.edn"), "{}\n");
+    const started = Date.now();
+    let run: ReleaseRun;
+    try {
+        run = await runRelease(
+            ["--group", "orders-dev", "--uname", "bench", "--json"],
             {
-                cwd: dir,
-                stdio: ["ignore", "ignore", "ignore"],
-                env: {
-                    ...process.env,
-                    TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
-                    FAKE_ION_STATE: stateFile,
-                    FAKE_ION_SUCCEED_AFTER_MS: String(succeedAfterMs),
-                },
+                FAKE_ION_DEPLOY_MS: String(DEPLOY_SECONDS * 1000),
+                FAKE_ION_LOAD_MS: String(loadMilliseconds),
+                FAKE_ION_STATUS_MS: "50",
+                FAKE_CLOJURE_SPATH_MS: String(LAUNCH_COST_MILLISECONDS),
+                ...(design === "per operation" ? { FAKE_CLOJURE_SPATH: "unsupported" } : {}),
             },
+            cwd,
         );
-        child.on("error", reject);
-        child.on("exit", (code) => {
-            const exitedAt = Date.now();
-            const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
-            fs.rmSync(dir, { recursive: true, force: true });
-            if (code !== 0) {
-                reject(new Error(`the CLI exited ${code}`));
-                return;
-            }
-            resolve({
-                reportLag: exitedAt - state.reportedAt,
-                detectionLag: exitedAt - state.succeededAt,
-                polls: state.polls,
-                lastGap: state.pollTimes.at(-1) - state.pollTimes.at(-2),
-            });
-        });
-    });
+    } finally {
+        fs.rmSync(cwd, { recursive: true, force: true });
+    }
+    if (run.code !== 0) {
+        throw new Error(`the CLI exited ${run.code}: ${run.stderr}`);
+    }
+    const spathLaunches = run.clojureLaunches.filter((line) => line.startsWith("-Spath")).length;
+    return {
+        // -Spath runs, plus every JVM that loaded ion-dev (the driver, or one per operation).
+        launches: spathLaunches + run.state.launches.length,
+        endToExit: run.exitedAt - run.state["ends-at"]!,
+        polls: run.state.polls,
+        total: run.exitedAt - started,
+    };
 }
 
 async function main(): Promise<void> {
-    const interval = POLL_INTERVAL * 1000;
-    const samples: Sample[] = [];
-    console.log(`poll interval ${interval} ms, ${RUNS} runs`);
-    for (let run = 0; run < RUNS; run++) {
-        // Deploys of a few intervals, ending at a different point between two polls each time.
-        const succeedAfterMs = Math.round(interval * (2 + run / RUNS));
-        const sample = await runOnce(succeedAfterMs);
-        samples.push(sample);
+    const jvm = jvmStartMilliseconds();
+    const load = Math.max(0, LAUNCH_COST_MILLISECONDS - jvm);
+    console.log(
+        `JVM start on this machine ${jvm} ms; each ion-dev launch gets ${load} ms more (at least ${LAUNCH_COST_MILLISECONDS} ms a launch); ` +
+            `-Spath costs ${LAUNCH_COST_MILLISECONDS} ms; deploys end ${DEPLOY_SECONDS} s after the deploy call; default flags; ${RUNS} runs each`,
+    );
+    const results: Record<string, Sample[]> = {};
+    for (const design of ["one JVM", "per operation"] as const) {
+        results[design] = [];
+        for (let run = 1; run <= RUNS; run++) {
+            const sample = await releaseOnce(design, load);
+            results[design].push(sample);
+            console.log(
+                `${design.padEnd(13)} run ${run}: ${sample.launches} launches, ${sample.polls} polls, ` +
+                    `deploy end -> exit ${sample.endToExit} ms, release ${(sample.total / 1000).toFixed(1)} s`,
+            );
+        }
+    }
+    console.log("");
+    for (const [design, samples] of Object.entries(results)) {
+        const launches = Math.max(...samples.map((s) => s.launches));
+        const worst = Math.max(...samples.map((s) => s.endToExit));
+        const mean = Math.round(samples.reduce((sum, s) => sum + s.endToExit, 0) / samples.length);
+        const meets = launches <= TARGET.launches && worst <= TARGET.endToExitMilliseconds;
+        const verdict =
+            design === "one JVM"
+                ? `${meets ? "meets" : "MISSES"} the targets: <= ${TARGET.launches} launches, <= ${TARGET.endToExitMilliseconds} ms`
+                : "the fallback; the targets are for the one-JVM design";
         console.log(
-            `run ${run + 1}: deploy took ${succeedAfterMs} ms; ${sample.polls} polls, the last ${sample.lastGap} ms apart; ` +
-                `report lag ${sample.reportLag} ms; detection lag ${sample.detectionLag} ms`,
+            `${design.padEnd(13)}: launches per release ${launches}; deploy end -> exit mean ${mean} ms, max ${worst} ms (${verdict})`,
         );
     }
-    const summary = (key: keyof Sample) => {
-        const values = samples.map((sample) => sample[key]);
-        return `mean ${Math.round(values.reduce((a, b) => a + b, 0) / values.length)} ms, max ${Math.max(...values)} ms`;
-    };
-    console.log(`report lag (fake prints SUCCEEDED -> CLI exits):    ${summary("reportLag")}`);
-    console.log(`detection lag (deploy SUCCEEDED -> CLI exits):      ${summary("detectionLag")}`);
-    const worst = Math.max(...samples.map((sample) => sample.detectionLag / sample.lastGap));
-    console.log(
-        `report lag / poll interval: ${(Math.max(...samples.map((s) => s.reportLag)) / interval).toFixed(3)} at worst`,
-    );
-    console.log(
-        `detection lag / interval in effect (which backs off from ${interval} ms): ${worst.toFixed(2)} at worst`,
-    );
 }
 
 main().catch((error: unknown) => {

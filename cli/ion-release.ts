@@ -1,23 +1,30 @@
 #!/usr/bin/env node
 /**
  * datomic-ion-release: push an ion, deploy it to a compute group and wait for the deploy
- * to finish, as one blocking, shell-friendly command over Datomic's ion-dev
- * (`clojure -M:ion-dev '{:op ...}'`). Exits 0 only when the deploy and its CodeDeploy
- * deployment both SUCCEEDED; see ION_RELEASE_EXIT for the other exit codes.
+ * to finish, as one blocking, shell-friendly command over Datomic's ion-dev. Push, deploy
+ * and the status polls run in one JVM (see ionRelease/ionDevProcess.ts). Exits 0 only when
+ * the deploy and its CodeDeploy deployment both SUCCEEDED; see ION_RELEASE_EXIT for the others.
  */
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
+import { randomBytes } from "crypto";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { constants as osConstants } from "os";
 import { performance } from "perf_hooks";
+import { localRootDependencies } from "../components/internal/depsEdn";
 import { ION_RELEASE_EXIT, IonReleaseResult } from "../components/internal/ionDev";
-import { GitState, IonDevRun, release, ReleaseEffects, ReleaseOptions } from "./ionRelease/release";
+import { assumeRoleEnvironment, sessionSeconds, withRoleCredentials } from "./ionRelease/assumeRole";
+import { startIonDev } from "./ionRelease/ionDevProcess";
+import { GitState, IonDevStartError, release, ReleaseEffects, ReleaseOptions } from "./ionRelease/release";
 
 interface Flags {
     group: string;
     region?: string;
     uname?: string;
+    uniqueUname?: boolean;
     rev?: string;
     executionArn?: string;
     credsProfile?: string;
+    roleArn?: string;
     alias: string;
     clojure: string;
     timeout: number;
@@ -26,30 +33,46 @@ interface Flags {
     json?: boolean;
 }
 
-/** The environment variable `--creds-profile` falls back to (IonDeployment passes the profile this way). */
+/** The environment variables `--creds-profile` and `--role-arn` fall back to (IonDeployment sets them). */
 const CREDS_PROFILE_VARIABLE = "DATOMIC_ION_CREDS_PROFILE";
-/** Grace period between asking ion-dev to stop at the deadline and killing it. */
-const KILL_GRACE_MILLISECONDS = 5000;
+const ROLE_ARN_VARIABLE = "DATOMIC_ION_ROLE_ARN";
+/**
+ * Seconds between deploy-status polls. With one JVM a poll is two AWS requests, not a JVM start,
+ * so polling every second notices the end of a deploy within about a second.
+ */
+const DEFAULT_POLL_INTERVAL_SECONDS = 1;
 
 async function main(argv: string[]): Promise<number> {
     const program = new Command()
         .name("datomic-ion-release")
         .description(
             "Push a Datomic ion, deploy it to a compute group and wait until the deploy ends.\n" +
-                "Runs `<clojure> -M:<alias> '<edn>'` (ion-dev) in the current directory, the ion project.",
+                "Runs ion-dev (the deps.edn alias --alias) in the current directory, the ion project, in one JVM.",
         )
         .requiredOption("--group <group>", "the compute group's CodeDeploy deployment group (ion-dev's :group)")
         .option("--region <region>", "the AWS region (ion-dev's default when omitted)")
         .option(
             "--uname <name>",
-            "push and deploy an unreproducible name (required without git or with uncommitted changes)",
+            "push and deploy an unreproducible name (required without git, with uncommitted changes or :local/root deps)",
         )
+        .option("--unique-uname", "append a timestamp and random suffix to --uname: ion rollbacks need unique names")
         .option("--rev <sha>", "deploy a revision pushed before, skipping push")
         .addOption(new Option("--creds-profile <profile>", "the AWS profile ion-dev uses").env(CREDS_PROFILE_VARIABLE))
+        .addOption(
+            new Option(
+                "--role-arn <arn>",
+                "assume this IAM role (STS) and run ion-dev with its temporary credentials",
+            ).env(ROLE_ARN_VARIABLE),
+        )
         .option("--alias <alias>", "the deps.edn alias that runs ion-dev", "ion-dev")
-        .option("--clojure <command>", "the Clojure CLI to run", "clojure")
+        .option("--clojure <command>", "the Clojure CLI (tools.deps) to run", "clojure")
         .option("--timeout <seconds>", "give up waiting after this many seconds from start", seconds, 1800)
-        .option("--poll-interval <seconds>", "seconds between deploy-status polls, before backing off", seconds, 5)
+        .option(
+            "--poll-interval <seconds>",
+            "seconds between deploy-status polls (longer after throttling)",
+            seconds,
+            DEFAULT_POLL_INTERVAL_SECONDS,
+        )
         .option("--fail-on-conflicts", "fail, before deploying, when push reports dependency conflicts")
         .option("--json", "print the result as JSON on stdout")
         .option(
@@ -72,10 +95,13 @@ async function main(argv: string[]): Promise<number> {
         group: flags.group,
         region: flags.region,
         uname: flags.uname,
+        uniqueUname: flags.uniqueUname ?? false,
         rev: flags.rev,
         executionArn: flags.executionArn,
         credsProfile: flags.credsProfile || undefined,
         credsProfileFromFlag: program.getOptionValueSource("credsProfile") === "cli",
+        roleArn: flags.roleArn || undefined,
+        roleArnFromFlag: program.getOptionValueSource("roleArn") === "cli",
         alias: flags.alias.replace(/^:/, ""),
         clojure: flags.clojure,
         timeoutSeconds: flags.timeout,
@@ -101,53 +127,55 @@ function seconds(text: string): number {
 }
 
 function processEffects(options: ReleaseOptions): ReleaseEffects {
+    const now = () => performance.now();
     return {
-        runIonDev: (argument, deadline) => runIonDev(options, argument, deadline),
+        async startIonDev(deadline) {
+            let env: NodeJS.ProcessEnv = process.env;
+            if (options.roleArn) {
+                try {
+                    const credentials = await assumeRoleEnvironment(options.roleArn, {
+                        region: options.region,
+                        profile: options.credsProfile,
+                        durationSeconds: sessionSeconds(options.timeoutSeconds),
+                        sessionName: "datomic-ion-release",
+                    });
+                    env = withRoleCredentials(process.env, credentials);
+                } catch (e) {
+                    throw new IonDevStartError(
+                        `could not assume --role-arn ${options.roleArn}: ${e instanceof Error ? e.message : String(e)}`,
+                    );
+                }
+            }
+            return startIonDev(
+                {
+                    alias: options.alias,
+                    clojure: options.clojure,
+                    env,
+                    now,
+                    notice: (line) => process.stderr.write(`datomic-ion-release: ${line}\n`),
+                },
+                deadline,
+            );
+        },
         gitState,
-        now: () => performance.now(),
+        localRootDependencies: async () => localRootDependencies(process.cwd()),
+        uniqueSuffix,
+        now,
         sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
         progress: (line) => process.stderr.write(`${line}\n`),
+        interrupted: new Promise((resolve) => {
+            for (const signal of ["SIGINT", "SIGTERM"] as const) {
+                process.once(signal, () => resolve(signal));
+            }
+        }),
+        interruptedExitCode: (signal) => 128 + osConstants.signals[signal],
     };
 }
 
-/** Runs ion-dev without a shell: the EDN map is one argument, whatever it contains. */
-function runIonDev(options: ReleaseOptions, argument: string, deadline: number): Promise<IonDevRun> {
-    return new Promise((resolve) => {
-        const child = spawn(options.clojure, [`-M:${options.alias}`, argument], {
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        let timedOut = false;
-        let settled = false;
-        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-        const timer = setTimeout(
-            () => {
-                timedOut = true;
-                child.kill("SIGTERM");
-                setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MILLISECONDS).unref();
-            },
-            Math.max(0, deadline - performance.now()),
-        );
-        const settle = (run: IonDevRun) => {
-            if (!settled) {
-                settled = true;
-                clearTimeout(timer);
-                resolve(run);
-            }
-        };
-        child.on("error", (error: NodeJS.ErrnoException) =>
-            settle({
-                exitCode: null,
-                stdout,
-                stderr,
-                timedOut: false,
-                startError: error.code === "ENOENT" ? "command not found" : error.message,
-            }),
-        );
-        child.on("close", (code) => settle({ exitCode: code, stdout, stderr, timedOut }));
-    });
+/** `20261202T140501Z-3f9a`: sortable, and unique even for two deploys in the same second. */
+function uniqueSuffix(): string {
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
+    return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
 async function gitState(): Promise<GitState> {

@@ -1,9 +1,10 @@
 /**
  * The release `datomic-ion-release` performs: push (unless a revision is given), deploy,
- * then watch deploy-status until the deploy ends or the time is up. Every effect (running
- * ion-dev, asking git, the clock, sleeping, progress lines) is injected, so the whole flow
- * is tested without processes or waiting.
+ * then watch deploy-status until the deploy ends, the time is up or the user interrupts.
+ * Every effect (starting ion-dev, asking git, the clock, sleeping, progress lines, signals)
+ * is injected, so the whole flow is tested without processes or waiting.
  */
+import { toEdn } from "../../components/internal/edn";
 import {
     deployArgument,
     DeployStatus,
@@ -19,54 +20,57 @@ import {
     parseDeployStatusOutput,
     parsePushOutput,
     pushArgument,
-    shellWord,
+    readFailure,
 } from "../../components/internal/ionDev";
-import { toEdn } from "../../components/internal/edn";
+import { ReleaseOptions, releaseCommandLine, resumeCommand, usageProblem } from "./options";
 
-/** What to release, as the command's flags give it. */
-export interface ReleaseOptions {
-    group: string;
-    region?: string;
-    uname?: string;
-    rev?: string;
-    /** Watch this deploy instead of pushing and deploying (how a timed-out release is resumed). */
-    executionArn?: string;
-    credsProfile?: string;
-    /** Whether the profile came from a flag (and so belongs in a printed resume command). */
-    credsProfileFromFlag: boolean;
-    alias: string;
-    clojure: string;
-    timeoutSeconds: number;
-    pollIntervalSeconds: number;
-    failOnConflicts: boolean;
-    json: boolean;
-}
+export type { ReleaseOptions } from "./options";
 
-/** How one ion-dev run ended. */
+/** How one ion-dev operation ended. */
 export interface IonDevRun {
-    /** The exit code, or null when the process was killed or could not start. */
+    /** The exit code (1 for an operation the driver reports as thrown), or null when killed or not started. */
     exitCode: number | null;
+    /** What ion-dev printed (per operation), or the EDN of the result the driver got. */
     stdout: string;
     stderr: string;
     /** The run was stopped because the deadline passed. */
     timedOut: boolean;
-    /** Why the process could not start (for example the Clojure CLI is not installed). */
-    startError?: string;
+    /** The signal that killed ion-dev, e.g. `SIGKILL`. */
+    signal?: string;
 }
+
+/** Runs ion-dev operations: one JVM for the release (the driver), or one process per operation. */
+export interface IonDevRunner {
+    /** Runs the operation whose EDN argument map is `argument`, stopping it at `deadline` (a `now` value). */
+    run(argument: string, deadline: number): Promise<IonDevRun>;
+    /** Stops ion-dev; resolves once it has exited. */
+    close(): Promise<void>;
+}
+
+/** ion-dev could not be started (no Clojure CLI, an undeclared alias, the role could not be assumed...). */
+export class IonDevStartError extends Error {}
 
 /** The state of the git working tree the release runs in. */
 export type GitState = "clean" | "dirty" | "no-repository" | "no-git";
 
 /** The effects a release needs. */
 export interface ReleaseEffects {
-    /** Runs `<clojure> -M:<alias> <argument>`, stopping it at `deadline` (a {@link now} value). */
-    runIonDev(argument: string, deadline: number): Promise<IonDevRun>;
+    /** Assumes the role (if any) and starts ion-dev. Throws {@link IonDevStartError}. */
+    startIonDev(deadline: number): Promise<IonDevRunner>;
     gitState(): Promise<GitState>;
+    /** The libraries of the project's deps.edn that are `:local/root` dependencies. */
+    localRootDependencies(): Promise<string[]>;
+    /** A suffix that makes an unreproducible name unique: each deploy needs its own uname. */
+    uniqueSuffix(): string;
     /** Milliseconds on a monotonic clock. */
     now(): number;
     sleep(milliseconds: number): Promise<void>;
     /** A progress line, for stderr. */
     progress(line: string): void;
+    /** Resolves with the signal's name when the user interrupts the release (SIGINT, SIGTERM). */
+    interrupted: Promise<NodeJS.Signals>;
+    /** The exit code for an interruption by `signal` (128 + its number, as shells report it). */
+    interruptedExitCode(signal: NodeJS.Signals): number;
 }
 
 /** How the release ended: the exit code, the result to print, and the message for stderr. */
@@ -76,9 +80,8 @@ export interface ReleaseOutcome {
     message?: string;
 }
 
-/** Polls back off by half each unchanged poll, up to this multiple of the poll interval. */
-export const MAX_BACKOFF_FACTOR = 4;
-const BACKOFF_GROWTH = 1.5;
+/** Throttled status polls wait twice as long each time, up to this (and never past the deadline). */
+export const MAX_THROTTLE_DELAY_MILLISECONDS = 30_000;
 /** ion-dev's stderr lines kept in a failure message. */
 const STDERR_TAIL_LINES = 40;
 
@@ -88,21 +91,33 @@ class ReleaseStop extends Error {
         public readonly status: string,
         message: string,
         public readonly resumeCommand?: string,
+        /** AWS throttled or was busy: the same request may succeed later. */
+        public readonly retryable = false,
     ) {
         super(message);
     }
 }
 
-/** The delay before the next poll: grows while nothing changes, back to the interval on a change. */
-export function nextPollDelay(current: number, interval: number, changed: boolean): number {
-    return changed ? interval : Math.min(current * BACKOFF_GROWTH, interval * MAX_BACKOFF_FACTOR);
+class Interrupted extends Error {
+    constructor(public readonly signal: NodeJS.Signals) {
+        super(signal);
+    }
+}
+
+/** The delay before retrying the `attempt`th throttled status poll in a row (1, 2, ...). */
+export function throttleDelay(attempt: number, interval: number): number {
+    return Math.min(interval * 2 ** attempt, Math.max(MAX_THROTTLE_DELAY_MILLISECONDS, interval));
 }
 
 /** Runs a release. Never throws for expected failures: they are outcomes with an exit code. */
 export async function release(options: ReleaseOptions, effects: ReleaseEffects): Promise<ReleaseOutcome> {
     const started = effects.now();
     const deadline = started + options.timeoutSeconds * 1000;
-    const context: IonDevContext = { region: options.region, credsProfile: options.credsProfile };
+    // With a role, the profile only assumes it; ion-dev works with the role's credentials.
+    const context: IonDevContext = {
+        region: options.region,
+        credsProfile: options.roleArn ? undefined : options.credsProfile,
+    };
     const result: IonReleaseResult = { status: "RUNNING", group: options.group, durationSeconds: 0 };
     const elapsed = () => (effects.now() - started) / 1000;
     const progress = (line: string) => effects.progress(`[${elapsed().toFixed(1).padStart(6)}s] ${line}`);
@@ -114,21 +129,47 @@ export async function release(options: ReleaseOptions, effects: ReleaseEffects):
         }
         return { exitCode, result, message };
     };
+    const interruption = effects.interrupted.then((signal) => {
+        throw new Interrupted(signal);
+    });
+    interruption.catch(() => undefined);
+    /** Waits for `work`, unless the user interrupts first. */
+    const unlessInterrupted = <T>(work: Promise<T>): Promise<T> => Promise.race([work, interruption]);
 
+    let runner: IonDevRunner | undefined;
+    let starting: Promise<IonDevRunner> | undefined;
+    /** Stops ion-dev, including one still starting when the user interrupts. */
+    const stopIonDev = async () => {
+        runner ??= await starting?.catch(() => undefined);
+        await runner?.close();
+    };
     const ionDev = async (op: string, argument: string): Promise<string> => {
-        const run = await effects.runIonDev(argument, deadline);
-        if (run.startError) {
-            throw new ReleaseStop(
-                ION_RELEASE_EXIT.ionDevError,
-                "ERROR",
-                `could not run ${options.clojure}: ${run.startError}. Install the Clojure CLI, or pass --clojure <path>.`,
-            );
-        }
+        starting ??= startStopping(effects.startIonDev(deadline));
+        runner ??= await unlessInterrupted(starting);
+        const run = await unlessInterrupted(startStopping(runner.run(argument, deadline)));
         if (run.timedOut) {
             throw new ReleaseStop(
                 ION_RELEASE_EXIT.timedOut,
                 "TIMED_OUT",
                 `ion-dev :${op} did not finish within --timeout ${options.timeoutSeconds}s`,
+            );
+        }
+        // ion-dev prints its failure map on stdout ({:command-failed ..., :causes (...)}).
+        const failure = readFailure(run.stdout);
+        if (failure) {
+            throw new ReleaseStop(
+                ION_RELEASE_EXIT.ionDevError,
+                "ERROR",
+                `ion-dev :${op} failed: ${failure.message}`,
+                undefined,
+                failure.retryable,
+            );
+        }
+        if (run.signal) {
+            throw new ReleaseStop(
+                ION_RELEASE_EXIT.ionDevError,
+                "ERROR",
+                `ion-dev :${op} was killed by ${run.signal}${stderrTail(run.stderr)}`,
             );
         }
         if (run.exitCode !== 0) {
@@ -150,37 +191,9 @@ export async function release(options: ReleaseOptions, effects: ReleaseEffects):
             result.executionArn = options.executionArn;
             progress(`watching deploy ${options.executionArn}`);
         } else {
-            let pushed: { rev?: string; uname?: string };
-            if (options.rev) {
-                pushed = { rev: options.rev };
-            } else {
-                progress(options.uname ? `pushing (unreproducible, uname ${options.uname})` : "pushing");
-                const parsed = parseOrStop(
-                    parsePushOutput,
-                    "push",
-                )(await ionDev("push", pushArgument(context, options.uname)));
-                pushed = { rev: parsed.rev, uname: parsed.uname };
-                result.rev = pushed.rev;
-                result.uname = pushed.uname;
-                if (parsed.dependencyConflicts) {
-                    result.dependencyConflicts = parsed.dependencyConflicts;
-                    const lines = describeConflicts(parsed.dependencyConflicts);
-                    const text = `push reported dependency conflicts (Datomic Cloud's versions are used):\n  ${lines.join("\n  ")}`;
-                    if (options.failOnConflicts) {
-                        return finish(
-                            ION_RELEASE_EXIT.dependencyConflicts,
-                            "DEPENDENCY_CONFLICTS",
-                            `${text}\nAdd these versions to deps.edn, or release without --fail-on-conflicts.`,
-                        );
-                    }
-                    progress(`warning: ${text}`);
-                }
-                if (parsed.deployGroups.length > 0 && !parsed.deployGroups.includes(options.group)) {
-                    progress(
-                        `warning: push lists the deploy groups ${parsed.deployGroups.join(", ")}, not ${options.group}`,
-                    );
-                }
-                progress(`pushed ${parsed.rev ? `rev ${parsed.rev}` : `uname ${parsed.uname}`}`);
+            const pushed = options.rev ? { rev: options.rev } : await push();
+            if ("exitCode" in pushed) {
+                return pushed;
             }
             result.rev = pushed.rev;
             result.uname = pushed.uname;
@@ -189,56 +202,23 @@ export async function release(options: ReleaseOptions, effects: ReleaseEffects):
             result.executionArn = parseOrStop(parseDeployOutput, "deploy")(deployOutput).executionArn;
             progress(`deploy started: ${result.executionArn}`);
         }
-
-        const executionArn = result.executionArn!;
-        const readStatus = parseOrStop(parseDeployStatusOutput, "deploy-status");
-        let delay = options.pollIntervalSeconds * 1000;
-        let last: DeployStatus | undefined;
-        for (;;) {
-            let status: DeployStatus;
-            try {
-                status = readStatus(await ionDev("deploy-status", deployStatusArgument(context, executionArn)));
-            } catch (e) {
-                if (e instanceof ReleaseStop && e.status === "TIMED_OUT") {
-                    throw timedOut(options, executionArn);
-                }
-                throw e;
-            }
-            result.deployStatus = status.deployStatus;
-            result.codeDeployStatus = status.codeDeployStatus;
-            const changed =
-                last === undefined ||
-                last.deployStatus !== status.deployStatus ||
-                last.codeDeployStatus !== status.codeDeployStatus;
-            if (changed) {
-                progress(`deploy ${status.deployStatus}, code deploy ${status.codeDeployStatus}`);
-            }
-            last = status;
-            if (!isDeployInProgress(status)) {
-                break;
-            }
-            const remaining = deadline - effects.now();
-            if (remaining <= 0) {
-                throw timedOut(options, executionArn);
-            }
-            delay = nextPollDelay(delay, options.pollIntervalSeconds * 1000, changed);
-            await effects.sleep(Math.min(delay, remaining));
-        }
-        const final = last!;
-        if (isDeploySucceeded(final)) {
-            return finish(ION_RELEASE_EXIT.succeeded, "SUCCEEDED");
-        }
-        const details = Object.entries(final.details)
-            .map(([key, value]) => `  :${key} ${typeof value === "string" ? value : toEdn(value)}`)
-            .join("\n");
-        return finish(
-            ION_RELEASE_EXIT.deployFailed,
-            "FAILED",
-            `the deploy to ${options.group} ended with deploy status ${final.deployStatus} and code deploy status ` +
-                `${final.codeDeployStatus}${details ? `:\n${details}` : " (ion-dev gave no further detail)"}\n` +
-                `See the Step Functions execution ${executionArn} and the group's CodeDeploy deployments.`,
-        );
+        return await watch(result.executionArn!);
     } catch (e) {
+        if (e instanceof Interrupted) {
+            // ion-dev is stopped in `finally`, before the outcome is returned.
+            const resume = result.executionArn
+                ? resumeCommand(options, result.executionArn)
+                : releaseCommandLine(options);
+            result.resumeCommand = resume;
+            return finish(
+                effects.interruptedExitCode(e.signal),
+                "INTERRUPTED",
+                `interrupted by ${e.signal}; ion-dev was stopped. ` +
+                    (result.executionArn
+                        ? `The deploy continues in AWS. Resume watching with:\n  ${resume}`
+                        : `No deploy had been started${result.rev || result.uname ? "" : " (nothing was pushed)"}, unless it was starting at this moment. Run the release again with:\n  ${resume}`),
+            );
+        }
         if (e instanceof ReleaseStop) {
             if (e.resumeCommand) {
                 result.resumeCommand = e.resumeCommand;
@@ -246,68 +226,124 @@ export async function release(options: ReleaseOptions, effects: ReleaseEffects):
             return finish(e.exitCode, e.status, e.message);
         }
         throw e;
+    } finally {
+        await stopIonDev();
+    }
+
+    async function push(): Promise<{ rev?: string; uname?: string } | ReleaseOutcome> {
+        const uname =
+            options.uname && options.uniqueUname ? `${options.uname}-${effects.uniqueSuffix()}` : options.uname;
+        progress(uname ? `pushing (unreproducible, uname ${uname})` : "pushing");
+        const parsed = parseOrStop(parsePushOutput, "push")(await ionDev("push", pushArgument(context, uname)));
+        result.rev = parsed.rev;
+        result.uname = parsed.uname;
+        if (parsed.dependencyConflicts) {
+            result.dependencyConflicts = parsed.dependencyConflicts;
+            const lines = describeConflicts(parsed.dependencyConflicts);
+            const text = `push reported dependency conflicts (Datomic Cloud's versions are used):\n  ${lines.join("\n  ")}`;
+            if (options.failOnConflicts) {
+                return finish(
+                    ION_RELEASE_EXIT.dependencyConflicts,
+                    "DEPENDENCY_CONFLICTS",
+                    `${text}\nAdd these versions to deps.edn, or release without --fail-on-conflicts.`,
+                );
+            }
+            progress(`warning: ${text}`);
+        }
+        if (parsed.deployGroups.length > 0 && !parsed.deployGroups.includes(options.group)) {
+            progress(`warning: push lists the deploy groups ${parsed.deployGroups.join(", ")}, not ${options.group}`);
+        }
+        progress(`pushed ${parsed.rev ? `rev ${parsed.rev}` : `uname ${parsed.uname}`}`);
+        return { rev: parsed.rev, uname: parsed.uname };
+    }
+
+    async function watch(executionArn: string): Promise<ReleaseOutcome> {
+        const readStatus = parseOrStop(parseDeployStatusOutput, "deploy-status");
+        const interval = options.pollIntervalSeconds * 1000;
+        let throttled = 0;
+        let last: DeployStatus | undefined;
+        for (;;) {
+            let status: DeployStatus | undefined;
+            try {
+                status = readStatus(await ionDev("deploy-status", deployStatusArgument(context, executionArn)));
+                throttled = 0;
+            } catch (e) {
+                if (e instanceof ReleaseStop && e.status === "TIMED_OUT") {
+                    throw timedOut(executionArn);
+                }
+                if (!(e instanceof ReleaseStop && e.retryable)) {
+                    throw e;
+                }
+                // AWS throttles DescribeExecution and GetDeployment under load; the deploy goes on.
+                throttled += 1;
+                progress(
+                    `deploy-status throttled (${e.message}); retrying in ${throttleDelay(throttled, interval) / 1000}s`,
+                );
+            }
+            if (status) {
+                result.deployStatus = status.deployStatus;
+                result.codeDeployStatus = status.codeDeployStatus;
+                if (
+                    last === undefined ||
+                    last.deployStatus !== status.deployStatus ||
+                    last.codeDeployStatus !== status.codeDeployStatus
+                ) {
+                    progress(`deploy ${status.deployStatus}, code deploy ${status.codeDeployStatus}`);
+                }
+                last = status;
+                if (!isDeployInProgress(status)) {
+                    return ended(status, executionArn);
+                }
+            }
+            const remaining = deadline - effects.now();
+            if (remaining <= 0) {
+                throw timedOut(executionArn);
+            }
+            const delay = throttled > 0 ? throttleDelay(throttled, interval) : interval;
+            await unlessInterrupted(effects.sleep(Math.min(delay, remaining)));
+        }
+    }
+
+    function ended(final: DeployStatus, executionArn: string): ReleaseOutcome {
+        if (isDeploySucceeded(final)) {
+            return finish(ION_RELEASE_EXIT.succeeded, "SUCCEEDED");
+        }
+        const details = Object.entries(final.details)
+            .map(([key, value]) => `  :${key} ${typeof value === "string" ? value : toEdn(value)}`)
+            .join("\n");
+        // A real failed status is exactly {:deploy-status "FAILED", :code-deploy-status "FAILED"}:
+        // the reason is only in AWS (DATOMIC-FACTS.md, from Datomic/ion-starter issue 5).
+        return finish(
+            ION_RELEASE_EXIT.deployFailed,
+            "FAILED",
+            `the deploy to ${options.group} ended with deploy status ${final.deployStatus} and code deploy status ` +
+                `${final.codeDeployStatus}${details ? `:\n${details}` : " (ion-dev gives no reason)"}\n` +
+                `See the Step Functions execution ${executionArn} and the deployment group's CodeDeploy deployments ` +
+                `(HEALTH_CONSTRAINTS: the ion failed to start on the nodes; see the group's CloudWatch logs).`,
+        );
+    }
+
+    function timedOut(executionArn: string): ReleaseStop {
+        const command = resumeCommand(options, executionArn);
+        return new ReleaseStop(
+            ION_RELEASE_EXIT.timedOut,
+            "TIMED_OUT",
+            `the deploy was still running after --timeout ${options.timeoutSeconds}s; it continues in AWS. Resume watching with:\n  ${command}`,
+            command,
+        );
     }
 }
 
-async function usageProblem(options: ReleaseOptions, effects: ReleaseEffects): Promise<string | undefined> {
-    if (!(options.timeoutSeconds > 0)) {
-        return `--timeout ${options.timeoutSeconds} is not a positive number of seconds`;
+/** `work`, with an {@link IonDevStartError} turned into a stop of the release. */
+async function startStopping<T>(work: Promise<T>): Promise<T> {
+    try {
+        return await work;
+    } catch (e) {
+        if (e instanceof IonDevStartError) {
+            throw new ReleaseStop(ION_RELEASE_EXIT.ionDevError, "ERROR", e.message);
+        }
+        throw e;
     }
-    if (!(options.pollIntervalSeconds > 0)) {
-        return `--poll-interval ${options.pollIntervalSeconds} is not a positive number of seconds`;
-    }
-    if (options.rev && options.uname) {
-        return "give --rev (deploy a pushed revision) or --uname (push and deploy an unreproducible name), not both";
-    }
-    if (options.executionArn && (options.rev || options.uname)) {
-        return "--execution-arn watches a deploy already started; it cannot be combined with --rev or --uname";
-    }
-    if (options.executionArn || options.rev || options.uname) {
-        return undefined;
-    }
-    // ion-dev names a reproducible push by its commit; anything else needs an unreproducible name.
-    switch (await effects.gitState()) {
-        case "no-git":
-            return "--uname is required: git is not installed, and ion-dev names a reproducible push by its git commit. Pass --uname <name> for an unreproducible push, or --rev to deploy a pushed revision.";
-        case "no-repository":
-            return "--uname is required: this directory is not in a git repository, and ion-dev names a reproducible push by its git commit. Pass --uname <name> for an unreproducible push, or --rev to deploy a pushed revision.";
-        case "dirty":
-            return "the git working tree has uncommitted changes, and ion-dev needs a :uname to push a dirty tree. Commit the changes, or pass --uname <name> for an unreproducible push.";
-        default:
-            return undefined;
-    }
-}
-
-/** The command that resumes watching `executionArn` with the same settings. */
-export function resumeCommand(options: ReleaseOptions, executionArn: string): string {
-    const args = ["datomic-ion-release", "--group", options.group, "--execution-arn", executionArn];
-    if (options.region) {
-        args.push("--region", options.region);
-    }
-    if (options.credsProfile && options.credsProfileFromFlag) {
-        args.push("--creds-profile", options.credsProfile);
-    }
-    if (options.alias !== "ion-dev") {
-        args.push("--alias", options.alias);
-    }
-    if (options.clojure !== "clojure") {
-        args.push("--clojure", options.clojure);
-    }
-    args.push("--timeout", String(options.timeoutSeconds), "--poll-interval", String(options.pollIntervalSeconds));
-    if (options.json) {
-        args.push("--json");
-    }
-    return args.map(shellWord).join(" ");
-}
-
-function timedOut(options: ReleaseOptions, executionArn: string): ReleaseStop {
-    const command = resumeCommand(options, executionArn);
-    return new ReleaseStop(
-        ION_RELEASE_EXIT.timedOut,
-        "TIMED_OUT",
-        `the deploy was still running after --timeout ${options.timeoutSeconds}s; it continues in AWS. Resume watching with:\n  ${command}`,
-        command,
-    );
 }
 
 /** Wraps a parser so that unreadable output stops the release as an ion-dev error. */
@@ -317,7 +353,13 @@ function parseOrStop<T>(parse: (stdout: string) => T, op: string): (stdout: stri
             return parse(stdout);
         } catch (e) {
             if (e instanceof IonDevOutputError) {
-                throw new ReleaseStop(ION_RELEASE_EXIT.ionDevError, "ERROR", `ion-dev :${op}: ${e.message}`);
+                throw new ReleaseStop(
+                    ION_RELEASE_EXIT.ionDevError,
+                    "ERROR",
+                    `ion-dev :${op}: ${e.message}`,
+                    undefined,
+                    e.retryable,
+                );
             }
             throw e;
         }

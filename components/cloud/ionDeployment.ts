@@ -1,19 +1,28 @@
 /**
- * IonDeployment: push and deploy a Datomic ion project to a query group, exactly when
- * the ion's sources or the query group's stack change.
+ * IonDeployment: push and deploy a Datomic ion project to a compute group, exactly when
+ * what the release depends on changes.
  *
  * A `@pulumi/command` `local.Command` runs `datomic-ion-release` in the ion project. Its
- * triggers are the hash of the ion sources (hashIonSources) and the query group's stack
- * id, and nothing in its inputs depends on the machine (no absolute path, no credentials),
- * so a CI runner and a laptop agree and neither redeploys what the other deployed. The
- * Terraform setup this replaces (jdhollis/datomic-terraform-example) re-deployed on the
- * same two signals and, like this, blocked the run until the deploy finished.
+ * triggers are the hash of the ion sources (hashIonSources), the group's stack id, the group,
+ * the region, the role, and the rev or uname; a changed trigger replaces the command, which
+ * releases. Any other change (tuning flags, where the CLI is installed) runs the command's
+ * `update`, which only re-prints the previous result (see ionReleaseCommand.ts). No trigger
+ * depends on the machine, so a CI runner and a laptop agree and neither redeploys what the
+ * other deployed. The Terraform setup this replaces (jdhollis/datomic-terraform-example)
+ * re-deployed on the sources and the stack and, like this, blocked the run until the deploy finished.
  */
 import { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { IonReleaseResult, shellWord } from "../internal/ionDev";
 import { hashIonSources } from "../internal/ionSources";
+import {
+    commandDir,
+    defaultReleaseCommand,
+    ionConfigAppName,
+    KEEP_PREVIOUS_RESULT,
+    parseReleaseResult,
+    releaseCommandLine,
+} from "../internal/ionReleaseCommand";
 
 /** Arguments of {@link IonDeployment}. */
 export interface IonDeploymentArgs {
@@ -28,21 +37,39 @@ export interface IonDeploymentArgs {
      * value (the stack has no `CodeDeployDeploymentGroup` output) fails the deployment saying so.
      */
     group: pulumi.Input<string | undefined>;
-    /** The query group stack's id (`QueryGroup.stackId`): a changed or replaced stack means a new deploy. */
+    /** The group stack's id (`QueryGroup.stackId`): a changed or replaced stack means a new deploy. Required. */
     groupStackId: pulumi.Input<string>;
+    /**
+     * The group's `ApplicationName` (`QueryGroup`'s `applicationName`). When given, the ion-config.edn
+     * `:app-name` must equal it, checked at preview: ion-dev deploys to the application the config names.
+     */
+    applicationName?: pulumi.Input<string>;
+    /**
+     * The IAM role ion-dev works as (`--role-arn`), assumed through STS before ion-dev starts: the AWS
+     * provider's `assumeRoles` does not reach a local command. Passed in the environment
+     * (`DATOMIC_ION_ROLE_ARN`); the temporary credentials exist only in ion-dev's environment.
+     */
+    roleArn?: pulumi.Input<string>;
     /** The AWS region (`--region`); ion-dev's default when omitted. */
     region?: pulumi.Input<string>;
-    /** Push an unreproducible name (`--uname`): needed when the project is not in git or has uncommitted changes. */
+    /**
+     * Push an unreproducible name (`--uname`): needed when the project is not in git, has uncommitted changes
+     * or `:local/root` dependencies. Each release appends a timestamp and random suffix (`--unique-uname`),
+     * because ion rollbacks need unique names; the `uname` output is the name pushed.
+     */
     uname?: pulumi.Input<string>;
     /** Deploy a revision pushed before (`--rev`), skipping push. */
     rev?: pulumi.Input<string>;
-    /** The AWS profile ion-dev uses; passed in the environment (`DATOMIC_ION_CREDS_PROFILE`), not the command. */
+    /**
+     * The AWS profile ion-dev uses (or, with `roleArn`, that assumes the role); passed in the environment
+     * (`DATOMIC_ION_CREDS_PROFILE`), not the command. Changing it does not release again.
+     */
     credsProfile?: pulumi.Input<string>;
     /**
      * Extra environment for ion-dev, such as `AWS_ROLE_ARN` and `AWS_WEB_IDENTITY_TOKEN_FILE`. Values whose
      * names mention SECRET, TOKEN, PASSWORD, ACCESS_KEY or CREDENTIAL are stored as secrets. A changed value
-     * runs the release again, so keep per-machine credentials in the environment Pulumi itself runs in
-     * (the command inherits it) rather than here.
+     * does not release again. Prefer `roleArn`, and keep per-machine credentials in the environment Pulumi
+     * itself runs in (the command inherits it).
      */
     environment?: Record<string, pulumi.Input<string>>;
     /** deps.edn aliases on the ion's classpath, for the source hash (see `hashIonSources`). */
@@ -59,20 +86,21 @@ export interface IonDeploymentArgs {
     clojure?: string;
     /** Fail before deploying when push reports dependency conflicts (`--fail-on-conflicts`). Default false. */
     failOnConflicts?: boolean;
-    /** Seconds between deploy-status polls before backing off (`--poll-interval`). Default 5. */
+    /** Seconds between deploy-status polls (`--poll-interval`). Default 1. Changing it does not release again. */
     pollIntervalSeconds?: number;
     /** Pulumi's timeout for the release, in minutes; the command gives up a minute earlier. Default 30. */
     timeoutMinutes?: number;
     /**
      * How to run `datomic-ion-release`, e.g. `"datomic-ion-release"` when it is on the PATH. Default: `node`
      * with the path of this package's CLI relative to `projectDir` (npx would look for the command from the
-     * ion project, which usually has no node_modules). Keep it the same on every machine.
+     * ion project, which usually has no node_modules). It may differ between machines (npm, pnpm, a symlinked
+     * node_modules): changing it does not release again.
      */
     releaseCommand?: string;
 }
 
 const DEFAULT_TIMEOUT_MINUTES = 30;
-const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+const DEFAULT_POLL_INTERVAL_SECONDS = 1;
 /** The command stops this long before Pulumi's timeout, so it can report how to resume. */
 const COMMAND_TIMEOUT_MARGIN_SECONDS = 60;
 const SECRET_NAME = /SECRET|TOKEN|PASSWORD|ACCESS_KEY|CREDENTIAL/i;
@@ -113,72 +141,78 @@ export class IonDeployment extends pulumi.ComponentResource {
         const pollInterval = args.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS;
         this.validateTimings(timeoutMinutes, pollInterval);
 
-        const projectDir = path.resolve(args.projectDir);
-        this.sourceHash = pulumi.output(
-            hashIonSources(projectDir, {
-                aliases: args.aliases,
-                include: args.include,
-                exclude: args.exclude,
-                gitignore: args.gitignore,
-            }).then(
-                (sources) => sources.hash,
-                (e: Error) => {
-                    throw new pulumi.ResourceError(`projectDir: cannot hash the ion sources: ${e.message}`, this);
-                },
-            ),
-        );
+        if (args.groupStackId === undefined || args.groupStackId === null) {
+            throw new pulumi.ResourceError(
+                "groupStackId: is required: the group stack's id (QueryGroup.stackId), so that a replaced or updated " +
+                    "group gets the ion deployed again",
+                this,
+            );
+        }
 
-        const group = pulumi.output(args.group).apply((value) => {
-            if (!value) {
-                throw new pulumi.ResourceError(
-                    "group: the query group stack has no CodeDeployDeploymentGroup output, which ion deploys target; " +
-                        "check the stack's outputs, or pass the deployment group's name",
-                    this,
-                );
-            }
-            return value;
+        const projectDir = path.resolve(args.projectDir);
+        const sources = hashIonSources(projectDir, {
+            aliases: args.aliases,
+            include: args.include,
+            exclude: args.exclude,
+            gitignore: args.gitignore,
+        }).catch((e: Error) => {
+            throw new pulumi.ResourceError(`projectDir: cannot hash the ion sources: ${e.message}`, this);
         });
+        // The app-name check runs with the hash, so a mismatch fails the preview.
+        this.sourceHash = pulumi.all([sources, args.applicationName]).apply(([hashed, applicationName]) => {
+            this.checkAppName(projectDir, hashed.ionConfig, applicationName);
+            return hashed.hash;
+        });
+
+        const group = this.requiredGroup(args.group);
+        const groupStackId = this.requiredStackId(args.groupStackId);
         const commandTimeoutSeconds = Math.max(
             timeoutMinutes * 60 - COMMAND_TIMEOUT_MARGIN_SECONDS,
             (timeoutMinutes * 60) / 2,
         );
-        const releaseCommand = args.releaseCommand ?? defaultReleaseCommand(projectDir);
-        const create = pulumi
-            .all([group, args.region, args.uname, args.rev])
-            .apply(([groupName, region, uname, rev]) =>
-                [
-                    releaseCommand,
-                    ...flag("--group", groupName),
-                    ...flag("--region", region),
-                    ...flag("--uname", uname),
-                    ...flag("--rev", rev),
-                    ...flag("--alias", args.ionDevAlias),
-                    ...flag("--clojure", args.clojure),
-                    ...flag("--timeout", String(commandTimeoutSeconds)),
-                    ...flag("--poll-interval", String(pollInterval)),
-                    ...(args.failOnConflicts ? ["--fail-on-conflicts"] : []),
-                    "--json",
-                ].join(" "),
-            );
-
-        const environment: Record<string, pulumi.Input<string>> = {};
-        for (const [key, value] of Object.entries(args.environment ?? {})) {
-            environment[key] = SECRET_NAME.test(key) ? pulumi.secret(value) : value;
-        }
-        if (args.credsProfile !== undefined) {
-            environment.DATOMIC_ION_CREDS_PROFILE = args.credsProfile;
-        }
+        const releaseCommand =
+            args.releaseCommand ??
+            defaultReleaseCommand(projectDir, path.resolve(__dirname, "..", "..", "cli", "ion-release.js"));
+        const create = pulumi.all([group, args.region, args.uname, args.rev]).apply(([groupName, region, uname, rev]) =>
+            releaseCommandLine(releaseCommand, {
+                group: groupName,
+                region,
+                uname,
+                rev,
+                alias: args.ionDevAlias,
+                clojure: args.clojure,
+                timeoutSeconds: commandTimeoutSeconds,
+                pollIntervalSeconds: pollInterval,
+                failOnConflicts: args.failOnConflicts,
+            }),
+        );
+        // Each trigger its own element, so that in a preview the known ones stay known. Absent values are "".
+        const orEmpty = (value: pulumi.Input<string | undefined> | undefined) =>
+            pulumi.output(value).apply((known) => known ?? "");
+        const triggers = [
+            this.sourceHash,
+            groupStackId,
+            group,
+            orEmpty(args.region),
+            orEmpty(args.roleArn),
+            orEmpty(args.rev),
+            orEmpty(args.uname),
+        ];
 
         const timeout = `${timeoutMinutes}m`;
         this.command = new local.Command(
             `${name}-release`,
             {
                 create,
-                dir: commandDir(projectDir),
-                environment,
-                triggers: [this.sourceHash, args.groupStackId],
-                addPreviousOutputInEnv: false,
+                update: KEEP_PREVIOUS_RESULT,
+                dir: commandDir(projectDir, process.cwd()),
+                environment: releaseEnvironment(args),
+                triggers,
+                // The update re-prints the previous result from PULUMI_COMMAND_STDOUT.
+                addPreviousOutputInEnv: true,
             },
+            // @pulumi/command itself marks `triggers[*]` replaceOnChanges: a changed trigger replaces the
+            // command, which runs `create`, the release.
             { parent: this, customTimeouts: { create: timeout, update: timeout, delete: timeout } },
         );
 
@@ -197,6 +231,51 @@ export class IonDeployment extends pulumi.ComponentResource {
         });
     }
 
+    private requiredGroup(group: pulumi.Input<string | undefined>): pulumi.Output<string> {
+        return pulumi.output(group).apply((value) => {
+            if (!value) {
+                throw new pulumi.ResourceError(
+                    "group: the query group stack has no CodeDeployDeploymentGroup output, which ion deploys target; " +
+                        "check the stack's outputs, or pass the deployment group's name",
+                    this,
+                );
+            }
+            return value;
+        });
+    }
+
+    private requiredStackId(groupStackId: pulumi.Input<string>): pulumi.Output<string> {
+        return pulumi.output(groupStackId).apply((value) => {
+            if (value === "") {
+                throw new pulumi.ResourceError(
+                    "groupStackId: is empty; pass the group stack's id (QueryGroup.stackId)",
+                    this,
+                );
+            }
+            return value;
+        });
+    }
+
+    private checkAppName(projectDir: string, ionConfig: string | undefined, applicationName: string | undefined): void {
+        if (applicationName === undefined) {
+            return;
+        }
+        if (ionConfig === undefined) {
+            throw new pulumi.ResourceError(
+                `applicationName: ${applicationName} is given, but the ion project has no datomic/ion-config.edn on its classpath, whose :app-name ion-dev deploys to`,
+                this,
+            );
+        }
+        const appName = ionConfigAppName(path.join(projectDir, ionConfig));
+        if (appName !== applicationName) {
+            throw new pulumi.ResourceError(
+                `applicationName: the group's application is ${applicationName}, but ${ionConfig} has :app-name ${appName ?? "(none)"}; ` +
+                    "ion-dev deploys to the application ion-config.edn names, so they must be equal",
+                this,
+            );
+        }
+    }
+
     private validateTimings(timeoutMinutes: number, pollInterval: number): void {
         if (!(Number.isInteger(timeoutMinutes) && timeoutMinutes > 0)) {
             throw new pulumi.ResourceError(
@@ -213,29 +292,17 @@ export class IonDeployment extends pulumi.ComponentResource {
     }
 }
 
-/** The command's `dir`: the project relative to the program's directory, with `/` separators. */
-function commandDir(projectDir: string): string {
-    return path.relative(process.cwd(), projectDir).split(path.sep).join("/") || ".";
-}
-
-/** `node <this package's CLI>`, the path relative to the project so that it is the same on every checkout. */
-function defaultReleaseCommand(projectDir: string): string {
-    const cli = path.resolve(__dirname, "..", "..", "cli", "ion-release.js");
-    return `node ${shellWord(path.relative(projectDir, cli).split(path.sep).join("/"))}`;
-}
-
-function flag(name: string, value: string | undefined): string[] {
-    return value === undefined || value === "" ? [] : [name, shellWord(value)];
-}
-
-/** The `--json` result the release printed (none under mocks, which run nothing). */
-function parseReleaseResult(stdout: string | undefined): IonReleaseResult | undefined {
-    if (stdout === undefined || stdout === "") {
-        return undefined;
+/** The release's environment: the caller's (secret-looking names as secrets), the profile and the role. */
+function releaseEnvironment(args: IonDeploymentArgs): Record<string, pulumi.Input<string>> {
+    const environment: Record<string, pulumi.Input<string>> = {};
+    for (const [key, value] of Object.entries(args.environment ?? {})) {
+        environment[key] = SECRET_NAME.test(key) ? pulumi.secret(value) : value;
     }
-    try {
-        return JSON.parse(stdout) as IonReleaseResult;
-    } catch {
-        throw new Error(`datomic-ion-release printed no JSON result: ${stdout.slice(0, 500)}`);
+    if (args.credsProfile !== undefined) {
+        environment.DATOMIC_ION_CREDS_PROFILE = args.credsProfile;
     }
+    if (args.roleArn !== undefined) {
+        environment.DATOMIC_ION_ROLE_ARN = args.roleArn;
+    }
+    return environment;
 }

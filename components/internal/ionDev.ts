@@ -24,11 +24,15 @@ export const ION_RELEASE_EXIT = {
     ionDevError: 4,
     /** Push reported dependency conflicts and --fail-on-conflicts is set. */
     dependencyConflicts: 5,
+    /** Interrupted by SIGINT: 128 + the signal's number, as shells report it. */
+    interruptedBySigint: 130,
+    /** Interrupted by SIGTERM: 128 + the signal's number. */
+    interruptedBySigterm: 143,
 } as const;
 
 /** The JSON `datomic-ion-release --json` prints on stdout, which `IonDeployment` reads. */
 export interface IonReleaseResult {
-    /** `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `DEPENDENCY_CONFLICTS` or `ERROR`. */
+    /** `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `INTERRUPTED`, `DEPENDENCY_CONFLICTS` or `ERROR`. */
     status: string;
     /** The compute group's CodeDeploy deployment group. */
     group: string;
@@ -48,7 +52,7 @@ export interface IonReleaseResult {
     dependencyConflicts?: Record<string, unknown>;
     /** Why the release did not succeed. */
     message?: string;
-    /** On timeout: the command that resumes watching the deploy. */
+    /** On timeout or interruption: the command that resumes watching the deploy (or runs the release again). */
     resumeCommand?: string;
 }
 
@@ -77,7 +81,30 @@ export interface DeployStatus {
 }
 
 /** ion-dev's output was not its result: unreadable, an anomaly, or missing a key. */
-export class IonDevOutputError extends Error {}
+export class IonDevOutputError extends Error {
+    /** AWS throttled or was busy: the same request may succeed later. */
+    public readonly retryable: boolean;
+
+    constructor(message: string, retryable = false) {
+        super(message);
+        this.retryable = retryable;
+    }
+}
+
+/** What ion-dev's failure map says: the first cause's message, and whether retrying may help. */
+export interface IonDevFailure {
+    message: string;
+    retryable: boolean;
+}
+
+/** Anomaly categories that mean "try again later" (cognitect.anomalies). */
+const RETRYABLE_ANOMALIES = new Set([
+    ":cognitect.anomalies/busy",
+    ":cognitect.anomalies/unavailable",
+    ":cognitect.anomalies/interrupted",
+]);
+/** How AWS says it throttles (ThrottlingException, "Rate exceeded", TooManyRequestsException...). */
+const THROTTLING = /throttl|rate exceeded|too ?many ?requests|slow ?down|request limit exceeded/i;
 
 /** The EDN map argument of `{:op :push}`. */
 export function pushArgument(context: IonDevContext, uname: string | undefined): string {
@@ -177,6 +204,41 @@ function contextFields(context: IonDevContext): Record<string, string | undefine
     return { region: context.region, "creds-profile": context.credsProfile };
 }
 
+/**
+ * ion-dev's failure map in its output, if any. ion-dev prints failures on stdout as
+ * `{:command-failed "{:op :push}", :causes ({:message "...", :class ExceptionInfo, :data {...}})}`
+ * (DATOMIC-FACTS.md, "ion-dev as it really behaves").
+ */
+export function readFailure(stdout: string): IonDevFailure | undefined {
+    const map = lastEdnMap(stdout);
+    if (!map || !("command-failed" in map)) {
+        return undefined;
+    }
+    const causes = Array.isArray(map.causes) ? (map.causes as unknown[]) : [];
+    const described = causes.filter(isMap).map((cause) => {
+        const data = isMap(cause.data) ? cause.data : {};
+        const category = data["cognitect.anomalies/category"];
+        const text = [
+            typeof cause.message === "string" ? cause.message : undefined,
+            typeof cause.class === "string" ? `(${cause.class}${category ? ` ${String(category)}` : ""})` : undefined,
+        ]
+            .filter(Boolean)
+            .join(" ");
+        const retryable =
+            RETRYABLE_ANOMALIES.has(String(category)) ||
+            THROTTLING.test(`${String(cause.message)} ${String(data["cognitect.aws.error/code"] ?? "")}`);
+        return { text, retryable };
+    });
+    return {
+        message: described.length > 0 ? described.map((cause) => cause.text).join("; caused by ") : summarize(stdout),
+        retryable: described.some((cause) => cause.retryable),
+    };
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 function resultMap(stdout: string, op: string): Record<string, unknown> {
     const result = lastEdnMap(stdout);
     if (!result) {
@@ -188,6 +250,7 @@ function resultMap(stdout: string, op: string): Record<string, unknown> {
         const message = result["cognitect.anomalies/message"];
         throw new IonDevOutputError(
             `${op} failed (${String(anomaly)})${typeof message === "string" ? `: ${message}` : ""}`,
+            RETRYABLE_ANOMALIES.has(String(anomaly)) || THROTTLING.test(String(message)),
         );
     }
     return result;

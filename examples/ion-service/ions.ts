@@ -80,6 +80,8 @@ export function deployIonService(name: string, args: IonServiceArgs): IonService
         groupStackId: group.stackId,
         region: datomic.region,
         credsProfile: config.ionCredsProfile,
+        // ion-dev runs locally, out of reach of the provider's assumeRoles: the release assumes the role itself.
+        roleArn: config.datomicAccountRoleArn,
     });
 
     if (topology === "nlb") {

@@ -6,6 +6,7 @@ import { IonDeployment, IonDeploymentArgs } from "../../components/cloud/ionDepl
 import { RecordedResource, Secret } from "../../plan/recorder";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
 import { captureRejections } from "../support/rejections";
+import { readState } from "../fakes/ionDevStandIn";
 import { sampleIonProject, shuffled, temporaryDirectory, writeTree } from "../ions/sourceTree";
 
 const recorder = installMocks();
@@ -71,12 +72,15 @@ describe("IonDeployment", () => {
         const command = await deploy("orders-ions", { credsProfile: "ops" }, program);
         expect(command.parent).toMatch(/datomic:cloud:IonDeployment::orders-ions$/);
         expect(command.inputs).toEqual({
-            create: "datomic-ion-release --group orders --region us-east-1 --timeout 1740 --poll-interval 5 --json",
+            create: "datomic-ion-release --group orders --region us-east-1 --timeout 1740 --poll-interval 1 --json",
+            update: `printf '%s' "$PULUMI_COMMAND_STDOUT"`,
             dir: "../ion",
             environment: { DATOMIC_ION_CREDS_PROFILE: "ops" },
-            triggers: [expect.stringMatching(/^[0-9a-f]{64}$/), STACK_ID],
-            addPreviousOutputInEnv: false,
+            triggers: [expect.stringMatching(/^[0-9a-f]{64}$/), STACK_ID, "orders", "us-east-1", "", "", ""],
+            addPreviousOutputInEnv: true,
         });
+        // @pulumi/command's SDK adds this itself: a changed trigger replaces the command.
+        expect(command.replaceOnChanges).toEqual(["triggers[*]"]);
         expect(command.customTimeouts).toEqual({ create: "30m", update: "30m", delete: "30m" });
     });
 
@@ -105,11 +109,11 @@ describe("IonDeployment", () => {
         fs.appendFileSync(path.join(ion, "src/acme/orders.clj"), "(def version 2)\n");
         const edited = (await deploy("edited", {}, program)).inputs.triggers as string[];
         expect(edited[0]).not.toBe(before[0]);
-        expect(edited[1]).toBe(before[1]);
+        expect(edited.slice(1)).toEqual(before.slice(1));
 
         const replaced = (await deploy("replaced", { groupStackId: `${STACK_ID}-new` }, program)).inputs
             .triggers as string[];
-        expect(replaced).toEqual([edited[0], `${STACK_ID}-new`]);
+        expect(replaced).toEqual([edited[0], `${STACK_ID}-new`, ...edited.slice(2)]);
     });
 
     test("credentials go through the environment, as secrets; no secret or absolute path reaches the command", async () => {
@@ -134,7 +138,7 @@ describe("IonDeployment", () => {
         );
         const create = command.inputs.create as string;
         expect(create).toBe(
-            "datomic-ion-release --group orders --region us-east-1 --uname 'wip '\\''quoted'\\''' --alias ions --clojure clj --timeout 1740 --poll-interval 5 --fail-on-conflicts --json",
+            "datomic-ion-release --group orders --region us-east-1 --uname 'wip '\\''quoted'\\''' --unique-uname --alias ions --clojure clj --timeout 1740 --poll-interval 1 --fail-on-conflicts --json",
         );
         expect(command.inputs.dir).toBe("../ion");
         for (const secret of ["wJalrXUtnFEMI", "FwoGZXIvYXdz", "ops-profile", "deployer"]) {
@@ -244,11 +248,11 @@ describe("IonDeployment", () => {
                 releaseCommand: `node -r ts-node/register/transpile-only ${cli}`,
                 uname: "wip-1",
                 credsProfile: "ops",
-                pollIntervalSeconds: 0.05,
+                pollIntervalSeconds: 0.2,
             },
             program,
         );
-        const stateFile = path.join(program, "fake-state.json");
+        const stateFile = path.join(program, "stand-in-state.edn");
         const run = spawnSync("/bin/sh", ["-c", command.inputs.create as string], {
             cwd: path.resolve(program, command.inputs.dir as string),
             encoding: "utf8",
@@ -263,14 +267,166 @@ describe("IonDeployment", () => {
         });
         expect(run.stderr).toContain("deploy SUCCEEDED, code deploy SUCCEEDED");
         expect(run.status).toBe(0);
-        expect(JSON.parse(run.stdout)).toMatchObject({ status: "SUCCEEDED", group: "orders", uname: "wip-1" });
-        const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
-        expect(state.invocations[0].request).toEqual({
-            op: "push",
-            uname: "wip-1",
-            region: "us-east-1",
-            "creds-profile": "ops",
+        const result = JSON.parse(run.stdout);
+        expect(result).toMatchObject({ status: "SUCCEEDED", group: "orders" });
+        // Each release pushes a name of its own.
+        expect(result.uname).toMatch(/^wip-1-\d{8}T\d{6}Z-[0-9a-f]{4}$/);
+        const state = readState(stateFile);
+        expect(state.invocations[0]).toMatchObject({
+            op: ":push",
+            args: { uname: result.uname, region: "us-east-1", "creds-profile": "ops" },
+            cwd: fs.realpathSync(ion),
         });
-        expect(state.invocations[0].cwd).toBe(fs.realpathSync(ion));
+    });
+});
+
+/**
+ * What the engine does with an existing `local.Command` given the inputs of the next run, as
+ * @pulumi/command documents it: a changed input runs `update`, or `create` when there is no
+ * `update` ("If an `update` command isn't provided, then `create` will also be run when the
+ * resource's inputs are modified"); a changed property named in `replaceOnChanges` (the SDK sets
+ * `triggers[*]`) replaces the resource, which runs `create`.
+ */
+function plannedStep(previous: RecordedResource, next: RecordedResource): { step: string; runs?: string } {
+    const keys = new Set([...Object.keys(previous.inputs), ...Object.keys(next.inputs)]);
+    const changed = [...keys].filter(
+        (key) => JSON.stringify(previous.inputs[key]) !== JSON.stringify(next.inputs[key]),
+    );
+    if (changed.length === 0) {
+        return { step: "same" };
+    }
+    const replacing = next.replaceOnChanges.map((property) => property.replace(/\[\*\]$/, ""));
+    if (changed.some((key) => replacing.includes(key))) {
+        return { step: "replace", runs: next.inputs.create as string };
+    }
+    return { step: "update", runs: (next.inputs.update ?? next.inputs.create) as string };
+}
+
+describe("IonDeployment as an update of an existing release", () => {
+    const RESULT = JSON.stringify({
+        status: "SUCCEEDED",
+        group: "orders",
+        uname: "wip-20261202T140000Z-ab12",
+        executionArn: "arn:aws:states:us-east-1:111111111111:execution:datomic-orders:orders-wip-1",
+        deployStatus: "SUCCEEDED",
+        codeDeployStatus: "SUCCEEDED",
+        durationSeconds: 61.2,
+    });
+
+    /** One program run: the command's stdout in the state is `stdout` (what the last create or update printed). */
+    async function programRun(args: Partial<IonDeploymentArgs>, program: string, stdout: string) {
+        resetWorld(recorder, { outputs: { [COMMAND]: { "orders-ions-release": { stdout } } } });
+        return inProgram(program, async () => {
+            const deployment = new IonDeployment("orders-ions", { ...baseArgs, uname: "wip", ...args });
+            const outputs = await valueOf(pulumi.output({ uname: deployment.uname, arn: deployment.executionArn }));
+            await recorder.settle();
+            return { command: recorder.get(COMMAND, "orders-ions-release"), outputs };
+        });
+    }
+
+    test("tuning, the profile and where the CLI is installed do not release again; the decisive inputs do", async () => {
+        const { program, ion } = checkout();
+        const first = await programRun(
+            { releaseCommand: "node ../infra/node_modules/pulumi-datomic/dist/cli/ion-release.js" },
+            program,
+            RESULT,
+        );
+
+        // Second run: other tuning, another profile, the CLI installed by pnpm.
+        const tuned = await programRun(
+            {
+                releaseCommand:
+                    "node ../infra/node_modules/.pnpm/pulumi-datomic@0.2.0/node_modules/pulumi-datomic/dist/cli/ion-release.js",
+                pollIntervalSeconds: 10,
+                timeoutMinutes: 45,
+                failOnConflicts: true,
+                credsProfile: "other-laptop",
+            },
+            program,
+            RESULT,
+        );
+        const step = plannedStep(first.command, tuned.command);
+        expect(step).toEqual({ step: "update", runs: `printf '%s' "$PULUMI_COMMAND_STDOUT"` });
+        // The update, run as the provider runs it, prints the previous result: no release, same outputs.
+        const update = spawnSync("/bin/sh", ["-c", step.runs!], {
+            env: { PATH: process.env.PATH, PULUMI_COMMAND_STDOUT: RESULT },
+            encoding: "utf8",
+        });
+        expect(update.stdout).toBe(RESULT);
+        const after = await programRun({}, program, update.stdout);
+        expect(after.outputs).toEqual(first.outputs);
+        expect(first.outputs.arn).toBe(JSON.parse(RESULT).executionArn);
+
+        // Each decisive input replaces the command, which runs the release.
+        const decisive: Partial<IonDeploymentArgs>[] = [
+            { groupStackId: `${STACK_ID}-2` },
+            { group: "orders-2" },
+            { region: "eu-west-1" },
+            { roleArn: "arn:aws:iam::222222222222:role/deployer" },
+            { uname: "wip-2" },
+        ];
+        for (const change of decisive) {
+            const next = await programRun(change, program, RESULT);
+            const planned = plannedStep(first.command, next.command);
+            expect({ change, step: planned.step }).toEqual({ change, step: "replace" });
+            expect(planned.runs).toMatch(/^datomic-ion-release --group /);
+        }
+        fs.appendFileSync(path.join(ion, "src/acme/orders.clj"), "(def version 3)\n");
+        const edited = await programRun({}, program, RESULT);
+        expect(plannedStep(first.command, edited.command)).toEqual({
+            step: "replace",
+            runs: edited.command.inputs.create,
+        });
+    });
+
+    test("the role goes into the environment and the triggers; groupStackId is required", async () => {
+        const { program } = checkout();
+        const role = "arn:aws:iam::222222222222:role/orders-datomic-deployer";
+        const { command } = await programRun({ roleArn: role }, program, RESULT);
+        expect(command.inputs.environment).toEqual({ DATOMIC_ION_ROLE_ARN: role });
+        expect(command.inputs.triggers).toContain(role);
+        expect(command.inputs.create).not.toContain(role);
+
+        expect(
+            () =>
+                new IonDeployment("nostack", {
+                    ...baseArgs,
+                    groupStackId: undefined as unknown as string,
+                }),
+        ).toThrow("groupStackId: is required: the group stack's id (QueryGroup.stackId)");
+    });
+});
+
+describe("IonDeployment in a preview", () => {
+    beforeAll(() => recorder.install(pulumi, { project: "datomic", stack: "test", preview: true }));
+    afterAll(() => recorder.install(pulumi, { project: "datomic", stack: "test", preview: false }));
+
+    test("an ion-config :app-name other than the group's applicationName fails the preview", async () => {
+        resetWorld(recorder);
+        const { program } = checkout();
+        const errors = await captureRejections(async () => {
+            await inProgram(program, async () => {
+                const mismatch = new IonDeployment("mismatch", {
+                    ...baseArgs,
+                    // Unknown in a preview: the group stack is being created.
+                    groupStackId: pulumi.output(pulumi.unknown as unknown as string),
+                    applicationName: "billing",
+                });
+                await valueOf(mismatch.sourceHash);
+            });
+        });
+        expect(errors.map((e) => e.message).join("\n")).toContain(
+            "applicationName: the group's application is billing, but resources/datomic/ion-config.edn has :app-name orders; " +
+                "ion-dev deploys to the application ion-config.edn names, so they must be equal",
+        );
+        expect(recorder.ofType(COMMAND)).toEqual([]);
+
+        resetWorld(recorder);
+        await inProgram(program, async () => {
+            const matching = new IonDeployment("matching", { ...baseArgs, applicationName: "orders" });
+            await valueOf(matching.sourceHash);
+            await recorder.settle();
+        });
+        expect(recorder.get(COMMAND, "matching-release").inputs.create).toMatch(/^datomic-ion-release /);
     });
 });

@@ -261,12 +261,14 @@ describe("the stage stack (nlb, the service in another account than Datomic)", (
         ]);
     });
 
-    test("deploys the ions with the Datomic account's profile, to the group of the older nlb release", () => {
+    test("deploys the ions as the Datomic account's role, to the group of the older nlb release", () => {
         expect(one(run, STACK).inputs.templateUrl).toBe(
             "https://s3.amazonaws.com/datomic-cloud-1/cft/781-9041/datomic-query-group-781-9041.json",
         );
         const command = one(run, COMMAND);
-        expect(command.inputs.environment).toEqual({ DATOMIC_ION_CREDS_PROFILE: "acme-stage-datomic" });
+        expect(command.inputs.environment).toEqual({
+            DATOMIC_ION_ROLE_ARN: "arn:aws:iam::222222222222:role/orders-datomic-deployer",
+        });
         expect(String(command.inputs.create)).toContain(" --group orders --region us-west-2 ");
     });
 });

@@ -1,66 +1,30 @@
 /**
- * datomic-ion-release end to end: the real command, run as a process, against the fake
- * Clojure CLI in test/fakes/clojure for each scripted ion-dev scenario.
+ * datomic-ion-release end to end: the real command, run as a process, against a fake Clojure CLI
+ * whose ion-dev is a Clojure stand-in for datomic.ion.dev on a real JVM (test/fakes). The stand-in
+ * prints as ion-dev does: logs on stderr, other forms before the pretty-printed result,
+ * :execution-arn as a symbol, namespaced maps, and ion-dev's failure map.
+ *
+ * A JVM start costs seconds here, so each release below starts as few as it needs and the
+ * releases run concurrently.
  */
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ION_RELEASE_EXIT, IonReleaseResult } from "../../components/internal/ionDev";
+import { FAKE_CLOJURE, runRelease } from "../fakes/ionDevStandIn";
 import { temporaryDirectory } from "./sourceTree";
 
-const REPO = path.resolve(__dirname, "..", "..");
-const FAKE_CLOJURE = path.join(REPO, "test", "fakes", "clojure");
-const CLI = path.join(REPO, "cli", "ion-release.ts");
-
-interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-    /** What the fake recorded: each invocation and the number of polls. */
-    state: { invocations: { args: string[]; request: Record<string, unknown> }[]; polls: number };
-}
+jest.setTimeout(120_000);
 
 const created: string[] = [];
 afterAll(() => created.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-function workDirectory(): string {
+function workDirectory(deps = "{}\n"): string {
     const dir = temporaryDirectory("ion-release");
     created.push(dir);
+    fs.writeFileSync(path.join(dir, "deps.edn"), deps);
     return dir;
 }
-
-/** Runs the CLI in `cwd` with the fake as its Clojure CLI. */
-function runCli(args: string[], scenario: Record<string, string> = {}, cwd = workDirectory()): Promise<Run> {
-    const stateFile = path.join(cwd, ".fake-ion-state.json");
-    return new Promise((resolve, reject) => {
-        const child = spawn(
-            process.execPath,
-            ["-r", require.resolve("ts-node/register/transpile-only"), CLI, "--clojure", FAKE_CLOJURE, ...args],
-            {
-                cwd,
-                env: {
-                    ...process.env,
-                    TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
-                    FAKE_ION_STATE: stateFile,
-                    ...scenario,
-                },
-            },
-        );
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.on("error", reject);
-        child.on("close", (code) => {
-            const state = fs.existsSync(stateFile)
-                ? JSON.parse(fs.readFileSync(stateFile, "utf8"))
-                : { invocations: [], polls: 0 };
-            resolve({ code, stdout, stderr, state });
-        });
-    });
-}
-
-const FAST = ["--poll-interval", "0.05"];
 
 function git(cwd: string, ...args: string[]): void {
     const result = spawnSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], {
@@ -72,212 +36,207 @@ function git(cwd: string, ...args: string[]): void {
     }
 }
 
-describe("datomic-ion-release against the fake ion-dev", () => {
-    test("success after N polls: pushes, deploys, polls and prints the result", async () => {
-        const run = await runCli(
-            ["--group", "orders-dev", "--uname", "wip-1", "--region", "us-east-1", "--creds-profile", "ops", ...FAST],
-            { FAKE_ION_POLLS: "3" },
-        );
-        expect(run.code).toBe(ION_RELEASE_EXIT.succeeded);
-        expect(run.state.polls).toBe(4);
-        const [push, deploy, ...statuses] = run.state.invocations;
-        // Invoked as ion-dev is: -M:ion-dev and one EDN map (the fake rejects anything else).
-        expect(push.args).toEqual([
-            "-M:ion-dev",
-            '{:creds-profile "ops" :op :push :region "us-east-1" :uname "wip-1"}',
-        ]);
-        expect(deploy.request).toEqual({
-            op: "deploy",
-            group: "orders-dev",
-            uname: "wip-1",
-            region: "us-east-1",
-            "creds-profile": "ops",
-        });
-        expect(statuses).toHaveLength(4);
-        expect(statuses[0].request["execution-arn"]).toMatch(/^arn:aws:states:us-east-1:111111111111:execution:/);
-        expect(run.stdout).toMatch(/^status: +SUCCEEDED\ngroup: +orders-dev\nrev: +-\nuname: +wip-1\n/);
-        expect(run.stdout).toMatch(
-            /execution ARN: +arn:aws:states:.*\ndeploy status: +SUCCEEDED\ncode deploy status: +SUCCEEDED\nduration: +\d+\.\ds\n$/,
-        );
-        const progress = run.stderr.split("\n").filter((line) => line.includes("code deploy"));
-        expect(progress.map((line) => line.replace(/^\[ *[\d.]+s\] /, ""))).toEqual([
-            "deploy RUNNING, code deploy RUNNING",
-            "deploy RUNNING, code deploy SUCCEEDED",
-            "deploy SUCCEEDED, code deploy SUCCEEDED",
-        ]);
-    });
+function committed(deps?: string): string {
+    const cwd = workDirectory(deps);
+    git(cwd, "init", "-q");
+    git(cwd, "add", ".");
+    git(cwd, "commit", "-q", "-m", "ion");
+    return cwd;
+}
 
-    test("--json prints the result as JSON; a clean git repository pushes its revision", async () => {
-        const cwd = workDirectory();
-        fs.writeFileSync(path.join(cwd, "deps.edn"), "{}\n");
-        git(cwd, "init", "-q");
-        git(cwd, "add", ".");
-        git(cwd, "commit", "-q", "-m", "ion");
-        const run = await runCli(["--group", "orders-dev", "--json", ...FAST], {}, cwd);
-        expect(run.code).toBe(0);
-        const result = JSON.parse(run.stdout) as IonReleaseResult;
-        expect(result).toMatchObject({
-            status: "SUCCEEDED",
-            group: "orders-dev",
-            rev: "5f2c0e9a7b3d41e8a6c2f09d1b7e4a3c8d6f2b10",
-            deployStatus: "SUCCEEDED",
-            codeDeployStatus: "SUCCEEDED",
-        });
-        expect(result.executionArn).toContain(":orders-dev-5f2c0e9a7b3d41e8a6c2f09d1b7e4a3c8d6f2b10-");
-        expect(run.state.invocations[0].request).toEqual({ op: "push" });
-    });
+const release = (args: string[], env: Record<string, string> = {}, cwd = workDirectory()) =>
+    runRelease(["--group", "orders-dev", ...args], env, cwd);
 
-    test("FAILED: exits 1 with the CodeDeploy message", async () => {
-        const run = await runCli(["--group", "orders-dev", "--rev", "abc", ...FAST], { FAKE_ION_SCENARIO: "failed" });
+const progressOf = (stderr: string) =>
+    stderr
+        .split("\n")
+        .filter((line) => line.startsWith("["))
+        .map((line) => line.replace(/^\[ *[\d.]+s\] /, ""));
+
+describe("datomic-ion-release with one ion-dev JVM", () => {
+    test.concurrent(
+        "pushes, deploys and polls in one JVM; reads pprinted results, symbols and namespaced maps",
+        async () => {
+            const run = await release(
+                ["--uname", "wip-1", "--region", "us-east-1", "--creds-profile", "ops", "--poll-interval", "0.2"],
+                { FAKE_ION_SCENARIO: "conflicts", FAKE_ION_DEPLOY_MS: "600" },
+            );
+            expect(run.stderr).not.toContain("one ion-dev process per operation");
+            expect(run.code).toBe(ION_RELEASE_EXIT.succeeded);
+            // One -Spath, then one JVM for everything.
+            expect(run.clojureLaunches).toEqual(["-Spath -M:ion-dev"]);
+            expect(run.state.launches).toHaveLength(1);
+            const [push, deploy, ...statuses] = run.state.invocations;
+            expect(push).toMatchObject({
+                op: ":push",
+                args: { uname: "wip-1", region: "us-east-1", "creds-profile": "ops" },
+            });
+            expect(deploy).toMatchObject({ op: ":deploy", args: { group: "orders-dev", uname: "wip-1" } });
+            expect(statuses.length).toBeGreaterThanOrEqual(1);
+            expect(statuses[0].args["execution-arn"]).toMatch(/^arn:aws:states:us-east-1:111111111111:execution:/);
+            expect(run.stdout).toMatch(/^status: +SUCCEEDED\ngroup: +orders-dev\nrev: +-\nuname: +wip-1\n/);
+            expect(run.stdout).toMatch(/execution ARN: +arn:aws:states:.*:orders-dev-wip-1-\d+\n/);
+            const progress = progressOf(run.stderr);
+            expect(run.stderr).toContain(
+                'warning: push reported dependency conflicts (Datomic Cloud\'s versions are used):\n  com.cognitect/s3-creds {:mvn/version "0.1.23"}\n  org.clojure/core.async {:mvn/version "1.3.610"}',
+            );
+            expect(progress.filter((line) => line.includes("code deploy"))).toEqual([
+                "deploy RUNNING, code deploy RUNNING",
+                "deploy SUCCEEDED, code deploy SUCCEEDED",
+            ]);
+            // What ion-dev printed to stdout (progress forms) went to stderr, not into the result.
+            expect(run.stdout).not.toContain(":step");
+        },
+    );
+
+    test.concurrent("a FAILED deploy: exits 1 and says that ion-dev gives no reason", async () => {
+        const run = await release(["--rev", "abc", "--json", "--poll-interval", "0.2"], {
+            FAKE_ION_SCENARIO: "failed",
+        });
         expect(run.code).toBe(ION_RELEASE_EXIT.deployFailed);
         expect(run.stderr).toContain(
-            "datomic-ion-release: the deploy to orders-dev ended with deploy status FAILED and code deploy status FAILED:",
+            "datomic-ion-release: the deploy to orders-dev ended with deploy status FAILED and code deploy status FAILED (ion-dev gives no reason)",
         );
-        expect(run.stderr).toContain(
-            ':code-deploy-error {:code "HEALTH_CONSTRAINTS" :message "The overall deployment failed',
-        );
-        expect(run.stdout).toMatch(/^status: +FAILED$/m);
-        expect(run.state.invocations.map((i) => i.request.op)).toEqual([
-            "deploy",
-            "deploy-status",
-            "deploy-status",
-            "deploy-status",
-        ]);
+        expect(JSON.parse(run.stdout)).toMatchObject({ status: "FAILED", rev: "abc", deployStatus: "FAILED" });
+        expect(run.state.invocations.map((i) => i.op)[0]).toBe(":deploy");
     });
 
-    test("RUNNING until the timeout: exits 3 and prints the command that resumes watching, which works", async () => {
+    test.concurrent("ion-dev's failure map is reported with its cause", async () => {
+        const run = await release(["--uname", "wip"], { FAKE_ION_SCENARIO: "command-failed" });
+        expect(run.code).toBe(ION_RELEASE_EXIT.ionDevError);
+        expect(run.stderr).toContain(
+            "datomic-ion-release: ion-dev :push failed: Unable to find a unique code bucket. Make sure that you are running Datomic Cloud in the region you are deploying to. (ExceptionInfo :cognitect.anomalies/not-found)",
+        );
+    });
+
+    test.concurrent("an ion-dev JVM killed by a signal is reported with the signal's name", async () => {
+        const run = await release(["--uname", "wip"], { FAKE_ION_SCENARIO: "killed" });
+        expect(run.code).toBe(ION_RELEASE_EXIT.ionDevError);
+        expect(run.stderr).toContain("datomic-ion-release: ion-dev :deploy was killed by SIGKILL");
+    });
+
+    test.concurrent("throttled status polls are retried and the deploy succeeds", async () => {
+        const run = await release(["--uname", "wip", "--poll-interval", "0.1"], { FAKE_ION_SCENARIO: "throttled" });
+        expect(run.code).toBe(ION_RELEASE_EXIT.succeeded);
+        expect(run.stderr).toContain("deploy-status throttled (ion-dev :deploy-status failed: Rate exceeded");
+        expect(run.state.polls).toBeGreaterThanOrEqual(3);
+        expect(run.state.launches).toHaveLength(1);
+    });
+
+    test.concurrent("SIGTERM stops the JVM, prints the resume command in the JSON result and exits 143", async () => {
         const cwd = workDirectory();
-        const run = await runCli(
-            ["--group", "orders-dev", "--uname", "wip", "--timeout", "1.5", ...FAST],
-            { FAKE_ION_SCENARIO: "running" },
+        const stateFile = path.join(cwd, ".stand-in-state.edn");
+        const run = await runRelease(
+            ["--group", "orders-dev", "--uname", "wip", "--json", "--poll-interval", "0.2"],
+            { FAKE_ION_DEPLOY_MS: "600000" },
             cwd,
-        );
-        expect(run.code).toBe(ION_RELEASE_EXIT.timedOut);
-        expect(run.stderr).toContain(
-            "the deploy was still running after --timeout 1.5s; it continues in AWS. Resume watching with:",
-        );
-        const resume = /Resume watching with:\n {2}(.*)\n/.exec(run.stderr)![1];
-        const arn = run.state.invocations.at(-1)!.request["execution-arn"] as string;
-        expect(resume).toBe(
-            `datomic-ion-release --group orders-dev --execution-arn ${arn} --clojure ${FAKE_CLOJURE} --timeout 1.5 --poll-interval 0.05`,
-        );
-        expect(run.state.polls).toBeGreaterThan(2);
-
-        // The printed command, run once the deploy has finished, watches the same execution to its end.
-        const [, ...resumeArgs] = resume.split(" ");
-        const resumed = await runCli(resumeArgs, { FAKE_ION_POLLS: "0" }, cwd);
-        expect(resumed.code).toBe(0);
-        const ops = resumed.state.invocations.map((i) => i.request.op);
-        expect(ops.slice(-1)).toEqual(["deploy-status"]);
-        expect(resumed.state.invocations.at(-1)!.request["execution-arn"]).toBe(arn);
-    });
-
-    test("unparsable output or an anomaly: exits 4 naming the operation and showing the output", async () => {
-        const run = await runCli(["--group", "orders-dev", "--uname", "wip", ...FAST], {
-            FAKE_ION_SCENARIO: "unparsable",
-        });
-        expect(run.code).toBe(ION_RELEASE_EXIT.ionDevError);
-        expect(run.stderr).toContain("datomic-ion-release: ion-dev :push: push printed no EDN map: Downloading:");
-
-        const anomaly = await runCli(["--group", "orders-dev", "--uname", "wip", ...FAST], {
-            FAKE_ION_SCENARIO: "anomaly",
-        });
-        expect(anomaly.code).toBe(ION_RELEASE_EXIT.ionDevError);
-        expect(anomaly.stderr).toContain(
-            "datomic-ion-release: ion-dev :push: push failed (:cognitect.anomalies/forbidden): The security token included in the request is expired",
-        );
-    });
-
-    test("non-zero exit: exits 4 with ion-dev's message", async () => {
-        const run = await runCli(["--group", "orders-dev", "--uname", "wip", ...FAST], {
-            FAKE_ION_SCENARIO: "nonzero",
-        });
-        expect(run.code).toBe(ION_RELEASE_EXIT.ionDevError);
-        expect(run.stderr).toContain(
-            "datomic-ion-release: ion-dev :push failed (exit 1):\n  Execution error (ExceptionInfo) at datomic.ion.dev/push (dev.clj:142).\n  Unable to find a unique code bucket.",
-        );
-    });
-
-    test("dependency conflicts: a warning by default, exit 5 before deploying with --fail-on-conflicts", async () => {
-        const warned = await runCli(["--group", "orders-dev", "--uname", "wip", ...FAST], {
-            FAKE_ION_SCENARIO: "conflicts",
-        });
-        expect(warned.code).toBe(0);
-        expect(warned.stderr).toContain(
-            "warning: push reported dependency conflicts (Datomic Cloud's versions are used):",
-        );
-
-        const strict = await runCli(
-            ["--group", "orders-dev", "--uname", "wip", "--fail-on-conflicts", "--json", ...FAST],
-            {
-                FAKE_ION_SCENARIO: "conflicts",
+            (child) => {
+                // Interrupt once the deploy is being watched.
+                const timer = setInterval(() => {
+                    if (fs.existsSync(stateFile) && fs.readFileSync(stateFile, "utf8").includes(":poll-times")) {
+                        clearInterval(timer);
+                        child.kill("SIGTERM");
+                    }
+                }, 100);
+                child.on("close", () => clearInterval(timer));
             },
         );
-        expect(strict.code).toBe(ION_RELEASE_EXIT.dependencyConflicts);
-        expect(strict.stderr).toContain(
-            '  com.cognitect/s3-creds {:mvn/version "0.1.23"}\n  org.clojure/core.async {:mvn/version "1.3.610"}',
+        expect(run.code).toBe(ION_RELEASE_EXIT.interruptedBySigterm);
+        const result = JSON.parse(run.stdout) as IonReleaseResult;
+        expect(result.status).toBe("INTERRUPTED");
+        expect(result.resumeCommand).toBe(
+            `datomic-ion-release --group orders-dev --execution-arn ${result.executionArn} --clojure ${FAKE_CLOJURE} --timeout 1800 --poll-interval 0.2 --json`,
         );
-        expect(JSON.parse(strict.stdout)).toMatchObject({
-            status: "DEPENDENCY_CONFLICTS",
+        expect(run.stderr).toContain("interrupted by SIGTERM; ion-dev was stopped. The deploy continues in AWS.");
+        // The JVM is gone: no poll comes after the CLI exited.
+        const polls = run.state.polls;
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        expect(readPolls(stateFile)).toBe(polls);
+    });
+
+    test.concurrent("without tools.deps, each operation runs in its own JVM, and stderr says so", async () => {
+        const run = await release(["--uname", "wip", "--json", "--poll-interval", "0.1"], {
+            FAKE_CLOJURE_SPATH: "unsupported",
+            FAKE_ION_DEPLOY_MS: "0",
+        });
+        expect(run.stderr).toContain(
+            "datomic-ion-release: could not resolve the classpath of :ion-dev with `" +
+                `${FAKE_CLOJURE} -Spath -M:ion-dev\` (exit 1); running one ion-dev process per operation`,
+        );
+        expect(run.code).toBe(ION_RELEASE_EXIT.succeeded);
+        expect(run.clojureLaunches[0]).toBe("-Spath -M:ion-dev");
+        expect(run.clojureLaunches.slice(1).map((line) => line.split(" ")[0])).toEqual([
+            "-M:ion-dev",
+            "-M:ion-dev",
+            "-M:ion-dev",
+        ]);
+        expect(run.state.launches).toHaveLength(3);
+        // The per-operation output (pprint, a symbol ARN) reads the same as the driver's.
+        expect(JSON.parse(run.stdout)).toMatchObject({
+            status: "SUCCEEDED",
             uname: "wip",
-            dependencyConflicts: { "com.cognitect/s3-creds": { "mvn/version": "0.1.23" } },
+            executionArn: expect.stringMatching(/^arn:aws:states:.*:orders-dev-wip-\d+$/),
         });
-        expect(strict.state.invocations.map((i) => i.request.op)).toEqual(["push"]);
+    });
+});
+
+function readPolls(stateFile: string): number {
+    return Number(/:polls (\d+)/.exec(fs.readFileSync(stateFile, "utf8"))?.[1]);
+}
+
+describe("datomic-ion-release before ion-dev starts", () => {
+    test.concurrent("an undeclared ion-dev alias is reported as such, naming where it is usually defined", async () => {
+        const run = await release(["--uname", "wip"], { FAKE_ION_ALIAS: "ions" });
+        expect(run.code).toBe(ION_RELEASE_EXIT.ionDevError);
+        expect(run.stderr).toContain(
+            'datomic-ion-release: the deps.edn alias :ion-dev that runs ion-dev is not declared (tools.deps: "Specified aliases are undeclared and are not being used: [:ion-dev]"). It is usually defined in ~/.clojure/deps.edn',
+        );
+        expect(run.state.launches).toEqual([]);
     });
 
-    test("without git --uname is required; a dirty tree needs a :uname", async () => {
-        const noGit = await runCli(["--group", "orders-dev", ...FAST]);
-        expect(noGit.code).toBe(ION_RELEASE_EXIT.usage);
-        expect(noGit.stderr).toContain("--uname is required: this directory is not in a git repository");
-        expect(noGit.state.invocations).toEqual([]);
+    test.concurrent(
+        "a clean tree with :local/root dependencies needs a uname; so do no git and a dirty tree",
+        async () => {
+            const localRoot = committed('{:deps {acme/shared {:local/root "../shared"}}}\n');
+            const dirty = committed();
+            fs.writeFileSync(path.join(dirty, "deps.edn"), '{:paths ["src"]}\n');
+            const [run, noGit, dirtyRun] = await Promise.all([
+                release([], {}, localRoot),
+                release([]),
+                release([], {}, dirty),
+            ]);
+            expect(run.code).toBe(ION_RELEASE_EXIT.usage);
+            expect(run.stderr).toContain(
+                "--uname is required: the git tree is clean, but deps.edn has :local/root dependencies (acme/shared)",
+            );
 
-        const dirty = workDirectory();
-        git(dirty, "init", "-q");
-        fs.writeFileSync(path.join(dirty, "deps.edn"), "{}\n");
-        const run = await runCli(["--group", "orders-dev", ...FAST], {}, dirty);
-        expect(run.code).toBe(ION_RELEASE_EXIT.usage);
-        expect(run.stderr).toContain("ion-dev needs a :uname to push a dirty tree");
-    });
+            expect(noGit.code).toBe(ION_RELEASE_EXIT.usage);
+            expect(noGit.stderr).toContain("--uname is required: this directory is not in a git repository");
 
-    test("the alias is configurable; bad flags exit 2; --help exits 0", async () => {
-        const aliased = await runCli(["--group", "g", "--uname", "u", "--alias", ":ions", ...FAST], {
-            FAKE_ION_ALIAS: "ions",
-        });
-        expect(aliased.code).toBe(0);
-        expect(aliased.state.invocations[0].args[0]).toBe("-M:ions");
+            expect(dirtyRun.code).toBe(ION_RELEASE_EXIT.usage);
+            expect(dirtyRun.stderr).toContain("ion-dev needs a :uname to push a dirty tree");
+            expect([run, noGit, dirtyRun].flatMap((r) => r.clojureLaunches)).toEqual([]);
+        },
+    );
 
-        const missingGroup = await runCli(["--uname", "u"]);
-        expect(missingGroup.code).toBe(ION_RELEASE_EXIT.usage);
-        expect(missingGroup.stderr).toContain("required option '--group <group>' not specified");
-
-        const badNumber = await runCli(["--group", "g", "--uname", "u", "--timeout", "soon"]);
+    test.concurrent("bad flags exit 2; --help exits 0 and lists the flags", async () => {
+        const [badNumber, help] = await Promise.all([
+            release(["--uname", "u", "--timeout", "soon"]),
+            release(["--help"]),
+        ]);
         expect(badNumber.code).toBe(ION_RELEASE_EXIT.usage);
         expect(badNumber.stderr).toContain("expected a positive number of seconds");
 
-        const help = await runCli(["--help"]);
         expect(help.code).toBe(0);
         for (const flag of [
-            "--group",
-            "--region",
             "--uname",
-            "--rev",
+            "--unique-uname",
+            "--role-arn",
             "--creds-profile",
             "--alias",
-            "--clojure",
-            "--timeout",
             "--poll-interval",
-            "--fail-on-conflicts",
-            "--json",
         ]) {
             expect(help.stdout).toContain(flag);
         }
-    });
-
-    test("the creds profile can come from DATOMIC_ION_CREDS_PROFILE", async () => {
-        const run = await runCli(["--group", "g", "--uname", "u", ...FAST], {
-            DATOMIC_ION_CREDS_PROFILE: "ci-deployer",
-        });
-        expect(run.code).toBe(0);
-        expect(run.state.invocations.every((i) => i.request["creds-profile"] === "ci-deployer")).toBe(true);
     });
 });

@@ -4,11 +4,12 @@ import { ION_RELEASE_EXIT } from "../../components/internal/ionDev";
 import {
     GitState,
     IonDevRun,
-    MAX_BACKOFF_FACTOR,
-    nextPollDelay,
+    IonDevStartError,
+    MAX_THROTTLE_DELAY_MILLISECONDS,
     release,
     ReleaseEffects,
     ReleaseOptions,
+    throttleDelay,
 } from "../../cli/ionRelease/release";
 
 const ARN = "arn:aws:states:us-east-1:111111111111:execution:datomic-orders-dev:orders-dev-wip-1526506240469";
@@ -21,36 +22,84 @@ interface World {
     sleeps: number[];
     lines: string[];
     clock: { now: number };
+    /** How often ion-dev was started and stopped. */
+    starts: number;
+    closes: number;
+    /** Interrupts the release with `signal` the next time it waits. */
+    interrupt(signal: NodeJS.Signals): void;
+}
+
+interface WorldSettings {
+    git?: GitState;
+    /** Virtual milliseconds each ion-dev operation takes. */
+    runMillis?: number;
+    localRoots?: string[];
+    /** Why ion-dev cannot start. */
+    startError?: string;
 }
 
 /** Effects whose ion-dev answers come from `answers` by :op; each ion-dev run takes `runMillis` of virtual time. */
-function world(answers: Record<string, Answer>, git: GitState = "clean", runMillis = 100): World {
+function world(answers: Record<string, Answer>, settings: WorldSettings | GitState = {}): World {
+    const {
+        git = "clean",
+        runMillis = 100,
+        localRoots = [],
+        startError,
+    }: WorldSettings = typeof settings === "string" ? { git: settings } : settings;
     const clock = { now: 0 };
     const requests: Record<string, unknown>[] = [];
     const sleeps: number[] = [];
     const lines: string[] = [];
-    const effects: ReleaseEffects = {
-        async runIonDev(argument, deadline) {
-            const request = parseEdn(argument) as Record<string, unknown>;
-            requests.push(request);
-            const answer = answers[(request.op as string).slice(1)];
-            const run = typeof answer === "function" ? answer(request) : answer;
-            if (clock.now + runMillis > deadline) {
-                clock.now = deadline;
-                return { exitCode: null, stdout: "", stderr: "", timedOut: true };
-            }
-            clock.now += runMillis;
-            return { exitCode: 0, stdout: "", stderr: "", timedOut: false, ...run };
+    let interrupt: (signal: NodeJS.Signals) => void = () => undefined;
+    const interrupted = new Promise<NodeJS.Signals>((resolve) => (interrupt = resolve));
+    const w: World = {
+        requests,
+        sleeps,
+        lines,
+        clock,
+        starts: 0,
+        closes: 0,
+        interrupt: (signal) => interrupt(signal),
+        effects: {
+            async startIonDev() {
+                w.starts += 1;
+                if (startError) {
+                    throw new IonDevStartError(startError);
+                }
+                return {
+                    async run(argument, deadline) {
+                        const request = parseEdn(argument) as Record<string, unknown>;
+                        requests.push(request);
+                        const answer = answers[(request.op as string).slice(1)];
+                        const run = typeof answer === "function" ? answer(request) : answer;
+                        if (clock.now + runMillis > deadline) {
+                            clock.now = deadline;
+                            return { exitCode: null, stdout: "", stderr: "", timedOut: true };
+                        }
+                        clock.now += runMillis;
+                        return { exitCode: 0, stdout: "", stderr: "", timedOut: false, ...run };
+                    },
+                    async close() {
+                        w.closes += 1;
+                    },
+                };
+            },
+            gitState: async () => git,
+            localRootDependencies: async () => localRoots,
+            uniqueSuffix: () => "20261202T140000Z-ab12",
+            now: () => clock.now,
+            async sleep(milliseconds) {
+                sleeps.push(milliseconds);
+                clock.now += milliseconds;
+                // A real sleep lets other events (a signal) in.
+                await new Promise((resolve) => setImmediate(resolve));
+            },
+            progress: (line) => lines.push(line),
+            interrupted,
+            interruptedExitCode: (signal) => (signal === "SIGINT" ? 130 : 143),
         },
-        gitState: async () => git,
-        now: () => clock.now,
-        async sleep(milliseconds) {
-            sleeps.push(milliseconds);
-            clock.now += milliseconds;
-        },
-        progress: (line) => lines.push(line),
     };
-    return { effects, requests, sleeps, lines, clock };
+    return w;
 }
 
 function options(overrides: Partial<ReleaseOptions> = {}): ReleaseOptions {
@@ -58,6 +107,8 @@ function options(overrides: Partial<ReleaseOptions> = {}): ReleaseOptions {
         group: "orders-dev",
         region: "us-east-1",
         credsProfileFromFlag: false,
+        roleArnFromFlag: false,
+        uniqueUname: false,
         alias: "ion-dev",
         clojure: "clojure",
         timeoutSeconds: 600,
@@ -106,7 +157,7 @@ describe("release", () => {
                 executionArn: ARN,
                 deployStatus: "SUCCEEDED",
                 codeDeployStatus: "SUCCEEDED",
-                durationSeconds: 4.1,
+                durationSeconds: 3.6,
             },
         });
         expect(w.requests).toEqual([
@@ -122,27 +173,185 @@ describe("release", () => {
         // One progress line per status change, with the elapsed time.
         expect(w.lines.filter((line) => line.includes("code deploy"))).toEqual([
             "[   0.3s] deploy RUNNING, code deploy RUNNING",
-            "[   3.0s] deploy RUNNING, code deploy SUCCEEDED",
-            "[   4.1s] deploy SUCCEEDED, code deploy SUCCEEDED",
+            "[   2.5s] deploy RUNNING, code deploy SUCCEEDED",
+            "[   3.6s] deploy SUCCEEDED, code deploy SUCCEEDED",
         ]);
     });
 
-    test("polls back off while nothing changes, up to a bound, and start over on a change", async () => {
+    test("polls every interval without backing off, so the end is noticed within one interval", async () => {
+        const w = world({
+            push: pushed(),
+            deploy: deployed,
+            "deploy-status": polls(...Array(7).fill(status("RUNNING", "RUNNING")), status("SUCCEEDED", "SUCCEEDED")),
+        });
+        await release(options({ pollIntervalSeconds: 2 }), w.effects);
+        expect(w.sleeps).toEqual(Array(7).fill(2000));
+        expect(w.starts).toBe(1);
+        expect(w.closes).toBeGreaterThanOrEqual(1);
+    });
+
+    test("throttled or busy status polls are retried with growing delays; a good poll starts over", async () => {
+        const throttled = {
+            exitCode: 1,
+            stdout: '{:command-failed "{:op :deploy-status}", :causes ({:message "Rate exceeded", :class ExceptionInfo, :data {:cognitect.anomalies/category :cognitect.anomalies/busy, :cognitect.aws.error/code "ThrottlingException"}})}',
+        };
+        const busy = {
+            stdout: '{:cognitect.anomalies/category :cognitect.anomalies/busy, :cognitect.anomalies/message "Too Many Requests"}',
+        };
         const w = world({
             push: pushed(),
             deploy: deployed,
             "deploy-status": polls(
-                ...Array(7).fill(status("RUNNING", "RUNNING")),
-                status("RUNNING", "SUCCEEDED"),
-                status("RUNNING", "SUCCEEDED"),
+                throttled,
+                busy,
+                throttled,
+                status("RUNNING", "RUNNING"),
+                throttled,
                 status("SUCCEEDED", "SUCCEEDED"),
             ),
         });
-        await release(options({ pollIntervalSeconds: 2 }), w.effects);
-        expect(w.sleeps).toEqual([2000, 3000, 4500, 6750, 8000, 8000, 8000, 2000, 3000]);
-        expect(Math.max(...w.sleeps)).toBe(2000 * MAX_BACKOFF_FACTOR);
-        expect(nextPollDelay(8000, 2000, false)).toBe(8000);
-        expect(nextPollDelay(8000, 2000, true)).toBe(2000);
+        const outcome = await release(options({ pollIntervalSeconds: 1 }), w.effects);
+        expect(outcome.exitCode).toBe(0);
+        expect(w.sleeps).toEqual([2000, 4000, 8000, 1000, 2000]);
+        expect(w.lines.join("\n")).toContain(
+            "deploy-status throttled (ion-dev :deploy-status failed: Rate exceeded (ExceptionInfo :cognitect.anomalies/busy)); retrying in 2s",
+        );
+        expect(throttleDelay(20, 1000)).toBe(MAX_THROTTLE_DELAY_MILLISECONDS);
+
+        // Throttling that outlasts the timeout is a timeout, with the resume command.
+        const endless = world({ push: pushed(), deploy: deployed, "deploy-status": throttled });
+        const out = await release(options({ timeoutSeconds: 20 }), endless.effects);
+        expect(out.exitCode).toBe(ION_RELEASE_EXIT.timedOut);
+        expect(out.result.resumeCommand).toContain(`--execution-arn ${ARN}`);
+        expect(endless.sleeps.slice(0, 3)).toEqual([2000, 4000, 8000]);
+        expect(endless.clock.now).toBe(20_000);
+
+        // Other failures are not retried.
+        const denied = world({
+            push: pushed(),
+            deploy: deployed,
+            "deploy-status": {
+                exitCode: 1,
+                stdout: '{:command-failed "{:op :deploy-status}", :causes ({:message "User is not authorized to perform: states:DescribeExecution", :class ExceptionInfo, :data {:cognitect.anomalies/category :cognitect.anomalies/forbidden}})}',
+            },
+        });
+        const refused = await release(options(), denied.effects);
+        expect(refused.exitCode).toBe(ION_RELEASE_EXIT.ionDevError);
+        expect(refused.message).toBe(
+            "ion-dev :deploy-status failed: User is not authorized to perform: states:DescribeExecution (ExceptionInfo :cognitect.anomalies/forbidden)",
+        );
+    });
+
+    test("SIGINT or SIGTERM stops ion-dev, gives the resume command and exits non-zero", async () => {
+        const w = world({ push: pushed(), deploy: deployed, "deploy-status": status("RUNNING", "RUNNING") });
+        const running = release(options({ json: true }), w.effects);
+        while (w.sleeps.length < 3) {
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        w.interrupt("SIGTERM");
+        const outcome = await running;
+        expect(outcome.exitCode).toBe(ION_RELEASE_EXIT.interruptedBySigterm);
+        expect(outcome.result.status).toBe("INTERRUPTED");
+        const resume = `datomic-ion-release --group orders-dev --execution-arn ${ARN} --region us-east-1 --timeout 600 --poll-interval 1 --json`;
+        expect(outcome.result.resumeCommand).toBe(resume);
+        expect(outcome.message).toBe(
+            `interrupted by SIGTERM; ion-dev was stopped. The deploy continues in AWS. Resume watching with:\n  ${resume}`,
+        );
+        expect(w.closes).toBeGreaterThanOrEqual(1);
+
+        // Before a deploy started, the resume command is the release again.
+        const early = world({ push: () => ({ stdout: "" }) });
+        const slow = {
+            ...early.effects,
+            async startIonDev(deadline: number) {
+                const runner = await early.effects.startIonDev(deadline);
+                return { ...runner, run: () => new Promise<IonDevRun>(() => undefined) };
+            },
+        };
+        const pending = release(options({ uname: "wip", uniqueUname: true }), slow);
+        await new Promise((resolve) => setImmediate(resolve));
+        early.interrupt("SIGINT");
+        const stopped = await pending;
+        expect(stopped.exitCode).toBe(ION_RELEASE_EXIT.interruptedBySigint);
+        expect(stopped.result.resumeCommand).toBe(
+            "datomic-ion-release --group orders-dev --uname wip --unique-uname --region us-east-1 --timeout 600 --poll-interval 1",
+        );
+        expect(stopped.message).toContain("No deploy had been started (nothing was pushed)");
+
+        // Interrupted while ion-dev is still starting: it is stopped once it has started.
+        const starting = world({});
+        let finishStart: () => void = () => undefined;
+        const startingEffects = {
+            ...starting.effects,
+            startIonDev: (deadline: number) =>
+                new Promise<Awaited<ReturnType<ReleaseEffects["startIonDev"]>>>((resolve) => {
+                    finishStart = () => resolve(starting.effects.startIonDev(deadline));
+                }),
+        };
+        const whileStarting = release(options({ uname: "wip" }), startingEffects);
+        await new Promise((resolve) => setImmediate(resolve));
+        starting.interrupt("SIGINT");
+        await new Promise((resolve) => setImmediate(resolve));
+        finishStart();
+        expect((await whileStarting).exitCode).toBe(130);
+        expect(starting.closes).toBe(1);
+    });
+
+    test("ion-dev killed by a signal is reported with the signal's name", async () => {
+        const w = world({ push: pushed(), deploy: { exitCode: null, signal: "SIGKILL", stderr: "INFO deploying\n" } });
+        const outcome = await release(options(), w.effects);
+        expect(outcome.exitCode).toBe(ION_RELEASE_EXIT.ionDevError);
+        expect(outcome.message).toBe("ion-dev :deploy was killed by SIGKILL:\n  INFO deploying");
+    });
+
+    test("ion-dev's failure map is reported with its causes", async () => {
+        const w = world({
+            push: {
+                exitCode: 1,
+                stdout: '{:step :upload}\n{:command-failed "{:op :push}",\n :causes\n ({:message "Unable to find a unique code bucket.", :class ExceptionInfo, :data {:region "us-east-1"}}\n  {:message "Access Denied", :class S3Exception})}\n',
+            },
+        });
+        const outcome = await release(options(), w.effects);
+        expect(outcome.message).toBe(
+            "ion-dev :push failed: Unable to find a unique code bucket. (ExceptionInfo); caused by Access Denied (S3Exception)",
+        );
+    });
+
+    test("a unique uname gets a suffix per release; with a role, ion-dev gets no profile", async () => {
+        const w = world({
+            push: (request) => pushed(`:uname "${String(request.uname)}"`),
+            deploy: deployed,
+            "deploy-status": status("SUCCEEDED", "SUCCEEDED"),
+        });
+        const outcome = await release(
+            options({
+                uname: "wip",
+                uniqueUname: true,
+                credsProfile: "ops",
+                roleArn: "arn:aws:iam::222222222222:role/d",
+            }),
+            w.effects,
+        );
+        expect(outcome.result.uname).toBe("wip-20261202T140000Z-ab12");
+        expect(w.requests[0]).toEqual({ op: ":push", uname: "wip-20261202T140000Z-ab12", region: "us-east-1" });
+    });
+
+    test("a clean tree with :local/root dependencies needs a uname; a start error stops the release", async () => {
+        const w = world({}, { localRoots: ["acme/shared"] });
+        const outcome = await release(options(), w.effects);
+        expect(outcome.exitCode).toBe(ION_RELEASE_EXIT.usage);
+        expect(outcome.message).toMatch(
+            /^--uname is required: the git tree is clean, but deps.edn has :local\/root dependencies \(acme\/shared\)/,
+        );
+        expect(w.starts).toBe(0);
+        expect(
+            (await release(options({ uname: "x" }), world({}, { localRoots: ["acme/shared"] }).effects)).message,
+        ).not.toMatch(/--uname is required/);
+
+        const noAlias = world({}, { startError: "the deps.edn alias :ion-dev that runs ion-dev is not declared" });
+        const failed = await release(options({ uname: "x" }), noAlias.effects);
+        expect(failed.exitCode).toBe(ION_RELEASE_EXIT.ionDevError);
+        expect(failed.message).toBe("the deps.edn alias :ion-dev that runs ion-dev is not declared");
     });
 
     test("an unreproducible push deploys its uname", async () => {
@@ -187,7 +396,8 @@ describe("release", () => {
         expect(outcome.message).toBe(
             "the deploy to orders-dev ended with deploy status FAILED and code deploy status FAILED:\n" +
                 '  :code-deploy-error {:code "HEALTH_CONSTRAINTS"}\n' +
-                `See the Step Functions execution ${ARN} and the group's CodeDeploy deployments.`,
+                `See the Step Functions execution ${ARN} and the deployment group's CodeDeploy deployments ` +
+                "(HEALTH_CONSTRAINTS: the ion failed to start on the nodes; see the group's CloudWatch logs).",
         );
         expect(outcome.result.message).toBe(outcome.message);
     });
@@ -196,7 +406,7 @@ describe("release", () => {
         const w = world({ push: pushed(), deploy: deployed, "deploy-status": status("SUCCEEDED", "STOPPED") });
         const outcome = await release(options(), w.effects);
         expect(outcome.exitCode).toBe(ION_RELEASE_EXIT.deployFailed);
-        expect(outcome.message).toContain("(ion-dev gave no further detail)");
+        expect(outcome.message).toContain("(ion-dev gives no reason)");
     });
 
     test("still RUNNING at the timeout: stops at the deadline and gives the command that resumes watching", async () => {
@@ -308,17 +518,12 @@ describe("release", () => {
             "ion-dev :push: push failed (:cognitect.anomalies/forbidden): expired token",
         );
 
-        const missing = world({ push: { exitCode: null, startError: "command not found" } });
-        expect((await release(options({ clojure: "clj-missing" }), missing.effects)).message).toBe(
-            "could not run clj-missing: command not found. Install the Clojure CLI, or pass --clojure <path>.",
-        );
-
         const noArn = world({ push: pushed(), deploy: { stdout: '{:doc "nothing"}' } });
         expect((await release(options(), noArn.effects)).message).toMatch(/deploy returned no :execution-arn/);
     });
 
     test("running out of time during push is a timeout without a resume command", async () => {
-        const w = world({ push: pushed() }, "clean", 5000);
+        const w = world({ push: pushed() }, { runMillis: 5000 });
         const outcome = await release(options({ timeoutSeconds: 2 }), w.effects);
         expect(outcome.exitCode).toBe(ION_RELEASE_EXIT.timedOut);
         expect(outcome.message).toBe("ion-dev :push did not finish within --timeout 2s");

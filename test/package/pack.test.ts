@@ -95,7 +95,7 @@ describe("npm pack", () => {
     test("holds the compiled package, its types, the commands, README, CHANGELOG and LICENSE, and nothing else", () => {
         for (const file of paths()) {
             expect(file).toMatch(
-                /^(dist\/(components|plan|cli)\/[\w/.-]+\.(js|d\.ts)|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/,
+                /^(dist\/(components|plan|cli)\/[\w/.-]+\.(js|d\.ts)|cli\/ionRelease\/driver\.clj|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/,
             );
         }
         expect(paths()).toEqual(
@@ -109,6 +109,8 @@ describe("npm pack", () => {
                 "dist/components/migration/terraformReference.js",
                 "dist/cli/plan.js",
                 "dist/cli/ion-release.js",
+                // The Clojure driver datomic-ion-release runs in one JVM (dist/cli/ionRelease/ionDevProcess.js finds it).
+                "cli/ionRelease/driver.clj",
             ]),
         );
     });
