@@ -11,7 +11,7 @@
  * Secrets (`license-key`, access keys, passwords) are never copied: the
  * license key belongs in SSM Parameter Store (`licenseKeyParameterName`).
  */
-import type { DatomicTransactorArgs } from "./transactor";
+import type { DatomicTransactorArgs } from "./args";
 import { parseJavaPropertyEntries, PropertyEntry } from "../internal/javaProperties";
 import { TRANSACTOR_PORT } from "./properties";
 

@@ -1,0 +1,158 @@
+/**
+ * The transactor instances: a launch template whose every change rolls the Auto Scaling group, one
+ * instance at a time, and the group itself (an active transactor and a standby by default).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatomicTransactorArgs } from "./args";
+import { renderTransactorProperties } from "./properties";
+import type { TransactorScope } from "./scope";
+import type { TransactorSettings } from "./settings";
+import { renderTransactorUserData, USER_DATA_MAX_BYTES } from "./userData";
+import { isArmInstanceType } from "./validation";
+
+/** Public SSM parameters naming the latest Amazon Linux 2023 AMIs. */
+export const AL2023_AMI_PARAMETERS = {
+    /** For x86_64 instance types. */
+    x86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    /** For arm64 (Graviton) instance types. */
+    arm64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+} as const;
+
+const DEFAULT_JRE_PACKAGE = "java-21-amazon-corretto-headless";
+/** An instance refresh keeps at least half the group in service: one instance at a time for a pair. */
+const REFRESH_MIN_HEALTHY_PERCENTAGE = 50;
+
+/** What the instances run with, known at deployment. */
+export interface TransactorComputeInputs {
+    region: pulumi.Output<string>;
+    logBucketName: pulumi.Output<string | undefined>;
+    instanceProfileArn: pulumi.Output<string>;
+    securityGroupId: pulumi.Output<string>;
+    /** The transactor's policies: instances boot with them in place. */
+    policies: pulumi.Resource[];
+}
+
+/** The base64 user data, checked against EC2's size limit. */
+export function transactorUserData(
+    scope: TransactorScope,
+    settings: TransactorSettings,
+    args: DatomicTransactorArgs,
+    inputs: Pick<TransactorComputeInputs, "region" | "logBucketName">,
+): pulumi.Output<string> {
+    const cloudWatchRegion = settings.cloudWatchMetrics
+        ? inputs.region.apply((region) => args.cloudWatchRegion ?? region)
+        : pulumi.output(undefined);
+    return pulumi
+        .all([inputs.region, inputs.logBucketName, cloudWatchRegion])
+        .apply(([region, logBucketName, metricsRegion]) => {
+            const propertiesText = renderTransactorProperties({
+                ...settings.properties,
+                region,
+                logBucketName,
+                cloudWatchRegion: metricsRegion,
+            });
+            const script = renderTransactorUserData({
+                version: args.version,
+                sha256: args.sha256,
+                region,
+                propertiesText,
+                javaXmx: args.javaXmx,
+                javaOpts: args.javaOpts,
+                jrePackage: args.jrePackage ?? DEFAULT_JRE_PACKAGE,
+                licenseKeyParameterName: args.licenseKeyParameterName,
+                altHost: args.altHost,
+                altHostIsPublicIp: args.altHostIsPublicIp,
+            });
+            const size = Buffer.byteLength(script);
+            if (size > USER_DATA_MAX_BYTES) {
+                throw new pulumi.ResourceError(
+                    `the transactor's user data is ${size} bytes, over EC2's limit of ${USER_DATA_MAX_BYTES}; shorten extraProperties or javaOpts`,
+                    scope.parent,
+                );
+            }
+            return Buffer.from(script).toString("base64");
+        });
+}
+
+/** The launch template and the Auto Scaling group. */
+export function createTransactorGroup(
+    scope: TransactorScope,
+    settings: TransactorSettings,
+    args: DatomicTransactorArgs,
+    inputs: TransactorComputeInputs,
+): { launchTemplate: aws.ec2.LaunchTemplate; group: aws.autoscaling.Group } {
+    const { name, tags } = scope;
+    const parent = { parent: scope.parent };
+    const amiId =
+        args.amiId ??
+        aws.ssm.getParameterOutput(
+            {
+                name: isArmInstanceType(settings.instanceType)
+                    ? AL2023_AMI_PARAMETERS.arm64
+                    : AL2023_AMI_PARAMETERS.x86_64,
+            },
+            parent,
+        ).value;
+    const instanceName = `${settings.systemName}-transactor`;
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+        `${name}-launch-template`,
+        {
+            name: instanceName,
+            description: `Datomic Pro ${args.version} transactor of ${settings.systemName}`,
+            imageId: amiId,
+            instanceType: settings.instanceType,
+            keyName: args.keyName,
+            iamInstanceProfile: { arn: inputs.instanceProfileArn },
+            vpcSecurityGroupIds: [inputs.securityGroupId],
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            blockDeviceMappings: [
+                {
+                    deviceName: "/dev/xvda",
+                    ebs: {
+                        volumeSize: settings.rootVolumeSizeGb,
+                        volumeType: "gp3",
+                        encrypted: "true",
+                        deleteOnTermination: "true",
+                    },
+                },
+            ],
+            // The unit powers the instance off when the transactor exits; terminating lets the group replace it.
+            instanceInitiatedShutdownBehavior: "terminate",
+            userData: transactorUserData(scope, settings, args, inputs),
+            updateDefaultVersion: true,
+            tagSpecifications: [
+                { resourceType: "instance", tags: { ...tags, Name: instanceName } },
+                { resourceType: "volume", tags: { ...tags, Name: instanceName } },
+            ],
+            tags,
+        },
+        { parent: scope.parent, dependsOn: inputs.policies },
+    );
+    const group = new aws.autoscaling.Group(
+        `${name}-group`,
+        {
+            name: instanceName,
+            minSize: settings.groupSize,
+            maxSize: settings.groupSize,
+            desiredCapacity: settings.groupSize,
+            vpcZoneIdentifiers: args.subnetIds,
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            healthCheckType: "EC2",
+            healthCheckGracePeriod: settings.warmupSeconds,
+            instanceRefresh: {
+                strategy: "Rolling",
+                preferences: {
+                    minHealthyPercentage: REFRESH_MIN_HEALTHY_PERCENTAGE,
+                    instanceWarmup: String(settings.warmupSeconds),
+                },
+            },
+            tags: [
+                { key: "Name", value: instanceName, propagateAtLaunch: true },
+                ...Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+            ],
+        },
+        parent,
+    );
+    return { launchTemplate, group };
+}

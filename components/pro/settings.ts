@@ -1,0 +1,256 @@
+/**
+ * The transactor's arguments checked and resolved into settings, before anything is created. Pure:
+ * a bad argument throws {@link TransactorArgumentError}, which the component turns into a
+ * `pulumi.ResourceError`.
+ */
+import { ingressCidrProblem } from "../internal/cidr";
+import type { DatomicTransactorArgs } from "./args";
+import {
+    DEFAULT_MEMORY_INDEX_MAX,
+    DEFAULT_MEMORY_INDEX_THRESHOLD,
+    DEFAULT_OBJECT_CACHE_MAX,
+    extraPropertyProblem,
+    TRANSACTOR_PORT,
+    TransactorPropertiesSettings,
+} from "./properties";
+import {
+    datomicMemorySizeProblem,
+    datomicVersionProblem,
+    groupSizeProblem,
+    javaHeapSizeProblem,
+    LAST_LICENSED_VERSION,
+    needsLicenseKey,
+    parameterNameProblem,
+    portProblem,
+    positiveIntegerProblem,
+    roleNameProblem,
+    sha256Problem,
+    systemNameProblem,
+    tableNameProblem,
+} from "./validation";
+
+/** An argument that cannot be used: the message starts with the argument's name. */
+export class TransactorArgumentError extends Error {
+    constructor(
+        public readonly argument: string,
+        problem: string,
+    ) {
+        super(`${argument}: ${problem}`);
+        this.name = "TransactorArgumentError";
+    }
+}
+
+const DEFAULT_INSTANCE_TYPE = "m6i.large";
+const DEFAULT_GROUP_SIZE = 2;
+const DEFAULT_WARMUP_SECONDS = 300;
+const DEFAULT_ROOT_VOLUME_GB = 20;
+const BILLING_MODES = ["PAY_PER_REQUEST", "PROVISIONED"];
+
+/** The checked arguments, with every default filled in. */
+export interface TransactorSettings {
+    systemName: string;
+    tableName: string;
+    billingMode: string;
+    protectStorage: boolean;
+    transactorRoleName: string;
+    peerRoleName: string;
+    logBucket: boolean;
+    securityGroupName: string;
+    peerSecurityGroupIds: string[];
+    peerSecurityGroupNames: string[];
+    peerCidrs: string[];
+    instanceType: string;
+    groupSize: number;
+    warmupSeconds: number;
+    rootVolumeSizeGb: number;
+    cloudWatchMetrics: boolean;
+    cloudWatchDimensionValue: string;
+    alarms: boolean;
+    /** The properties file's settings, apart from those known only at deployment (region, bucket). */
+    properties: Omit<TransactorPropertiesSettings, "region">;
+}
+
+function check(argument: string, problem: string | undefined): void {
+    if (problem) {
+        throw new TransactorArgumentError(argument, problem);
+    }
+}
+
+/** Checks every argument and resolves the defaults; throws {@link TransactorArgumentError} on the first problem. */
+export function resolveTransactorSettings(systemName: string, args: DatomicTransactorArgs): TransactorSettings {
+    check("systemName", systemNameProblem(systemName));
+    check("version", datomicVersionProblem(args.version));
+    if (args.sha256 !== undefined) {
+        check("sha256", sha256Problem(args.sha256));
+    }
+    if (args.licenseKeyParameterName !== undefined) {
+        check("licenseKeyParameterName", parameterNameProblem(args.licenseKeyParameterName));
+    } else if (needsLicenseKey(args.version)) {
+        check(
+            "licenseKeyParameterName",
+            `is required for version ${args.version}: releases up to ${LAST_LICENSED_VERSION} need a license key; store it as an SSM SecureString and name the parameter here`,
+        );
+    }
+    if (args.javaXmx !== undefined) {
+        check("javaXmx", javaHeapSizeProblem(args.javaXmx));
+    }
+    const groupSize = args.groupSize ?? DEFAULT_GROUP_SIZE;
+    check("groupSize", groupSizeProblem(groupSize));
+    const warmupSeconds = args.instanceWarmupSeconds ?? DEFAULT_WARMUP_SECONDS;
+    check("instanceWarmupSeconds", positiveIntegerProblem(warmupSeconds));
+    const rootVolumeSizeGb = args.rootVolumeSizeGb ?? DEFAULT_ROOT_VOLUME_GB;
+    check("rootVolumeSizeGb", positiveIntegerProblem(rootVolumeSizeGb));
+
+    const tableName = args.tableName ?? systemName;
+    check("tableName", tableNameProblem(tableName));
+    const billingMode = checkBilling(args);
+
+    const transactorRoleName = args.transactorRoleName ?? `${systemName}-transactor`;
+    const peerRoleName = args.peerRoleName ?? `${systemName}-peer`;
+    check("transactorRoleName", roleNameProblem(transactorRoleName));
+    check("peerRoleName", roleNameProblem(peerRoleName));
+    if (transactorRoleName === peerRoleName) {
+        check("peerRoleName", `"${peerRoleName}" is also the transactor role; peers get a role of their own`);
+    }
+
+    const { peerCidrs, peerSecurityGroupIds } = checkIngress(args);
+    checkProperties(args);
+
+    const cloudWatchMetrics = args.cloudWatchMetrics ?? true;
+    const alarms = args.alarms ?? true;
+    if (alarms && !cloudWatchMetrics) {
+        check("alarms", "need the transactor's CloudWatch metrics; set cloudWatchMetrics: true or alarms: false");
+    }
+    const cloudWatchDimensionValue = args.cloudWatchDimensionValue ?? systemName;
+
+    return {
+        systemName,
+        tableName,
+        billingMode,
+        protectStorage: args.protectStorage ?? true,
+        transactorRoleName,
+        peerRoleName,
+        logBucket: (args.logBucket ?? false) || args.logBucketName !== undefined,
+        securityGroupName: args.securityGroupName ?? `${systemName}-transactor`,
+        peerSecurityGroupIds,
+        peerSecurityGroupNames: [...new Set(args.peerSecurityGroupNames ?? [])],
+        peerCidrs,
+        instanceType: args.instanceType ?? DEFAULT_INSTANCE_TYPE,
+        groupSize,
+        warmupSeconds,
+        rootVolumeSizeGb,
+        cloudWatchMetrics,
+        cloudWatchDimensionValue,
+        alarms,
+        properties: {
+            tableName,
+            transactorRoleName,
+            peerRoleName,
+            memoryIndexThreshold: args.memoryIndexThreshold ?? DEFAULT_MEMORY_INDEX_THRESHOLD,
+            memoryIndexMax: args.memoryIndexMax ?? DEFAULT_MEMORY_INDEX_MAX,
+            objectCacheMax: args.objectCacheMax ?? DEFAULT_OBJECT_CACHE_MAX,
+            cloudWatchDimensionValue: cloudWatchMetrics ? cloudWatchDimensionValue : undefined,
+            memcached: args.memcached,
+            writeConcurrency: args.writeConcurrency,
+            readConcurrency: args.readConcurrency,
+            heartbeatIntervalMsec: args.heartbeatIntervalMsec,
+            pingHost: args.pingHost ?? (args.pingPort !== undefined ? "0.0.0.0" : undefined),
+            pingPort: args.pingPort,
+            valcachePath: args.valcachePath,
+            valcacheMaxGb: args.valcacheMaxGb,
+            extraProperties: args.extraProperties,
+        },
+    };
+}
+
+function checkBilling(args: DatomicTransactorArgs): string {
+    const billingMode = args.billingMode ?? "PAY_PER_REQUEST";
+    if (!BILLING_MODES.includes(billingMode)) {
+        check("billingMode", `"${billingMode}" is not a DynamoDB billing mode; use ${BILLING_MODES.join(" or ")}`);
+    }
+    for (const key of ["readCapacity", "writeCapacity"] as const) {
+        const capacity = args[key];
+        if (billingMode === "PROVISIONED") {
+            check(
+                key,
+                capacity === undefined
+                    ? `is required with billingMode "PROVISIONED"`
+                    : positiveIntegerProblem(capacity),
+            );
+        } else if (capacity !== undefined) {
+            check(key, `only applies with billingMode "PROVISIONED" (billingMode is "${billingMode}")`);
+        }
+    }
+    return billingMode;
+}
+
+function checkIngress(args: DatomicTransactorArgs): { peerCidrs: string[]; peerSecurityGroupIds: string[] } {
+    const peerCidrs = [...new Set(args.peerCidrs ?? [])];
+    for (const cidr of peerCidrs) {
+        check(
+            "peerCidrs",
+            ingressCidrProblem(cidr, {
+                allowPublic: args.allowPublicIngress ?? false,
+                allowFlag: "allowPublicIngress",
+                exposure: `opens the transactor port ${TRANSACTOR_PORT} to the whole internet`,
+                sources: "your peers'",
+            }),
+        );
+    }
+    const peerSecurityGroupIds = [...new Set(args.peerSecurityGroupIds ?? [])];
+    for (const groupId of peerSecurityGroupIds) {
+        if (!/^sg-[0-9a-f]{8,17}$/.test(groupId)) {
+            check(
+                "peerSecurityGroupIds",
+                `"${groupId}" is not a security group id (sg- and 8 or 17 hex digits); name groups in peerSecurityGroupNames`,
+            );
+        }
+    }
+    return { peerCidrs, peerSecurityGroupIds };
+}
+
+function checkProperties(args: DatomicTransactorArgs): void {
+    for (const [key, value] of [
+        ["memoryIndexThreshold", args.memoryIndexThreshold],
+        ["memoryIndexMax", args.memoryIndexMax],
+        ["objectCacheMax", args.objectCacheMax],
+    ] as const) {
+        if (value !== undefined) {
+            check(key, datomicMemorySizeProblem(value));
+        }
+    }
+    for (const [key, value] of [
+        ["writeConcurrency", args.writeConcurrency],
+        ["readConcurrency", args.readConcurrency],
+        ["heartbeatIntervalMsec", args.heartbeatIntervalMsec],
+        ["valcacheMaxGb", args.valcacheMaxGb],
+        ["logExpirationDays", args.logExpirationDays],
+    ] as const) {
+        if (value !== undefined) {
+            check(key, positiveIntegerProblem(value));
+        }
+    }
+    if (args.pingPort !== undefined) {
+        check("pingPort", portProblem(args.pingPort));
+        if (args.pingPort === TRANSACTOR_PORT) {
+            check("pingPort", `${TRANSACTOR_PORT} is the transactor's own port; choose another, such as 9999`);
+        }
+    }
+    if (args.altHost !== undefined) {
+        if (!/^[A-Za-z0-9.:-]+$/.test(args.altHost)) {
+            check("altHost", `"${args.altHost}" is not a host name or address`);
+        }
+        if (args.altHostIsPublicIp) {
+            check("altHostIsPublicIp", "cannot be combined with altHost; choose one alt-host");
+        }
+    }
+    if (args.memcached !== undefined && !/^[A-Za-z0-9.-]+:\d+(,[A-Za-z0-9.-]+:\d+)*$/.test(args.memcached)) {
+        check("memcached", `"${args.memcached}" is not a list of host:port pairs such as "mc-1:11211,mc-2:11211"`);
+    }
+    if (args.jrePackage !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(args.jrePackage)) {
+        check("jrePackage", `"${args.jrePackage}" is not a dnf package name`);
+    }
+    for (const key of Object.keys(args.extraProperties ?? {})) {
+        check("extraProperties", extraPropertyProblem(key));
+    }
+}
