@@ -16,6 +16,7 @@ import { BackupScriptSettings, renderBackupScript, renderRestoreDrillScript } fr
 import { createBackupSchedule, createRunGroup, createRunSecurityGroup } from "./backupSchedule";
 import { backupTableNameProblem, DatomicBackupArgs, resolveBackupSettings } from "./backupSettings";
 import { createBackupBucket, createRunLogGroup } from "./backupStorage";
+import type { TransactorScope } from "./scope";
 import { USER_DATA_MAX_BYTES } from "./userData";
 
 export type { DatomicBackupArgs } from "./backupSettings";
@@ -68,7 +69,8 @@ export class DatomicBackup extends pulumi.ComponentResource {
         const settings = resolveBackupSettings(name, args, (argument, problem) => {
             throw new pulumi.ResourceError(`${argument}: ${problem}`, this);
         });
-        const tags = args.tags ?? {};
+        // The transactor's parts and these share the shape of what they are created in.
+        const scope: TransactorScope = { name, parent: this, tags: args.tags ?? {} };
         const parent = { parent: this };
 
         const partition = aws.getPartitionOutput({}, parent).partition;
@@ -82,8 +84,8 @@ export class DatomicBackup extends pulumi.ComponentResource {
             return table;
         });
 
-        const bucket = createBackupBucket(this, name, args, settings, tags);
-        const logGroup = createRunLogGroup(this, name, settings, tags);
+        const bucket = createBackupBucket(scope, args, settings);
+        const logGroup = createRunLogGroup(scope, settings);
         const targets = pulumi
             .all([partition, region, accountId, tableName, bucket.arn, logGroup.arn])
             .apply(([p, r, account, table, bucketArn, logGroupArn]) => ({
@@ -120,65 +122,35 @@ export class DatomicBackup extends pulumi.ComponentResource {
                 }
                 return Buffer.from(script).toString("base64");
             });
-        const securityGroup = createRunSecurityGroup(this, name, args, settings, tags);
+        const securityGroup = createRunSecurityGroup(scope, args, settings);
 
         const backupGroupName = `${settings.systemName}-datomic-backup`;
-        const backupRole = createRunRole(
-            this,
-            `${name}-backup`,
-            backupGroupName,
-            targets,
-            backupGroupName,
-            backupJobPolicy,
-            tags,
-        );
-        const backupGroup = createRunGroup(
-            this,
-            name,
-            args,
-            settings,
-            {
-                kind: "backup",
-                groupName: backupGroupName,
-                description: `Datomic Pro ${args.version} backups of ${settings.systemName}`,
-                ...backupRole,
-                securityGroup,
-                userData: userData(renderBackupScript),
-            },
-            tags,
-        );
-        createBackupSchedule(this, name, settings, backupGroup);
-        const alarms = createStalenessAlarms(this, name, args, settings, tags);
+        const backupRole = createRunRole(scope, `${name}-backup`, backupGroupName, targets, backupJobPolicy);
+        const backupGroup = createRunGroup(scope, args, settings, {
+            kind: "backup",
+            groupName: backupGroupName,
+            description: `Datomic Pro ${args.version} backups of ${settings.systemName}`,
+            ...backupRole,
+            securityGroup,
+            userData: userData(renderBackupScript),
+        });
+        createBackupSchedule(scope, settings, backupGroup);
+        const alarms = createStalenessAlarms(scope, args, settings);
 
         let drillGroup: aws.autoscaling.Group | undefined;
         let drillRole: aws.iam.Role | undefined;
         if (settings.restoreDrill) {
             const drillGroupName = `${settings.systemName}-datomic-restore-drill`;
-            const drill = createRunRole(
-                this,
-                `${name}-restore-drill`,
-                drillGroupName,
-                targets,
-                drillGroupName,
-                restoreDrillPolicy,
-                tags,
-            );
+            const drill = createRunRole(scope, `${name}-restore-drill`, drillGroupName, targets, restoreDrillPolicy);
             drillRole = drill.role;
-            drillGroup = createRunGroup(
-                this,
-                name,
-                args,
-                settings,
-                {
-                    kind: "restore-drill",
-                    groupName: drillGroupName,
-                    description: `Datomic Pro ${args.version} restore drills of ${settings.systemName}`,
-                    ...drill,
-                    securityGroup,
-                    userData: userData(renderRestoreDrillScript),
-                },
-                tags,
-            );
+            drillGroup = createRunGroup(scope, args, settings, {
+                kind: "restore-drill",
+                groupName: drillGroupName,
+                description: `Datomic Pro ${args.version} restore drills of ${settings.systemName}`,
+                ...drill,
+                securityGroup,
+                userData: userData(renderRestoreDrillScript),
+            });
         }
 
         const startCommand = (group: aws.autoscaling.Group) =>

@@ -5,17 +5,15 @@
  * or never ran), is breaching.
  */
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_METRICS, BACKUP_METRICS_NAMESPACE } from "./backupScripts";
 import { BackupSettings, DatomicBackupArgs } from "./backupSettings";
+import type { TransactorScope } from "./scope";
 
 /** The alarm of each database, by database name. */
 export function createStalenessAlarms(
-    parent: pulumi.Resource,
-    name: string,
+    { name, parent, tags }: TransactorScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
-    tags: Record<string, pulumi.Input<string>>,
 ): Record<string, aws.cloudwatch.MetricAlarm> {
     const actions = args.alarmTopicArn !== undefined ? [args.alarmTopicArn] : [];
     const hours = settings.maxBackupAgeHours;

@@ -1,12 +1,14 @@
 /**
  * DatomicBackup's IAM: one instance role and profile for the backup job and one for the restore
- * drill, each with a single inline policy (backupPolicies.ts) scoped to the live table, the bucket,
- * the log group and its own Auto Scaling group.
+ * drill (made as the transactor's are, by iam.ts), each with a single inline policy
+ * (backupPolicies.ts) scoped to the live table, the bucket, the log group and its own group.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupPolicyTargets, IamPolicyDocument } from "./backupPolicies";
-import { ec2AssumeRolePolicy } from "./policies";
+import { BackupPolicyTargets } from "./backupPolicies";
+import { createInstanceRole, createRolePolicy } from "./iam";
+import { PolicyDocument } from "./policies";
+import type { TransactorScope } from "./scope";
 
 /** A role its one-shot instances assume, with its policy in place before any instance boots. */
 export interface RunRole {
@@ -16,36 +18,23 @@ export interface RunRole {
 }
 
 /**
- * Creates the role `roleName` (and an instance profile of the same name) with the inline policy
- * `document(targets)`; `groupName` is the group its instances run in.
+ * Creates the role `groupName` (and an instance profile of the same name) with the inline policy
+ * `document(targets)` for instances of the Auto Scaling group `groupName`.
  */
 export function createRunRole(
-    parent: pulumi.Resource,
+    scope: TransactorScope,
     resourceName: string,
-    roleName: string,
-    targets: pulumi.Output<Omit<BackupPolicyTargets, "groupName">>,
     groupName: string,
-    document: (targets: BackupPolicyTargets) => IamPolicyDocument,
-    tags: Record<string, pulumi.Input<string>>,
+    targets: pulumi.Output<Omit<BackupPolicyTargets, "groupName">>,
+    document: (targets: BackupPolicyTargets) => PolicyDocument,
 ): RunRole {
-    const role = new aws.iam.Role(
-        `${resourceName}-role`,
-        { name: roleName, assumeRolePolicy: JSON.stringify(ec2AssumeRolePolicy()), tags },
-        { parent },
-    );
-    const profile = new aws.iam.InstanceProfile(
-        `${resourceName}-profile`,
-        { name: role.name, role: role.name, tags },
-        { parent },
-    );
-    const policy = new aws.iam.RolePolicy(
-        `${resourceName}-policy`,
-        {
-            role: role.name,
-            name: roleName,
-            policy: targets.apply((t) => JSON.stringify(document({ ...t, groupName }))),
-        },
-        { parent },
+    const { role, profile } = createInstanceRole(scope, resourceName, groupName);
+    const policy = createRolePolicy(
+        scope,
+        resourceName,
+        role,
+        groupName,
+        targets.apply((t) => document({ ...t, groupName })),
     );
     return { role, profile, policy };
 }

@@ -16,23 +16,8 @@
  * (docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html), and a differential backup looks for
  * segments that are not there yet.
  */
-import { PEER_TABLE_ACTIONS } from "./policies";
 import { BACKUP_METRICS_NAMESPACE, BACKUP_PREFIX, STATUS_PREFIX } from "./backupScripts";
-
-/** One IAM policy statement (Allow or Deny). */
-export interface IamStatement {
-    Sid: string;
-    Effect: "Allow" | "Deny";
-    Action: string[];
-    Resource: string | string[];
-    Condition?: Record<string, Record<string, string>>;
-}
-
-/** An IAM policy document. */
-export interface IamPolicyDocument {
-    Version: "2012-10-17";
-    Statement: IamStatement[];
-}
+import { PEER_TABLE_ACTIONS, PolicyDocument, PolicyStatement } from "./policies";
 
 /** Where the roles act. */
 export interface BackupPolicyTargets {
@@ -57,7 +42,7 @@ function tableArn(t: BackupPolicyTargets, name: string): string {
 }
 
 /** Statements both roles need: their run's log, their metrics, and leaving their own group. */
-function runStatements(t: BackupPolicyTargets): IamStatement[] {
+function runStatements(t: BackupPolicyTargets): PolicyStatement[] {
     return [
         {
             Sid: "WriteRunLog",
@@ -82,7 +67,7 @@ function runStatements(t: BackupPolicyTargets): IamStatement[] {
 }
 
 /** The backup job: read the live table, write the backup and status prefixes. */
-export function backupJobPolicy(t: BackupPolicyTargets): IamPolicyDocument {
+export function backupJobPolicy(t: BackupPolicyTargets): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -111,7 +96,7 @@ export function backupJobPolicy(t: BackupPolicyTargets): IamPolicyDocument {
 }
 
 /** The restore drill: read backups, own scratch tables, and never the live table. */
-export function restoreDrillPolicy(t: BackupPolicyTargets): IamPolicyDocument {
+export function restoreDrillPolicy(t: BackupPolicyTargets): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [

@@ -17,14 +17,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupSettings, DatomicBackupArgs } from "./backupSettings";
+import type { TransactorScope } from "./scope";
 
 /** A security group with no inbound rules; runs reach S3, DynamoDB, CloudWatch and the download over HTTPS. */
 export function createRunSecurityGroup(
-    parent: pulumi.Resource,
-    name: string,
+    { name, parent, tags }: TransactorScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
-    tags: Record<string, pulumi.Input<string>>,
 ): aws.ec2.SecurityGroup {
     const groupName = `${settings.systemName}-datomic-backup`;
     const group = new aws.ec2.SecurityGroup(
@@ -68,12 +67,10 @@ export interface RunGroupSpec {
 
 /** The launch template and the empty group of one kind of run. */
 export function createRunGroup(
-    parent: pulumi.Resource,
-    name: string,
+    { name, parent, tags }: TransactorScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
     spec: RunGroupSpec,
-    tags: Record<string, pulumi.Input<string>>,
 ): aws.autoscaling.Group {
     const launchTemplate = new aws.ec2.LaunchTemplate(
         `${name}-${spec.kind}-template`,
@@ -129,8 +126,7 @@ export function createRunGroup(
 
 /** Starts a backup run on the schedule: the group's desired capacity becomes 1. */
 export function createBackupSchedule(
-    parent: pulumi.Resource,
-    name: string,
+    { name, parent }: TransactorScope,
     settings: BackupSettings,
     group: aws.autoscaling.Group,
 ): aws.autoscaling.Schedule {

@@ -11,18 +11,16 @@
  * versioning resource would otherwise suspend versioning on the retained bucket.
  */
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 import { BackupSettings, DatomicBackupArgs } from "./backupSettings";
+import type { TransactorScope } from "./scope";
 
 /** Days after which a multipart upload that never completed is aborted. */
 const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 export function createBackupBucket(
-    parent: pulumi.Resource,
-    name: string,
+    { name, parent, tags }: TransactorScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
-    tags: Record<string, pulumi.Input<string>>,
 ): aws.s3.Bucket {
     const protect = settings.protectBucket;
     const kept = { parent, retainOnDelete: protect };
@@ -96,10 +94,8 @@ export function createBackupBucket(
 
 /** The log group every run writes its own stream to (`backup/...` and `restore-drill/...`). */
 export function createRunLogGroup(
-    parent: pulumi.Resource,
-    name: string,
+    { name, parent, tags }: TransactorScope,
     settings: BackupSettings,
-    tags: Record<string, pulumi.Input<string>>,
 ): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(
         `${name}-logs`,

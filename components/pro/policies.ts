@@ -11,7 +11,8 @@
 /** One IAM policy statement. */
 export interface PolicyStatement {
     Sid?: string;
-    Effect: "Allow";
+    /** "Deny" is used by DatomicBackup's restore drill, to keep it off the live table. */
+    Effect: "Allow" | "Deny";
     Action: string[];
     Resource?: string | string[];
     Principal?: Record<string, string>;
