@@ -8,6 +8,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildEnvironment } from "./environment/build";
 import { decodeConfigValues, parseEnvironmentConfig } from "./environment/config";
 
-const config = parseEnvironmentConfig(decodeConfigValues(pulumi.runtime.allConfig()));
+const config = parseEnvironmentConfig(decodeConfigValues(pulumi.runtime.allConfig()), pulumi.getStack());
 
 export = buildEnvironment(config);
