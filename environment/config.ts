@@ -42,6 +42,7 @@ const cloudCreateSchema = z.strictObject({
     storageParameters: z.record(z.string(), z.string()).optional(),
     computeParameters: z.record(z.string(), z.string()).optional(),
     protectStorage: z.boolean().optional(),
+    storageTimeoutMinutes: z.number().int().positive().optional(),
     computeTimeoutMinutes: z.number().int().positive().optional(),
 });
 
@@ -54,6 +55,8 @@ const cloudSchema = z.strictObject({
     create: cloudCreateSchema.optional(),
     bastionIngressCidrs: z.array(z.string()).optional(),
     allowPublicBastion: z.boolean().optional(),
+    endpointService: z.enum(["create", "adopt", "none"]).optional(),
+    endpointServiceId: z.string().optional(),
     endpointServiceAcceptanceRequired: z.boolean().optional(),
     endpointServiceAllowedPrincipals: z.array(z.string()).optional(),
     awsServiceEndpoints: z.array(z.string()).optional(),

@@ -78,6 +78,8 @@ export interface MockAnswers {
      * Return `undefined` for none. In a preview, anything not returned is unknown.
      */
     resourceOutputs?(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined;
+    /** The id of a resource that already exists in the state the run updates (known in a preview too). */
+    existingResourceId?(type: string, name: string): string | undefined;
 }
 
 /** Settings of one mock run. */
@@ -221,7 +223,7 @@ export class MockRecorder {
         const extra = this.answers.resourceOutputs?.(type, name, inputs) ?? {};
         const state = { ...inputs, ...extra };
         // The mock monitor passes "" when there is no import or read id.
-        const existingId = importId || undefined;
+        const existingId = importId || this.answers.existingResourceId?.(type, name);
         if (this.preview && existingId === undefined) {
             // A resource about to be created has no id yet in a preview.
             return { id: undefined, state };

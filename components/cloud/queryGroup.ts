@@ -12,9 +12,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import { EdnSyntaxError, ednProblem, parseEdn, toEdn } from "../internal/edn";
 import { DEFAULT_QUERY_GROUP_NAME_MAX_LENGTH, lambdaNameProblem, queryGroupStackName } from "../internal/naming";
-import { DEFAULT_TEMPLATE_VERSION, parseTemplateVersion, templateUrl, TemplateVersion } from "../internal/templates";
-import { capacityProblem, definedParameters, numberParameter } from "./parameters";
-import { DatomicStackView, optionalStackOutput } from "./stackOutputs";
+import {
+    confirmedTemplateUrl,
+    DEFAULT_TEMPLATE_VERSION,
+    parseTemplateVersion,
+    unconfirmedTemplateUrlProblem,
+} from "../internal/templates";
+import { capacityProblem, definedParameters, instanceTypeProblem, numberParameter } from "./parameters";
+import { managedStackView, optionalStackOutput } from "./stackOutputs";
+import { computeStackOptions } from "./systemStacks";
 
 /**
  * One statement of the query group nodes' IAM policy, as IAM's JSON spells it, with lists where IAM also
@@ -56,9 +62,13 @@ export interface QueryGroupArgs {
     // `any` because the values are any EDN-printable data: the multi-language schema's `pulumi.json#/Any`.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     environmentMap?: Record<string, any>;
-    /** `InstanceType`, e.g. `t3.large`. The template's default when omitted. */
+    /** `InstanceType`, `family.size` such as `t3.large`. The template's default when omitted. */
     instanceType?: pulumi.Input<string>;
-    /** `KeyName`: an EC2 key pair for SSH to the nodes. */
+    /**
+     * `KeyName`: the EC2 key pair of the nodes (for example `DatomicSystemReference.keyName`). Required:
+     * Datomic requires a key pair and CloudFormation rejects the stack without one (unless
+     * `parameters.KeyName` is given).
+     */
     keyName?: pulumi.Input<string>;
     /** `DesiredCapacity`; omit for the template's `Default` (a config value `"Default"` maps to omitted). */
     desiredCapacity?: number;
@@ -82,7 +92,7 @@ export interface QueryGroupArgs {
     parameters?: Record<string, pulumi.Input<string>>;
     /** The Datomic Cloud release, `<revision>-<build>`. Defaults to `1217-9399`. */
     templateVersion?: string;
-    /** The query-group template URL; defaults to the release's URL in Datomic's S3 bucket. */
+    /** The query-group template URL; defaults to the release's URL in Datomic's S3 bucket, when confirmed. */
     templateUrl?: string;
     /** The whole stack name (the compute group's name). Exclusive with `groupName` and `suffix`. */
     stackName?: string;
@@ -107,8 +117,6 @@ export interface QueryGroupArgs {
     /** Tags for the stack and the node policy. */
     tags?: Record<string, pulumi.Input<string>>;
 }
-
-const DEFAULT_TIMEOUT_MINUTES = 45;
 
 /**
  * A Datomic Cloud query group: a compute stack from Datomic's query-group template.
@@ -137,7 +145,10 @@ export class QueryGroup extends pulumi.ComponentResource {
     public readonly loadBalancerArn: pulumi.Output<string | undefined>;
     /** Stack output `LoadBalancerHttpDirectEndpoint`. */
     public readonly httpDirectEndpoint: pulumi.Output<string | undefined>;
-    /** The nodes' Auto Scaling group, from stack output `AutoScalingGroupName` or `AutoScalingGroup` (*unconfirmed* keys). */
+    /**
+     * The nodes' Auto Scaling group: no stack output names it, so it is found by the
+     * `aws:cloudformation:stack-name` tag CloudFormation puts on it. Unknown until the stack exists.
+     */
     public readonly autoScalingGroupName: pulumi.Output<string | undefined>;
     /** The `NodePolicyARN` passed to the stack, if any. */
     public readonly nodePolicyArn: pulumi.Output<string | undefined>;
@@ -149,7 +160,7 @@ export class QueryGroup extends pulumi.ComponentResource {
     constructor(name: string, args: QueryGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("datomic:cloud:QueryGroup", name, {}, opts);
 
-        const release = this.validateArgs(args);
+        const templateUrl = this.validateArgs(args);
         const stackName = this.resolveStackName(name, args);
 
         let nodePolicyArn: pulumi.Input<string> | undefined = args.nodePolicyArn;
@@ -171,13 +182,13 @@ export class QueryGroup extends pulumi.ComponentResource {
         }
         this.nodePolicyArn = pulumi.output(nodePolicyArn);
 
-        const timeout = `${args.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES}m`;
         this.stack = new aws.cloudformation.Stack(
             `${name}-stack`,
             {
                 name: stackName,
-                templateUrl: args.templateUrl ?? templateUrl(release, "query-group"),
+                templateUrl,
                 capabilities: ["CAPABILITY_NAMED_IAM"],
+                onFailure: "DELETE",
                 parameters: {
                     ...definedParameters({
                         SystemName: args.systemName,
@@ -197,23 +208,24 @@ export class QueryGroup extends pulumi.ComponentResource {
                 },
                 tags: args.tags,
             },
-            { parent: this, customTimeouts: { create: timeout, update: timeout, delete: timeout } },
+            computeStackOptions(this, args.timeoutMinutes),
         );
 
-        const view: DatomicStackView = {
-            role: "query group",
-            stackName: this.stack.name,
-            outputs: this.stack.outputs,
-            parameters: this.stack.parameters,
-        };
+        const view = managedStackView("query group", this.stack, this);
         this.stackName = this.stack.name;
         this.stackId = this.stack.id;
         this.deploymentGroup = optionalStackOutput(view, "CodeDeployDeploymentGroup");
         this.loadBalancerArn = optionalStackOutput(view, "LoadBalancer");
         this.httpDirectEndpoint = optionalStackOutput(view, "LoadBalancerHttpDirectEndpoint");
-        this.autoScalingGroupName = pulumi
-            .all([optionalStackOutput(view, "AutoScalingGroupName"), optionalStackOutput(view, "AutoScalingGroup")])
-            .apply(([byName, byGroup]) => byName ?? byGroup);
+        // Keyed on the id, so the lookup runs once the stack exists (at preview: when it already does).
+        this.autoScalingGroupName = this.stack.id.apply((): pulumi.Output<string | undefined> =>
+            aws.autoscaling
+                .getAmiIdsOutput(
+                    { filters: [{ name: "tag:aws:cloudformation:stack-name", values: [stackName] }] },
+                    { parent: this },
+                )
+                .names.apply((names) => names[0]),
+        );
 
         this.registerOutputs({
             stackName: this.stackName,
@@ -232,12 +244,33 @@ export class QueryGroup extends pulumi.ComponentResource {
         }
     }
 
-    private validateArgs(args: QueryGroupArgs): TemplateVersion {
-        let release: TemplateVersion;
-        try {
-            release = parseTemplateVersion(args.templateVersion ?? DEFAULT_TEMPLATE_VERSION);
-        } catch (e) {
-            throw new pulumi.ResourceError(`templateVersion: ${(e as Error).message}`, this);
+    /** Checks the arguments; returns the template URL. */
+    private validateArgs(args: QueryGroupArgs): string {
+        const systemName = args.systemName;
+        if (systemName === "") {
+            this.check("systemName", "is empty; give the Datomic system's name (DatomicSystemReference.systemName)");
+        }
+        let templateUrl = args.templateUrl;
+        if (templateUrl === undefined) {
+            let release;
+            try {
+                release = parseTemplateVersion(args.templateVersion ?? DEFAULT_TEMPLATE_VERSION);
+            } catch (e) {
+                throw new pulumi.ResourceError(`templateVersion: ${(e as Error).message}`, this);
+            }
+            templateUrl = confirmedTemplateUrl(release, "query-group");
+            if (templateUrl === undefined) {
+                this.check("templateUrl", unconfirmedTemplateUrlProblem(release, "query-group"));
+            }
+        }
+        if ((args.keyName === undefined || args.keyName === "") && args.parameters?.KeyName === undefined) {
+            this.check(
+                "keyName",
+                "is required: Datomic requires an EC2 key pair for its nodes and CloudFormation rejects the stack without one; give the key pair's name (DatomicSystemReference.keyName, or parameters.KeyName)",
+            );
+        }
+        if (typeof args.instanceType === "string") {
+            this.check("instanceType", instanceTypeProblem(args.instanceType));
         }
         for (const key of ["desiredCapacity", "minSize", "maxSize", "minInstancesInService"] as const) {
             this.check(key, capacityProblem(args[key]));
@@ -276,7 +309,7 @@ export class QueryGroup extends pulumi.ComponentResource {
                 throw new pulumi.ResourceError(problem, this);
             }
         }
-        return release;
+        return templateUrl!;
     }
 
     private resolveStackName(name: string, args: QueryGroupArgs): string {

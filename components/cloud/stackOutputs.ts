@@ -4,6 +4,7 @@
  * between template releases, so every key is optional until a feature needs it;
  * then its absence is a `ResourceError` naming the stack and the key.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** A Datomic CloudFormation stack as the components read it. */
@@ -13,6 +14,30 @@ export interface DatomicStackView {
     readonly stackName: pulumi.Output<string>;
     readonly outputs: pulumi.Output<Record<string, string>>;
     readonly parameters: pulumi.Output<Record<string, string>>;
+}
+
+/**
+ * The view of a stack this program manages. At preview the AWS provider reports the `outputs` of a
+ * stack with a pending change as unknown, and every child fed from them would preview as replaced; so
+ * at preview the outputs are read from the deployed stack, by its id. The id of an existing stack is
+ * known at preview, and that of a new (or replaced) stack is not, so a new stack's outputs stay unknown.
+ * Parameters are the stack's inputs, known either way.
+ */
+export function managedStackView(
+    role: string,
+    stack: aws.cloudformation.Stack,
+    owner: pulumi.Resource,
+): DatomicStackView {
+    const outputs = pulumi.runtime.isDryRun()
+        ? stack.id.apply((id) => aws.cloudformation.getStackOutput({ name: id }, { parent: owner }).outputs)
+        : stack.outputs;
+    return { role, stackName: stack.name, outputs, parameters: stack.parameters };
+}
+
+/** The view of a stack this program only reads, by name. */
+export function lookedUpStackView(role: string, stackName: string, owner: pulumi.Resource): DatomicStackView {
+    const stack = aws.cloudformation.getStackOutput({ name: stackName }, { parent: owner });
+    return { role, stackName: stack.name, outputs: stack.outputs, parameters: stack.parameters };
 }
 
 /** A stack output that may be absent in some template releases. */

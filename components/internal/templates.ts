@@ -1,11 +1,15 @@
 /**
  * Datomic Cloud CloudFormation template releases: version parsing, the template
- * URLs of a release and the network topology it implies.
+ * URLs of the releases whose URLs are confirmed, and the network topology a
+ * release implies.
  *
- * Sources: docs.datomic.com/operation/compute-template.html and
- * docs.datomic.com/operation/storage-template.html (template locations), and the
+ * Sources: docs.datomic.com/operation/compute-templates.html and
+ * operation/storage-template.html (template locations; 1217-9399 and 1172-9392
+ * use `cft/<rev>/<kind>-template-<build>-<rev>.json`), public code launching
+ * 535-8812, 569-8835 and 616-8879 from `cft/<rev>-<build>/datomic-<kind>-<rev>-<build>.json`
+ * (see DATOMIC-FACTS.md, "Template URL layouts differ by release"), and the
  * release notes for 884-9095 (July 2021), which replaced the NLB with an ALB and
- * API Gateways.
+ * API Gateways. A URL that is not confirmed is never built: the caller passes it.
  */
 
 /** The release every component defaults to. */
@@ -25,6 +29,20 @@ export interface TemplateVersion {
 
 export type TemplateKind = "storage" | "compute" | "query-group";
 
+type Layout = "current" | "early";
+
+/**
+ * Releases whose template URLs are confirmed, by layout. For the early layout only the storage and
+ * query-group file names are confirmed; its production compute file name is inferred, so it is not built.
+ */
+const CONFIRMED_RELEASES: Readonly<Record<string, Layout>> = {
+    "1217-9399": "current",
+    "1172-9392": "current",
+    "616-8879": "early",
+    "569-8835": "early",
+    "535-8812": "early",
+};
+
 /** Parses `<revision>-<build>`; throws with the allowed form when `text` does not match it. */
 export function parseTemplateVersion(text: string): TemplateVersion {
     const match = /^(\d+)-(\d+)$/.exec(text);
@@ -37,13 +55,31 @@ export function parseTemplateVersion(text: string): TemplateVersion {
 }
 
 /**
- * The S3 URL of one template of a release, in the layout used since the
- * templates moved out of the Marketplace (`cft/<revision>/<kind>-template-<build>-<revision>.json`).
- * Older releases used other file names: pass their URLs explicitly.
+ * The S3 URL of one template of a release, when that URL is confirmed; otherwise undefined, and
+ * {@link unconfirmedTemplateUrlMessage} says what to pass instead.
  */
-export function templateUrl(version: TemplateVersion, kind: TemplateKind): string {
-    const { templateRevision, build } = version;
-    return `${TEMPLATE_BUCKET_URL}/${templateRevision}/${kind}-template-${build}-${templateRevision}.json`;
+export function confirmedTemplateUrl(version: TemplateVersion, kind: TemplateKind): string | undefined {
+    const { templateRevision: rev, build } = version;
+    switch (CONFIRMED_RELEASES[version.text]) {
+        case "current":
+            return `${TEMPLATE_BUCKET_URL}/${rev}/${kind}-template-${build}-${rev}.json`;
+        case "early":
+            return kind === "compute"
+                ? undefined
+                : `${TEMPLATE_BUCKET_URL}/${rev}-${build}/datomic-${kind}-${rev}-${build}.json`;
+        default:
+            return undefined;
+    }
+}
+
+/** Why no URL is built for this release and template: the problem of the argument that must supply it. */
+export function unconfirmedTemplateUrlProblem(version: TemplateVersion, kind: TemplateKind): string {
+    const known = Object.keys(CONFIRMED_RELEASES).join(", ");
+    const reason =
+        CONFIRMED_RELEASES[version.text] === "early"
+            ? `the ${kind} template's file name of release ${version.text} is not confirmed (production compute is probably datomic-production-compute-${version.text}.json)`
+            : `the template URLs of release ${version.text} are not confirmed (confirmed: ${known})`;
+    return `is required: ${reason}; pass the URL from Datomic's release page so no URL is guessed`;
 }
 
 /** The topology a release's compute templates build: "alb" from 884-9095 on, "nlb" before. */

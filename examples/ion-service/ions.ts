@@ -50,6 +50,8 @@ export function deployIonService(name: string, args: IonServiceArgs): IonService
             // Feature-branch stacks get "<name>-<suffix>"; a long branch name is shortened with a hash.
             suffix: config.suffix,
             shortenSuffix: true,
+            // Datomic requires an EC2 key pair; the group uses the system's.
+            keyName: datomic.keyName,
             instanceType: config.queryGroup.instanceType,
             desiredCapacity: config.queryGroup.desiredCapacity,
             minSize: config.queryGroup.minSize,

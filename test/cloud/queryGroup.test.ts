@@ -17,14 +17,19 @@ const groupOutputs = {
     CodeDeployDeploymentGroup: "orders",
     LoadBalancer: "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/orders/0123456789abcdef",
     LoadBalancerHttpDirectEndpoint: "http://internal-orders-0123456789.us-east-1.elb.amazonaws.com:8184",
-    AutoScalingGroupName: "orders-AutoScalingGroup-1A2B3C",
 };
 
-function world(outputs: Record<string, string> = groupOutputs) {
-    resetWorld(recorder, { outputs: { [STACK]: { "*": { outputs } } } });
+/** No output names the group's Auto Scaling group; CloudFormation tags it with the stack's name. */
+const GROUPS_BY_TAG = "aws:autoscaling/getAmiIds:getAmiIds";
+
+function world(outputs: Record<string, string> = groupOutputs, autoScalingGroups = ["orders-AutoScalingGroup-1A2B3C"]) {
+    resetWorld(recorder, {
+        fixtures: { lookups: [{ function: GROUPS_BY_TAG, result: { id: "us-east-1", names: autoScalingGroups } }] },
+        outputs: { [STACK]: { "*": { outputs } } },
+    });
 }
 
-const baseArgs: QueryGroupArgs = { systemName: "acme-prod", applicationName: "orders" };
+const baseArgs: QueryGroupArgs = { systemName: "acme-prod", applicationName: "orders", keyName: "acme-prod-nodes" };
 
 async function settled(group: QueryGroup) {
     const values = await valueOf(
@@ -61,6 +66,7 @@ describe("QueryGroup", () => {
             name: "orders",
             templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/query-group-template-9399-1217.json",
             capabilities: ["CAPABILITY_NAMED_IAM"],
+            onFailure: "DELETE",
             parameters: {
                 SystemName: "acme-prod",
                 ApplicationName: "orders",
@@ -76,20 +82,25 @@ describe("QueryGroup", () => {
         // MinInstancesInService was omitted: the template's "Default" applies.
         expect(stack.parent).toMatch(/datomic:cloud:QueryGroup::orders$/);
         expect(stack.customTimeouts).toEqual({ create: "45m", update: "45m", delete: "45m" });
+        // A failed create deletes the new stack; onFailure forces replacement, so existing stacks ignore it.
+        expect(stack.ignoreChanges).toEqual(["onFailure"]);
+        expect(recorder.callsTo(GROUPS_BY_TAG)[0].inputs).toEqual({
+            filters: [{ name: "tag:aws:cloudformation:stack-name", values: ["orders"] }],
+        });
         expect(out).toEqual({
             stackName: "orders",
             stackId: "orders-stack-id",
             deploymentGroup: "orders",
             loadBalancerArn: groupOutputs.LoadBalancer,
             httpDirectEndpoint: groupOutputs.LoadBalancerHttpDirectEndpoint,
-            autoScalingGroupName: groupOutputs.AutoScalingGroupName,
+            autoScalingGroupName: "orders-AutoScalingGroup-1A2B3C",
             nodePolicyArn: undefined,
         });
         expect(recorder.ofType(POLICY)).toEqual([]);
     });
 
     test("outputs a template release lacks are undefined; an older release's URL and timeout are configurable", async () => {
-        world({ CodeDeployDeploymentGroup: "orders-old", AutoScalingGroup: "orders-asg" });
+        world({ CodeDeployDeploymentGroup: "orders-old" }, ["orders-asg"]);
         const group = new QueryGroup("old", {
             ...baseArgs,
             groupName: "orders-old",
@@ -108,9 +119,12 @@ describe("QueryGroup", () => {
             "https://s3.amazonaws.com/datomic-cloud-1/cft/535-8812/datomic-query-group-535-8812.json",
         );
         expect(stack.customTimeouts?.create).toBe("60m");
-        await settled(new QueryGroup("v", { ...baseArgs, templateVersion: "884-9095" }));
+        await settled(new QueryGroup("v", { ...baseArgs, templateVersion: "1172-9392" }));
         expect(recorder.get(STACK, "v-stack").inputs.templateUrl).toBe(
-            "https://s3.amazonaws.com/datomic-cloud-1/cft/884/query-group-template-9095-884.json",
+            "https://s3.amazonaws.com/datomic-cloud-1/cft/1172/query-group-template-9392-1172.json",
+        );
+        expect(() => new QueryGroup("w", { ...baseArgs, templateVersion: "884-9095" })).toThrow(
+            /^templateUrl: is required: the template URLs of release 884-9095 are not confirmed/,
         );
     });
 
@@ -128,6 +142,7 @@ describe("QueryGroup", () => {
             new Secret({
                 SystemName: "acme-prod",
                 ApplicationName: "orders",
+                KeyName: "acme-prod-nodes",
                 EnvironmentMap:
                     '{:nested {:a/b nil} :queue-url "https://sqs.us-east-1.amazonaws.com/111111111111/orders" :token "s3cr3t"}',
             }),
@@ -280,10 +295,18 @@ describe("QueryGroup", () => {
             [{ environmentMap: { when: new Date(0) } }, "environmentMap.when is an object of type Date"],
             [{ timeoutMinutes: 0 }, "timeoutMinutes: 0 is not a positive whole number of minutes"],
             [{ stackName: "a", groupName: "b" }, "stackName: give either stackName or groupName"],
+            [{ keyName: undefined }, /^keyName: is required: Datomic requires an EC2 key pair/],
+            [{ keyName: "" }, /^keyName: is required/],
+            [{ instanceType: "large" }, 'instanceType: "large" is not an EC2 instance type'],
+            [{ systemName: "" }, "systemName: is empty"],
         ];
         for (const [args, message] of cases) {
             expect(() => new QueryGroup("bad", { ...baseArgs, ...args })).toThrow(message);
         }
+        // A key pair given as a raw parameter is enough.
+        expect(
+            () => new QueryGroup("raw-key", { ...baseArgs, keyName: undefined, parameters: { KeyName: "k" } }),
+        ).not.toThrow();
     });
 
     test("an environment map value known only at deploy time is checked then", async () => {

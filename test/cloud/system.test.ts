@@ -8,13 +8,11 @@ import {
     nlbCompute,
     nlbStorage,
     StackFixture,
-    vpcLookups,
 } from "../fixtures/cloudStacks";
 import { captureRejections } from "../support/rejections";
 
 const recorder = installMocks();
 
-const STACK = "aws:cloudformation/stack:Stack";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
@@ -65,7 +63,8 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
             loadBalancerArn: compute.outputs.LoadBalancer,
             loadBalancerName: compute.outputs.LoadBalancerName,
             httpDirectEndpoint: compute.outputs.LoadBalancerHttpDirectEndpoint,
-            endpointServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-datomic-endpoint-service",
+            // An adopted system's NLB usually has the endpoint service its owners made: none by default.
+            endpointServiceName: undefined,
             privateHostedZoneName: undefined,
             clientEndpoint: "http://entry.acme-prod.us-east-1.datomic.net:8182",
             codeDeployApplicationName: compute.outputs.CodeDeployApplicationName,
@@ -94,12 +93,20 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
         expect(recorder.callsTo("aws:ec2/getVpc:getVpc")[0].inputs).toEqual({ id: storage.outputs.VpcId });
     });
 
-    test("creates a VPC endpoint service on the compute load balancer", async () => {
+    test("creates no endpoint service by default: the NLB may have one already, and takes only one", async () => {
+        adopt(system, storage, compute);
+        const out = await settled(new DatomicCloudSystem("default", { systemName: system, topology: "nlb" }));
+        expect(recorder.ofType(ENDPOINT_SERVICE)).toEqual([]);
+        expect(out.endpointServiceName).toBeUndefined();
+    });
+
+    test("creates a VPC endpoint service on the compute load balancer when asked", async () => {
         adopt(system, storage, compute);
         await settled(
             new DatomicCloudSystem("svc", {
                 systemName: system,
                 topology: "nlb",
+                endpointService: "create",
                 endpointServiceAllowedPrincipals: ["arn:aws:iam::222222222222:root"],
             }),
         );
@@ -109,15 +116,64 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
             networkLoadBalancerArns: [compute.outputs.LoadBalancer],
             acceptanceRequired: false,
             allowedPrincipals: ["arn:aws:iam::222222222222:root"],
+            tags: { Name: "datomic-acme-prod" },
         });
+        expect(service.importId).toBeUndefined();
         expect(service.parent).toMatch(/datomic:cloud:System::svc$/);
+    });
+
+    test("adopts the endpoint service made by hand by importing it by id, and never deletes it", async () => {
+        adopt(system, storage, compute);
+        const out = await settled(
+            new DatomicCloudSystem("adopted", {
+                systemName: system,
+                topology: "nlb",
+                endpointService: "adopt",
+                endpointServiceId: "vpce-svc-0a1b2c3d4e5f60718",
+                endpointServiceAcceptanceRequired: true,
+            }),
+        );
+        const [service] = recorder.ofType(ENDPOINT_SERVICE);
+        expect(service.importId).toBe("vpce-svc-0a1b2c3d4e5f60718");
+        expect(service.retainOnDelete).toBe(true);
+        expect(service.inputs).toEqual({
+            networkLoadBalancerArns: [compute.outputs.LoadBalancer],
+            acceptanceRequired: true,
+        });
+        expect(out.endpointServiceName).toBe("com.amazonaws.vpce.us-east-1.vpce-svc-adopted-endpoint-service");
+    });
+
+    test.each<[string, Partial<DatomicCloudSystemArgs>, string]>([
+        ["an unknown choice", { endpointService: "import" }, 'endpointService: "import" is not a choice'],
+        [
+            "adopt without an id",
+            { endpointService: "adopt" },
+            "endpointServiceId: undefined is not a VPC endpoint service id",
+        ],
+        [
+            "an id without adopt",
+            { endpointService: "create", endpointServiceId: "vpce-svc-0a1b" },
+            'endpointServiceId: only applies with endpointService "adopt" (it is "create")',
+        ],
+        [
+            "an endpoint service on alb",
+            { topology: "alb", endpointService: "create" },
+            '"create" needs the nlb topology',
+        ],
+    ])("refuses %s", (_label, extra, message) => {
+        adopt(system, storage, compute);
+        expect(() => new DatomicCloudSystem("bad", { systemName: system, topology: "nlb", ...extra })).toThrow(message);
     });
 
     test("a missing LoadBalancer output fails naming the compute stack and the key", async () => {
         const { LoadBalancer: _omitted, ...withoutLoadBalancer } = compute.outputs;
         adopt(system, storage, { ...compute, outputs: withoutLoadBalancer });
         const errors = await captureRejections(async () => {
-            const component = new DatomicCloudSystem("nolb", { systemName: system, topology: "nlb" });
+            const component = new DatomicCloudSystem("nolb", {
+                systemName: system,
+                topology: "nlb",
+                endpointService: "create",
+            });
             await expect(valueOf(component.loadBalancerArn)).rejects.toThrow(
                 /Datomic primary compute stack "acme-prod-compute" has no output "LoadBalancer", which the nlb topology's VPC endpoint service needs. Its outputs are: BastionSecurityGroup, /,
             );
@@ -307,262 +363,5 @@ describe("DatomicCloudSystem, adopting an alb system", () => {
         expect(() => new DatomicCloudSystem("badtopo", { systemName: system, topology: "elb" })).toThrow(
             'topology: "elb" is not a Datomic Cloud topology; use "nlb" or "alb"',
         );
-    });
-});
-
-describe("DatomicCloudSystem, creating a system", () => {
-    const system = "acme-dev";
-    const storageOutputs = albStorage(system).outputs;
-    const computeOutputs = albCompute(system).outputs;
-
-    function world() {
-        resetWorld(recorder, {
-            fixtures: {
-                lookups: vpcLookups({
-                    system,
-                    vpcId: storageOutputs.VpcId,
-                    vpcCidrBlock: "10.0.0.0/16",
-                    routeTableIds: ["rtb-0dev"],
-                }),
-            },
-            outputs: {
-                [STACK]: {
-                    "dev-storage": { outputs: storageOutputs },
-                    "dev-compute": { outputs: computeOutputs },
-                },
-            },
-        });
-    }
-
-    const createArgs: DatomicCloudSystemArgs = {
-        systemName: system,
-        create: {
-            instanceType: "t3.large",
-            keyName: "acme-dev-nodes",
-            applicationName: "acme",
-            desiredCapacity: 2,
-            minSize: 1,
-            maxSize: 3,
-            minInstancesInService: 1,
-            vpcCidrBlock: "10.0.0.0/16",
-            subnetCidrBlocks: ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"],
-            restart: false,
-        },
-        tags: { team: "platform" },
-    };
-
-    test("manages the storage and compute stacks from the default release's templates", async () => {
-        world();
-        const component = new DatomicCloudSystem("dev", createArgs);
-        const out = await settled(component);
-
-        const storage = recorder.get(STACK, "dev-storage");
-        const compute = recorder.get(STACK, "dev-compute");
-        expect(storage.inputs).toEqual({
-            name: "acme-dev",
-            templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/storage-template-9399-1217.json",
-            capabilities: ["CAPABILITY_NAMED_IAM"],
-            parameters: {
-                Restart: "false",
-                VpcCidrBlock: "10.0.0.0/16",
-                Subnet0CidrBlock: "10.0.0.0/20",
-                Subnet1CidrBlock: "10.0.16.0/20",
-                Subnet2CidrBlock: "10.0.32.0/20",
-            },
-            tags: { team: "platform" },
-        });
-        expect(compute.inputs).toEqual({
-            name: "acme-dev-compute",
-            templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/compute-template-9399-1217.json",
-            capabilities: ["CAPABILITY_NAMED_IAM"],
-            parameters: {
-                SystemName: "acme-dev",
-                InstanceType: "t3.large",
-                KeyName: "acme-dev-nodes",
-                ApplicationName: "acme",
-                DesiredCapacity: "2",
-                MinSize: "1",
-                MaxSize: "3",
-                MinInstancesInService: "1",
-            },
-            tags: { team: "platform" },
-        });
-        expect(out.topology).toBe("alb");
-        expect(out.vpcId).toBe(storageOutputs.VpcId);
-        expect(out.nodeSecurityGroupId).toBe(computeOutputs.NodeSecurityGroup);
-        expect(out.routeTableIds).toEqual(["rtb-0dev"]);
-        expect(recorder.ofType(ENDPOINT_SERVICE)).toEqual([]);
-    });
-
-    test("protects the storage stack, and the compute stack depends on it", async () => {
-        world();
-        await settled(new DatomicCloudSystem("dev", createArgs));
-        const storage = recorder.get(STACK, "dev-storage");
-        const compute = recorder.get(STACK, "dev-compute");
-        expect(storage.protect).toBe(true);
-        expect(storage.retainOnDelete).toBe(true);
-        expect(compute.protect).toBe(false);
-        expect(compute.dependencies).toContain(storage.urn);
-        expect(compute.customTimeouts).toEqual({ create: "45m", update: "45m", delete: "45m" });
-    });
-
-    test("protection can be relaxed explicitly", async () => {
-        world();
-        await settled(
-            new DatomicCloudSystem("dev", {
-                systemName: system,
-                create: { protectStorage: false, computeTimeoutMinutes: 60 },
-            }),
-        );
-        const storage = recorder.get(STACK, "dev-storage");
-        expect(storage.protect).toBe(false);
-        expect(storage.retainOnDelete).toBe(false);
-        expect(recorder.get(STACK, "dev-compute").customTimeouts?.update).toBe("60m");
-    });
-
-    test("an upgrade is a change of release, and raw parameters override typed ones", async () => {
-        world();
-        await settled(
-            new DatomicCloudSystem("dev", {
-                systemName: system,
-                create: {
-                    templateVersion: "1230-9410",
-                    instanceType: "t3.large",
-                    computeParameters: { InstanceType: "i3.large", EnvironmentMap: "{:env :dev}" },
-                },
-            }),
-        );
-        expect(recorder.get(STACK, "dev-storage").inputs.templateUrl).toBe(
-            "https://s3.amazonaws.com/datomic-cloud-1/cft/1230/storage-template-9410-1230.json",
-        );
-        expect(recorder.get(STACK, "dev-compute").inputs.parameters).toEqual({
-            SystemName: "acme-dev",
-            InstanceType: "i3.large",
-            EnvironmentMap: "{:env :dev}",
-        });
-    });
-
-    test("an nlb release defaults the topology to nlb and adds the endpoint service", async () => {
-        resetWorld(recorder, {
-            fixtures: {
-                lookups: vpcLookups({
-                    system,
-                    vpcId: "vpc-0a1b2c3d4e5f60718",
-                    vpcCidrBlock: "10.213.0.0/16",
-                    routeTableIds: [],
-                }),
-            },
-            outputs: {
-                [STACK]: {
-                    "old-storage": { outputs: nlbStorage(system).outputs },
-                    "old-compute": { outputs: nlbCompute(system).outputs },
-                },
-            },
-        });
-        const out = await settled(
-            new DatomicCloudSystem("old", {
-                systemName: system,
-                create: {
-                    templateVersion: "781-9041",
-                    storageTemplateUrl:
-                        "https://s3.amazonaws.com/datomic-cloud-1/cft/781-9041/datomic-storage-781-9041.json",
-                    computeTemplateUrl:
-                        "https://s3.amazonaws.com/datomic-cloud-1/cft/781-9041/datomic-production-compute-781-9041.json",
-                },
-            }),
-        );
-        expect(out.topology).toBe("nlb");
-        expect(recorder.get(STACK, "old-storage").inputs.templateUrl).toBe(
-            "https://s3.amazonaws.com/datomic-cloud-1/cft/781-9041/datomic-storage-781-9041.json",
-        );
-        expect(recorder.ofType(ENDPOINT_SERVICE)[0].inputs.networkLoadBalancerArns).toEqual([
-            nlbCompute(system).outputs.LoadBalancer,
-        ]);
-    });
-
-    test.each<[string, DatomicCloudSystemArgs, string | RegExp]>([
-        [
-            "a malformed release",
-            { systemName: system, create: { templateVersion: "latest" } },
-            /create.templateVersion: "latest" is not a Datomic Cloud release \(expected <revision>-<build>/,
-        ],
-        [
-            "a long system name",
-            { systemName: "acme-datomic-development-1", create: {} },
-            /systemName: "acme-datomic-development-1" is 26 characters long; Datomic advises .* at most 23/,
-        ],
-        [
-            "a system name CloudFormation rejects",
-            { systemName: "1acme", create: {} },
-            /systemName: "1acme" is not a CloudFormation stack name/,
-        ],
-        [
-            "a storage stack name other than the system",
-            { systemName: system, storageStackName: "storage", create: {} },
-            /storageStackName: "storage" differs from systemName/,
-        ],
-        [
-            "a malformed VPC block",
-            { systemName: system, create: { vpcCidrBlock: "10.0.0.0/33" } },
-            /create.vpcCidrBlock: "10.0.0.0\/33" is not a CIDR block/,
-        ],
-        [
-            "two subnets",
-            {
-                systemName: system,
-                create: { vpcCidrBlock: "10.0.0.0/16", subnetCidrBlocks: ["10.0.0.0/20", "10.0.16.0/20"] },
-            },
-            /create.subnetCidrBlocks: has 2 blocks; the storage template takes exactly 3/,
-        ],
-        [
-            "a subnet outside the VPC",
-            {
-                systemName: system,
-                create: {
-                    vpcCidrBlock: "10.0.0.0/16",
-                    subnetCidrBlocks: ["10.0.0.0/20", "10.1.0.0/20", "10.0.32.0/20"],
-                },
-            },
-            /"10.1.0.0\/20" is not inside create.vpcCidrBlock "10.0.0.0\/16"/,
-        ],
-        [
-            "overlapping subnets",
-            {
-                systemName: system,
-                create: {
-                    vpcCidrBlock: "10.0.0.0/16",
-                    subnetCidrBlocks: ["10.0.0.0/20", "10.0.8.0/21", "10.0.32.0/20"],
-                },
-            },
-            /"10.0.8.0\/21" overlaps "10.0.0.0\/20"/,
-        ],
-        [
-            "subnets without a VPC block",
-            { systemName: system, create: { subnetCidrBlocks: ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"] } },
-            /create.subnetCidrBlocks: needs create.vpcCidrBlock/,
-        ],
-        [
-            "min above max",
-            { systemName: system, create: { minSize: 3, maxSize: 2 } },
-            "create.minSize: 3 is greater than create.maxSize 2",
-        ],
-        [
-            "desired above max",
-            { systemName: system, create: { desiredCapacity: 4, maxSize: 2 } },
-            "create.desiredCapacity: 4 is above create.maxSize 2",
-        ],
-        [
-            "a fractional capacity",
-            { systemName: system, create: { desiredCapacity: 1.5 } },
-            "create.desiredCapacity: 1.5 is not a whole number of instances (0 or more)",
-        ],
-        [
-            "a bad compute stack name",
-            { systemName: system, computeStackName: "acme_dev", create: {} },
-            /computeStackName: "acme_dev" is not a CloudFormation stack name/,
-        ],
-    ])("refuses %s at preview", (_label, args, message) => {
-        world();
-        expect(() => new DatomicCloudSystem("invalid", args)).toThrow(message);
     });
 });

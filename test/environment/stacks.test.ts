@@ -29,6 +29,8 @@ describe("the dev stack", () => {
         const storage = run.resources.find((r) => r.name === "datomic-storage")!;
         const compute = run.resources.find((r) => r.name === "datomic-compute")!;
         expect(storage.inputs.parameters).toEqual({
+            // A new system: no VPC tagged datomic-acme-dev exists yet.
+            Restart: "false",
             VpcCidrBlock: "10.40.0.0/16",
             Subnet0CidrBlock: "10.40.0.0/20",
             Subnet1CidrBlock: "10.40.16.0/20",
@@ -38,6 +40,7 @@ describe("the dev stack", () => {
         expect(compute.inputs.parameters).toEqual({
             SystemName: "acme-dev",
             InstanceType: "t3.large",
+            KeyName: "acme-dev-datomic",
             ApplicationName: "acme-dev",
             DesiredCapacity: "1",
             MinSize: "1",
@@ -62,7 +65,7 @@ describe("the dev stack", () => {
 });
 
 describe("the stage stack", () => {
-    test("adopts the nlb system, opening SSH to the listed networks and an endpoint service to the services account", async () => {
+    test("adopts the nlb system, opening SSH to the listed networks and its endpoint service to the services account", async () => {
         const run = await runStack("stage");
         expect(run.errors).toEqual([]);
         expect(typesOf(run)).toEqual([
@@ -74,6 +77,9 @@ describe("the stage stack", () => {
         ]);
         expect(run.resources.filter((r) => r.type === STACK)).toEqual([]);
         const service = run.resources.find((r) => r.type === ENDPOINT_SERVICE)!;
+        // The Terraform setup's endpoint service is imported, not duplicated: an NLB takes only one.
+        expect(service.importId).toBe("vpce-svc-0a7c3e5f9b1d24680");
+        expect(service.retainOnDelete).toBe(true);
         expect(service.inputs).toMatchObject({
             acceptanceRequired: false,
             allowedPrincipals: ["arn:aws:iam::444444444444:root"],
@@ -107,7 +113,7 @@ describe("the stage stack", () => {
                 "arn:aws:elasticloadbalancing:us-west-2:222222222222:loadbalancer/net/acme-stage/4f3e2d1c0b9a8776",
             loadBalancerName: "acme-stage",
             httpDirectEndpoint: "http://acme-stage-4f3e2d1c0b9a8776.elb.us-west-2.amazonaws.com:8184",
-            // The endpoint service is created by this stack: its name exists after deployment.
+            // The adopted endpoint service's name is read when it is imported, at deployment.
             endpointServiceName: UNKNOWN,
             clientEndpoint: "http://entry.acme-stage.us-west-2.datomic.net:8182",
             codeDeployApplicationName: "acme-stage",

@@ -1,16 +1,44 @@
-import { parseTemplateVersion, templateUrl, topologyOfRelease } from "../../components/internal/templates";
+import {
+    confirmedTemplateUrl,
+    parseTemplateVersion,
+    topologyOfRelease,
+    unconfirmedTemplateUrlProblem,
+} from "../../components/internal/templates";
 
 describe("Datomic Cloud releases", () => {
-    test("the current release's template URLs follow Datomic's bucket layout", () => {
+    test.each([
+        ["1217-9399", "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/storage-template-9399-1217.json"],
+        ["1172-9392", "https://s3.amazonaws.com/datomic-cloud-1/cft/1172/storage-template-9392-1172.json"],
+        ["616-8879", "https://s3.amazonaws.com/datomic-cloud-1/cft/616-8879/datomic-storage-616-8879.json"],
+        ["535-8812", "https://s3.amazonaws.com/datomic-cloud-1/cft/535-8812/datomic-storage-535-8812.json"],
+    ])("%s's confirmed storage template URL follows its release family's layout", (version, url) => {
+        expect(confirmedTemplateUrl(parseTemplateVersion(version), "storage")).toBe(url);
+    });
+
+    test("every template of the current layout is built, in the kind's file name", () => {
         const release = parseTemplateVersion("1217-9399");
-        expect(templateUrl(release, "storage")).toBe(
-            "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/storage-template-9399-1217.json",
-        );
-        expect(templateUrl(release, "compute")).toBe(
+        expect(confirmedTemplateUrl(release, "compute")).toBe(
             "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/compute-template-9399-1217.json",
         );
-        expect(templateUrl(release, "query-group")).toBe(
+        expect(confirmedTemplateUrl(release, "query-group")).toBe(
             "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/query-group-template-9399-1217.json",
+        );
+        expect(confirmedTemplateUrl(parseTemplateVersion("569-8835"), "query-group")).toBe(
+            "https://s3.amazonaws.com/datomic-cloud-1/cft/569-8835/datomic-query-group-569-8835.json",
+        );
+    });
+
+    test.each([
+        ["884-9095", "storage"],
+        ["1162-9380", "compute"],
+        ["781-9041", "query-group"],
+        ["1230-9410", "storage"],
+        ["616-8879", "compute"],
+    ] as const)("builds no URL for %s's %s template, whose URL is not confirmed", (version, kind) => {
+        const release = parseTemplateVersion(version);
+        expect(confirmedTemplateUrl(release, kind)).toBeUndefined();
+        expect(unconfirmedTemplateUrlProblem(release, kind)).toMatch(
+            /^is required: .*not confirmed.*; pass the URL from Datomic's release page so no URL is guessed$/,
         );
     });
 

@@ -14,20 +14,38 @@ export interface TestWorld {
     fixtures: LookupFixtures;
     /** Extra outputs for resources of a type, by Pulumi name (or "*" for any name). */
     outputs: Record<string, Record<string, Record<string, unknown>>>;
+    /**
+     * Resources that exist in the state the run updates: their ids by type and Pulumi name. In a
+     * preview their id is known, as the engine reports it for an update.
+     */
+    existing: Record<string, Record<string, string>>;
+    /** Outputs by type that a preview reports unknown (e.g. a CloudFormation stack's `outputs` while a change is pending). */
+    unknownAtPreview: Record<string, string[]>;
 }
 
 const fixtures: LookupFixtures = {};
 let resourceOutputs: TestWorld["outputs"] = {};
+let existing: TestWorld["existing"] = {};
+let unknownAtPreview: TestWorld["unknownAtPreview"] = {};
 
 /** Installs mocks once per test file; each test then calls {@link resetWorld} with its answers. */
 export function installMocks(preview = false): MockRecorder {
-    const recorder = new MockRecorder(
-        fixtureAnswers(fixtures, { region: TEST_REGION, source: "the test's fixtures" }, (type, name, inputs) => ({
-            ...computedOutputs(type, name, inputs),
-            ...resourceOutputs[type]?.["*"],
-            ...resourceOutputs[type]?.[name],
-        })),
-    );
+    const recorder = new MockRecorder({
+        ...fixtureAnswers(fixtures, { region: TEST_REGION, source: "the test's fixtures" }, (type, name, inputs) => {
+            const outputs: Record<string, unknown> = {
+                ...computedOutputs(type, name, inputs),
+                ...resourceOutputs[type]?.["*"],
+                ...resourceOutputs[type]?.[name],
+            };
+            if (preview) {
+                for (const key of unknownAtPreview[type] ?? []) {
+                    delete outputs[key];
+                }
+            }
+            return outputs;
+        }),
+        existingResourceId: (type, name) => existing[type]?.[name],
+    });
     recorder.install(pulumi, { project: "datomic", stack: "test", preview });
     return recorder;
 }
@@ -38,6 +56,8 @@ export function resetWorld(recorder: MockRecorder, next: Partial<TestWorld> = {}
     fixtures.lookups = next.fixtures?.lookups ?? [];
     fixtures.stackReferences = next.fixtures?.stackReferences ?? {};
     resourceOutputs = next.outputs ?? {};
+    existing = next.existing ?? {};
+    unknownAtPreview = next.unknownAtPreview ?? {};
     recorder.reset();
 }
 

@@ -1,0 +1,40 @@
+/**
+ * The VPC endpoint service of an nlb Datomic Cloud system, on its primary compute NLB: created,
+ * adopted (imported by id) or none.
+ *
+ * Sources: docs.datomic.com/operation/vpc-access.html (since 470-8654 Datomic does not create the
+ * endpoint service; users create it on the NLB) and the AWS PrivateLink guide (an NLB can be
+ * associated with only one endpoint service). A system adopted with an endpoint service made by hand
+ * would collide with a second one, so adopted systems default to `"none"`.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DatomicCloudSystemArgs } from "./systemArgs";
+import { EndpointServiceChoice } from "./systemValidation";
+
+/** The endpoint service's name (`com.amazonaws.vpce.<region>.vpce-svc-...`), or undefined with `"none"`. */
+export function systemEndpointService(
+    owner: pulumi.Resource,
+    name: string,
+    args: DatomicCloudSystemArgs,
+    choice: EndpointServiceChoice,
+    loadBalancerArn: pulumi.Output<string>,
+): pulumi.Output<string | undefined> {
+    if (choice === "none") {
+        return pulumi.output(undefined);
+    }
+    const adopted = choice === "adopt";
+    const service = new aws.ec2.VpcEndpointService(
+        `${name}-endpoint-service`,
+        {
+            networkLoadBalancerArns: [loadBalancerArn],
+            acceptanceRequired: args.endpointServiceAcceptanceRequired ?? false,
+            allowedPrincipals: args.endpointServiceAllowedPrincipals,
+            // An import must match the existing service, so an adopted service keeps its own tags.
+            tags: adopted ? undefined : { Name: `datomic-${args.systemName}`, ...args.tags },
+        },
+        // An adopted service was made by hand: removing it from the program leaves it in place.
+        adopted ? { parent: owner, import: args.endpointServiceId, retainOnDelete: true } : { parent: owner },
+    );
+    return service.serviceName;
+}

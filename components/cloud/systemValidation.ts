@@ -1,0 +1,207 @@
+/**
+ * Checks of DatomicCloudSystem's arguments, all made while the program is
+ * constructed so bad input fails the preview with a message naming the argument.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DATOMIC_TOPOLOGIES } from "../contract";
+import { ingressCidrProblem } from "../internal/cidr";
+import { newSystemNameProblem, stackNameProblem } from "../internal/naming";
+import {
+    confirmedTemplateUrl,
+    DEFAULT_TEMPLATE_VERSION,
+    parseTemplateVersion,
+    TemplateVersion,
+    topologyOfRelease,
+    unconfirmedTemplateUrlProblem,
+} from "../internal/templates";
+import { validateNewSystemNetwork } from "../internal/systemNetwork";
+import { capacityProblem, instanceTypeProblem } from "./parameters";
+import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./systemArgs";
+
+/** The endpoint-service choices of the nlb topology. */
+export const ENDPOINT_SERVICE_CHOICES = ["create", "adopt", "none"] as const;
+export type EndpointServiceChoice = (typeof ENDPOINT_SERVICE_CHOICES)[number];
+
+/** A create-mode system's release and the template URLs to use. */
+export interface SystemRelease {
+    readonly version: TemplateVersion;
+    readonly storageTemplateUrl: string;
+    readonly computeTemplateUrl: string;
+}
+
+/** The arguments, checked and with their defaults. */
+export interface CheckedSystemArgs {
+    readonly release?: SystemRelease;
+    readonly topology: "nlb" | "alb";
+    readonly storageStackName: string;
+    readonly computeStackName: string;
+    readonly bastionCidrs: string[];
+    readonly serviceEndpoints: string[];
+    readonly endpointService: EndpointServiceChoice;
+}
+
+/** Checks every argument; throws a `ResourceError` against `owner` naming the first bad one. */
+export function checkSystemArgs(owner: pulumi.Resource, args: DatomicCloudSystemArgs): CheckedSystemArgs {
+    const check = (argument: string, problem: string | undefined) => {
+        if (problem) {
+            throw new pulumi.ResourceError(`${argument}: ${problem}`, owner);
+        }
+    };
+    const { systemName } = args;
+    check("systemName", systemName === "" ? "is empty; give the Datomic system's name" : undefined);
+    check("systemName", args.create ? newSystemNameProblem(systemName) : stackNameProblem(systemName));
+    const release = args.create ? checkCreateArgs(check, args, args.create) : undefined;
+    const topology = checkTopology(check, args.topology, release?.version);
+    const storageStackName = args.create ? systemName : (args.storageStackName ?? systemName);
+    check("storageStackName", stackNameProblem(storageStackName));
+    const computeStackName = args.computeStackName ?? `${systemName}-compute`;
+    // A derived name's problem is the problem of the argument the user wrote.
+    check(args.computeStackName === undefined ? "systemName" : "computeStackName", stackNameProblem(computeStackName));
+
+    const bastionCidrs = [...new Set(args.bastionIngressCidrs ?? [])];
+    for (const cidr of bastionCidrs) {
+        check(
+            "bastionIngressCidrs",
+            ingressCidrProblem(cidr, {
+                allowPublic: args.allowPublicBastion ?? false,
+                allowFlag: "allowPublicBastion",
+                exposure: "opens SSH to the whole internet",
+                sources: "your own",
+            }),
+        );
+    }
+    if (args.create && topology === "alb" && bastionCidrs.length > 0) {
+        check(
+            "bastionIngressCidrs",
+            `a ${release!.version.text} system has no bastion (Datomic removed it in 884-9095); reach the nodes through the Client API gateway or DatomicPeering instead`,
+        );
+    }
+    const serviceEndpoints = [...new Set(args.awsServiceEndpoints ?? [])];
+    for (const service of serviceEndpoints) {
+        if (!/^[a-z0-9][a-z0-9.-]*$/.test(service)) {
+            check(
+                "awsServiceEndpoints",
+                `"${service}" is not an AWS service name; use a short name such as "sqs" or a full name such as "com.amazonaws.us-east-1.sqs"`,
+            );
+        }
+    }
+    const endpointService = checkEndpointService(check, args, topology);
+    return { release, topology, storageStackName, computeStackName, bastionCidrs, serviceEndpoints, endpointService };
+}
+
+type Check = (argument: string, problem: string | undefined) => void;
+
+function checkCreateArgs(
+    check: Check,
+    args: DatomicCloudSystemArgs,
+    create: DatomicCloudSystemCreateArgs,
+): SystemRelease {
+    if (args.storageStackName !== undefined && args.storageStackName !== args.systemName) {
+        check(
+            "storageStackName",
+            `"${args.storageStackName}" differs from systemName "${args.systemName}"; a new system's storage stack is named after the system`,
+        );
+    }
+    let version: TemplateVersion;
+    try {
+        version = parseTemplateVersion(create.templateVersion ?? DEFAULT_TEMPLATE_VERSION);
+    } catch (e) {
+        check("create.templateVersion", (e as Error).message);
+        throw e;
+    }
+    const storageTemplateUrl = create.storageTemplateUrl ?? confirmedTemplateUrl(version, "storage");
+    check(
+        "create.storageTemplateUrl",
+        storageTemplateUrl ? undefined : unconfirmedTemplateUrlProblem(version, "storage"),
+    );
+    const computeTemplateUrl = create.computeTemplateUrl ?? confirmedTemplateUrl(version, "compute");
+    check(
+        "create.computeTemplateUrl",
+        computeTemplateUrl ? undefined : unconfirmedTemplateUrlProblem(version, "compute"),
+    );
+    const keyGiven = create.keyName !== undefined || create.computeParameters?.KeyName !== undefined;
+    check(
+        "create.keyName",
+        !keyGiven || create.keyName === ""
+            ? "is required: Datomic requires an EC2 key pair for its nodes and CloudFormation rejects the compute stack without one; give the key pair's name (or computeParameters.KeyName)"
+            : undefined,
+    );
+    if (typeof create.instanceType === "string") {
+        check("create.instanceType", instanceTypeProblem(create.instanceType));
+    }
+    for (const key of ["desiredCapacity", "minSize", "maxSize", "minInstancesInService"] as const) {
+        check(`create.${key}`, capacityProblem(create[key]));
+    }
+    const { minSize, maxSize, desiredCapacity } = create;
+    if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) {
+        check("create.minSize", `${minSize} is greater than create.maxSize ${maxSize}`);
+    }
+    if (desiredCapacity !== undefined && minSize !== undefined && desiredCapacity < minSize) {
+        check("create.desiredCapacity", `${desiredCapacity} is below create.minSize ${minSize}`);
+    }
+    if (desiredCapacity !== undefined && maxSize !== undefined && desiredCapacity > maxSize) {
+        check("create.desiredCapacity", `${desiredCapacity} is above create.maxSize ${maxSize}`);
+    }
+    const networkProblem = validateNewSystemNetwork(create.vpcCidrBlock, create.subnetCidrBlocks);
+    if (networkProblem) {
+        check(networkProblem.argument, networkProblem.message);
+    }
+    for (const key of ["storageTimeoutMinutes", "computeTimeoutMinutes"] as const) {
+        const timeout = create[key];
+        if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
+            check(`create.${key}`, `${timeout} is not a positive whole number of minutes`);
+        }
+    }
+    return { version, storageTemplateUrl: storageTemplateUrl!, computeTemplateUrl: computeTemplateUrl! };
+}
+
+function checkTopology(
+    check: Check,
+    topology: string | undefined,
+    release: TemplateVersion | undefined,
+): "nlb" | "alb" {
+    if (topology === undefined) {
+        check("topology", release ? undefined : `is required when adopting a system; set "nlb" or "alb"`);
+        return topologyOfRelease(release!);
+    }
+    if (!(DATOMIC_TOPOLOGIES as readonly string[]).includes(topology)) {
+        check("topology", `"${topology}" is not a Datomic Cloud topology; use "nlb" or "alb"`);
+    }
+    if (release && topology !== topologyOfRelease(release)) {
+        check(
+            "topology",
+            `"${topology}" does not match release ${release.text}, which builds "${topologyOfRelease(release)}"`,
+        );
+    }
+    return topology as "nlb" | "alb";
+}
+
+function checkEndpointService(
+    check: Check,
+    args: DatomicCloudSystemArgs,
+    topology: "nlb" | "alb",
+): EndpointServiceChoice {
+    const choice = args.endpointService ?? (topology === "nlb" && args.create ? "create" : "none");
+    if (!(ENDPOINT_SERVICE_CHOICES as readonly string[]).includes(choice)) {
+        check(
+            "endpointService",
+            `"${choice}" is not a choice; use "create", "adopt" (with endpointServiceId) or "none"`,
+        );
+    }
+    if (topology === "alb" && choice !== "none") {
+        check(
+            "endpointService",
+            `"${choice}" needs the nlb topology; an alb system has no NLB to put an endpoint service on (use DatomicPeering or the Client API gateway)`,
+        );
+    }
+    if (choice === "adopt" && !/^vpce-svc-[0-9a-f]+$/.test(args.endpointServiceId ?? "")) {
+        check(
+            "endpointServiceId",
+            `${JSON.stringify(args.endpointServiceId)} is not a VPC endpoint service id; "adopt" needs the id of the service on the NLB, such as vpce-svc-0a1b2c3d4e5f60718`,
+        );
+    }
+    if (choice !== "adopt" && args.endpointServiceId !== undefined) {
+        check("endpointServiceId", `only applies with endpointService "adopt" (it is "${choice}")`);
+    }
+    return choice as EndpointServiceChoice;
+}
