@@ -3,21 +3,20 @@
  * S3 on a schedule, on one-shot instances away from the transactors; a CloudWatch alarm per database
  * when its newest successful backup is too old; and an on-demand restore drill into a scratch table.
  *
- * It composes backupStorage.ts (bucket, log group), backupIam.ts with backupPolicies.ts (the two
- * roles), backupSchedule.ts (security group, launch templates, groups, schedule), backupAlarms.ts and
- * the scripts of backupScripts.ts.
+ * It composes backupStorage.ts (bucket, log group), backupRuns.ts (each kind of run: its role from
+ * backupIam.ts and backupPolicies.ts, its launch template and group from backupSchedule.ts, booting a
+ * script of backupScripts.ts), the schedule and security group of backupSchedule.ts, and backupAlarms.ts.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createStalenessAlarms } from "./backupAlarms";
-import { createRunRole } from "./backupIam";
 import { backupJobPolicy, restoreDrillPolicy } from "./backupPolicies";
 import { BackupScriptSettings, renderBackupScript, renderRestoreDrillScript } from "./backupScripts";
-import { createBackupSchedule, createRunGroup, createRunSecurityGroup } from "./backupSchedule";
+import { createRun } from "./backupRuns";
+import { createBackupSchedule, createRunSecurityGroup } from "./backupSchedule";
 import { backupTableNameProblem, DatomicBackupArgs, resolveBackupSettings } from "./backupSettings";
 import { createBackupBucket, createRunLogGroup } from "./backupStorage";
 import type { TransactorScope } from "./scope";
-import { USER_DATA_MAX_BYTES } from "./userData";
 
 export type { DatomicBackupArgs } from "./backupSettings";
 export { BACKUP_METRICS, BACKUP_METRICS_NAMESPACE } from "./backupScripts";
@@ -111,47 +110,23 @@ export class DatomicBackup extends pulumi.ComponentResource {
                 logGroupName,
                 commandTimeoutMinutes: settings.commandTimeoutMinutes,
             }));
-        const userData = (render: (s: BackupScriptSettings) => string) =>
-            scriptSettings.apply((s) => {
-                const script = render(s);
-                if (Buffer.byteLength(script) > USER_DATA_MAX_BYTES) {
-                    throw new pulumi.ResourceError(
-                        `the user data is over EC2's limit of ${USER_DATA_MAX_BYTES} bytes; list fewer databases`,
-                        this,
-                    );
-                }
-                return Buffer.from(script).toString("base64");
-            });
-        const securityGroup = createRunSecurityGroup(scope, args, settings);
-
-        const backupGroupName = `${settings.systemName}-datomic-backup`;
-        const backupRole = createRunRole(scope, `${name}-backup`, backupGroupName, targets, backupJobPolicy);
-        const backupGroup = createRunGroup(scope, args, settings, {
+        const shared = { targets, scriptSettings, securityGroup: createRunSecurityGroup(scope, args, settings) };
+        const backupRun = createRun(scope, args, settings, shared, {
             kind: "backup",
-            groupName: backupGroupName,
-            description: `Datomic Pro ${args.version} backups of ${settings.systemName}`,
-            ...backupRole,
-            securityGroup,
-            userData: userData(renderBackupScript),
+            purpose: "backups",
+            policy: backupJobPolicy,
+            render: renderBackupScript,
         });
-        createBackupSchedule(scope, settings, backupGroup);
+        createBackupSchedule(scope, settings, backupRun.group);
         const alarms = createStalenessAlarms(scope, args, settings);
-
-        let drillGroup: aws.autoscaling.Group | undefined;
-        let drillRole: aws.iam.Role | undefined;
-        if (settings.restoreDrill) {
-            const drillGroupName = `${settings.systemName}-datomic-restore-drill`;
-            const drill = createRunRole(scope, `${name}-restore-drill`, drillGroupName, targets, restoreDrillPolicy);
-            drillRole = drill.role;
-            drillGroup = createRunGroup(scope, args, settings, {
-                kind: "restore-drill",
-                groupName: drillGroupName,
-                description: `Datomic Pro ${args.version} restore drills of ${settings.systemName}`,
-                ...drill,
-                securityGroup,
-                userData: userData(renderRestoreDrillScript),
-            });
-        }
+        const drillRun = settings.restoreDrill
+            ? createRun(scope, args, settings, shared, {
+                  kind: "restore-drill",
+                  purpose: "restore drills",
+                  policy: restoreDrillPolicy,
+                  render: renderRestoreDrillScript,
+              })
+            : undefined;
 
         const startCommand = (group: aws.autoscaling.Group) =>
             pulumi.interpolate`aws autoscaling set-desired-capacity --region ${region} --auto-scaling-group-name ${group.name} --desired-capacity 1`;
@@ -161,15 +136,15 @@ export class DatomicBackup extends pulumi.ComponentResource {
             Object.fromEntries(settings.databases.map((db) => [db, `s3://${b}/backups/${db}`])),
         );
         this.logGroupName = logGroup.name;
-        this.backupGroupName = backupGroup.name;
-        this.backupRoleArn = backupRole.role.arn;
-        this.backupNowCommand = startCommand(backupGroup);
+        this.backupGroupName = backupRun.group.name;
+        this.backupRoleArn = backupRun.role.arn;
+        this.backupNowCommand = startCommand(backupRun.group);
         this.alarmNames = pulumi.output(
             Object.fromEntries(Object.entries(alarms).map(([db, alarm]) => [db, alarm.name])),
         );
-        this.restoreDrillGroupName = drillGroup ? drillGroup.name : pulumi.output(undefined);
-        this.restoreDrillRoleArn = drillRole ? drillRole.arn : pulumi.output(undefined);
-        this.restoreDrillCommand = drillGroup ? startCommand(drillGroup) : pulumi.output(undefined);
+        this.restoreDrillGroupName = drillRun ? drillRun.group.name : pulumi.output(undefined);
+        this.restoreDrillRoleArn = drillRun ? drillRun.role.arn : pulumi.output(undefined);
+        this.restoreDrillCommand = drillRun ? startCommand(drillRun.group) : pulumi.output(undefined);
 
         this.registerOutputs({
             bucketName: this.bucketName,
