@@ -161,7 +161,8 @@ async function run(name: string, script: string, world: World = {}): Promise<Run
         ...world.env,
     };
     const code = await new Promise<number>((resolve) =>
-        execFile("bash", [file], { env, timeout: 30_000 }, (error) =>
+        // Generous: the machine is shared, and a killed run would look like a failed one.
+        execFile("bash", [file], { env, timeout: 150_000 }, (error) =>
             resolve(error ? ((error as { code?: number }).code ?? 1) : 0),
         ),
     );
@@ -215,9 +216,13 @@ describe("the backup scripts", () => {
         const fakes = spawnSync("shellcheck", ["aws", "datomic", "recorder"], { cwd: FAKES, encoding: "utf8" });
         expect(fakes.stdout).toBe("");
     });
+});
 
-    test("runs concurrently: a backup, a failed backup, drills that pass and fail, and a run that cannot leave its group", async () => {
-        const [success, failure, drill, badDrill, stuck, tampered] = await Promise.all([
+describe("the backup scripts, run against the fakes", () => {
+    // The runs are independent (each its own directories and fake state), so they go concurrently.
+    let success: Run, failure: Run, drill: Run, badDrill: Run, stuck: Run, tampered: Run;
+    beforeAll(async () => {
+        [success, failure, drill, badDrill, stuck, tampered] = await Promise.all([
             run("success", renderBackupScript({ ...settings, sha256: zipSha256 }), {
                 storage: { orders: 1042, inventory: 77 },
             }),
@@ -239,8 +244,9 @@ describe("the backup scripts", () => {
                 storage: { orders: 1042, inventory: 77 },
             }),
         ]);
+    }, 180_000);
 
-        // A backup: backup-db per database with the heap before the command, a status object, a metric.
+    test("a backup runs backup-db per database, heap first, then records its t and publishes a metric", () => {
         expect(success.code).toBe(0);
         expect(success.calls.filter((call) => call.startsWith("datomic "))).toEqual([
             `datomic ${HEAP.join(" ")} backup-db --encryption sse datomic:ddb://us-east-1/${TABLE}/orders s3://${BUCKET}/backups/orders`,
@@ -265,8 +271,9 @@ describe("the backup scripts", () => {
         expect(imdsRequests).toEqual(
             expect.arrayContaining(["PUT /latest/api/token", "GET /latest/meta-data/instance-id"]),
         );
+    });
 
-        // A failed backup: no metric and no status for it, the others still backed up, a non-zero exit, the group left.
+    test("a failed backup publishes no metric and no status for it, backs up the others and exits non-zero", () => {
         expect(failure.code).toBe(1);
         expect(failure.metrics).toEqual([metric("BackupSucceeded", "orders", "1")]);
         expect(failure.s3("status/inventory.json")).toBeUndefined();
@@ -275,8 +282,9 @@ describe("the backup scripts", () => {
         expect(failureLog).toContain("the backup of inventory FAILED");
         expect(failureLog).toMatch(/finished with exit status 1$/);
         expect(failure.calls.at(-1)).toBe(TERMINATE);
+    });
 
-        // A drill: verify-backup and restore-db of the newest t into a scratch table, deleted afterwards.
+    test("a drill verifies and restores the newest t into a scratch table, reports, and deletes the table", () => {
         expect(drill.code).toBe(0);
         const created = drill.calls.find((call) => call.startsWith("aws dynamodb create-table"))!;
         const scratch = /--table-name (\S+)/.exec(created)![1];
@@ -310,8 +318,9 @@ describe("the backup scripts", () => {
             expect.stringMatching(/RESULT inventory: PASSED \(t 77, backup 27.5 hours old, /),
         ]);
         expect(drill.calls.at(-1)).toBe(TERMINATE);
+    });
 
-        // A drill whose backup fails verify-backup: restored nothing, reported, scratch table still deleted.
+    test("a drill whose backup fails verify-backup restores nothing of it, reports FAILED and still cleans up", () => {
         expect(badDrill.code).toBe(1);
         expect(badDrill.calls.filter((call) => call.includes("restore-db"))).toHaveLength(1);
         expect(badDrill.metrics).toEqual([
@@ -323,15 +332,17 @@ describe("the backup scripts", () => {
             expect.stringMatching(/RESULT orders: FAILED$/),
         ]);
         expect(badDrill.tables).toEqual([TABLE]);
+    });
 
-        // A run that may not leave its group powers off instead (the group then replaces it).
+    test("a run that may not leave its group powers off instead (the group then replaces it)", () => {
         expect(stuck.code).toBe(0);
         expect(stuck.calls.slice(-2)).toEqual([TERMINATE, "systemctl poweroff --no-block"]);
         expect(fs.readFileSync(path.join(stuck.state, "../work/backup.log"), "utf8")).toContain(
             "could not leave the Auto Scaling group; powering off",
         );
+    });
 
-        // A download with the wrong checksum runs nothing, and still leaves the group.
+    test("a download with the wrong checksum runs nothing, and still leaves the group", () => {
         expect(tampered.code).toBe(1);
         expect(tampered.calls.filter((call) => call.startsWith("datomic "))).toEqual([]);
         expect(onlyStream(tampered)[1].join("\n")).toContain(
