@@ -106,8 +106,15 @@ export interface DatomicTransactorArgs {
     heartbeatIntervalMsec?: number;
     /** `ping-port`: turns on the `/health` endpoint, and opens it to the VPC's CIDR block. */
     pingPort?: number;
-    /** `ping-host`. Default `0.0.0.0` when `pingPort` is set. */
+    /** `ping-host`. Default `0.0.0.0` when `pingPort` is set, `127.0.0.1` when only the health check needs the endpoint. */
     pingHost?: string;
+    /**
+     * Watch each transactor's `/health` endpoint on its instance and mark the instance unhealthy in the Auto
+     * Scaling group when it stops answering (after `instanceWarmupSeconds`, three failed answers 30 s apart),
+     * so the group replaces it and an instance refresh never counts it as serving. Default true. Without
+     * `pingPort` the endpoint is `127.0.0.1:9999`, reachable from the instance only.
+     */
+    healthCheck?: boolean;
     /** A fixed `alt-host` (a name or address peers outside the VPC reach). */
     altHost?: string;
     /** Use the instance's public IP as `alt-host`, as create-cf-template did. Default false. */

@@ -31,6 +31,8 @@ export interface TransactorComputeInputs {
     securityGroupId: pulumi.Output<string>;
     /** The transactor's policies: instances boot with them in place. */
     policies: pulumi.Resource[];
+    /** An alarm whose ALARM state fails an instance refresh and rolls it back (no active transactor). */
+    rollbackAlarmName?: pulumi.Output<string>;
 }
 
 /** The base64 user data, checked against EC2's size limit. */
@@ -63,6 +65,10 @@ export function transactorUserData(
                 licenseKeyParameterName: args.licenseKeyParameterName,
                 altHost: args.altHost,
                 altHostIsPublicIp: args.altHostIsPublicIp,
+                healthCheck:
+                    settings.healthCheckUrl !== undefined
+                        ? { url: settings.healthCheckUrl, graceSeconds: settings.warmupSeconds }
+                        : undefined,
             });
             const size = Buffer.byteLength(script);
             if (size > USER_DATA_MAX_BYTES) {
@@ -94,7 +100,7 @@ export function createTransactorGroup(
             },
             parent,
         ).value;
-    const instanceName = `${settings.systemName}-transactor`;
+    const instanceName = settings.groupName;
     const launchTemplate = new aws.ec2.LaunchTemplate(
         `${name}-launch-template`,
         {
@@ -140,11 +146,16 @@ export function createTransactorGroup(
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
             healthCheckType: "EC2",
             healthCheckGracePeriod: settings.warmupSeconds,
+            // A refresh that fails (instances that never become healthy) or during which no transactor is
+            // active goes back to the previous launch template version. Auto rollback needs a numbered
+            // version and an AMI id, not an SSM alias (docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html).
             instanceRefresh: {
                 strategy: "Rolling",
                 preferences: {
                     minHealthyPercentage: REFRESH_MIN_HEALTHY_PERCENTAGE,
                     instanceWarmup: String(settings.warmupSeconds),
+                    autoRollback: true,
+                    alarmSpecification: inputs.rollbackAlarmName ? { alarms: [inputs.rollbackAlarmName] } : undefined,
                 },
             },
             tags: [

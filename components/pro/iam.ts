@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    autoScalingGroupArn,
     ec2AssumeRolePolicy,
     inlinePolicyNames,
     licenseKeyParameterPolicy,
@@ -13,6 +14,7 @@ import {
     peerTablePolicy,
     PolicyDocument,
     transactorLogsPolicy,
+    transactorInstanceHealthPolicy,
     transactorMetricsPolicy,
     transactorTablePolicy,
 } from "./policies";
@@ -127,6 +129,23 @@ export function createTransactorIam(
                     .all([targets.partition, targets.region, targets.accountId])
                     .apply(([partition, region, account]) =>
                         licenseKeyParameterPolicy(parameterArn(partition, region, account, licenseKeyParameterName)),
+                    ),
+            ),
+        );
+    }
+    if (settings.healthCheckUrl !== undefined) {
+        transactorPolicies.push(
+            createRolePolicy(
+                scope,
+                `${name}-transactor-instance-health`,
+                transactor.role,
+                inlinePolicyNames.transactorInstanceHealth,
+                pulumi
+                    .all([targets.partition, targets.region, targets.accountId])
+                    .apply(([partition, region, account]) =>
+                        transactorInstanceHealthPolicy(
+                            autoScalingGroupArn(partition, region, account, settings.groupName),
+                        ),
                     ),
             ),
         );

@@ -31,6 +31,7 @@ export const inlinePolicyNames = {
     transactorLogs: (bucketName: string) => `${bucketName}-transactor-logs`,
     transactorMetrics: "transactor-metrics",
     transactorLicenseKey: "transactor-license-key",
+    transactorInstanceHealth: "transactor-instance-health",
     peerTable: (tableName: string) => `${tableName}-peer`,
 } as const;
 
@@ -74,9 +75,23 @@ export function licenseKeyParameterPolicy(parameterArn: string): PolicyDocument 
     return document({ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArn });
 }
 
+/**
+ * The health watcher's right to mark its own group's instances unhealthy, and nothing else
+ * (`SetInstanceHealth` takes the group's ARN as its resource; the group's id is not known before it
+ * exists, hence `*`).
+ */
+export function transactorInstanceHealthPolicy(groupArn: string): PolicyDocument {
+    return document({ Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: groupArn });
+}
+
 /** A peer's read-only access to the table. */
 export function peerTablePolicy(tableArn: string): PolicyDocument {
     return document({ Effect: "Allow", Action: PEER_TABLE_ACTIONS, Resource: tableArn });
+}
+
+/** The ARN of the Auto Scaling group named `name`, whatever its id. */
+export function autoScalingGroupArn(partition: string, region: string, accountId: string, name: string): string {
+    return `arn:${partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${name}`;
 }
 
 /** The ARN of an SSM parameter, whether its name starts with "/" or not. */

@@ -45,10 +45,14 @@ const DEFAULT_GROUP_SIZE = 2;
 const DEFAULT_WARMUP_SECONDS = 300;
 const DEFAULT_ROOT_VOLUME_GB = 20;
 const BILLING_MODES = ["PAY_PER_REQUEST", "PROVISIONED"];
+/** The health endpoint's port when only the health check needs it (Datomic's documented example). */
+const DEFAULT_HEALTH_PORT = 9999;
 
 /** The checked arguments, with every default filled in. */
 export interface TransactorSettings {
     systemName: string;
+    /** The Auto Scaling group's and launch template's name, and the instances' `Name` tag. */
+    groupName: string;
     tableName: string;
     billingMode: string;
     protectStorage: boolean;
@@ -66,6 +70,8 @@ export interface TransactorSettings {
     cloudWatchMetrics: boolean;
     cloudWatchDimensionValue: string;
     alarms: boolean;
+    /** The health endpoint the instance's watcher asks, when the health check is on. */
+    healthCheckUrl?: string;
     /** The properties file's settings, apart from those known only at deployment (region, bucket). */
     properties: Omit<TransactorPropertiesSettings, "region">;
 }
@@ -122,9 +128,11 @@ export function resolveTransactorSettings(systemName: string, args: DatomicTrans
         check("alarms", "need the transactor's CloudWatch metrics; set cloudWatchMetrics: true or alarms: false");
     }
     const cloudWatchDimensionValue = args.cloudWatchDimensionValue ?? systemName;
+    const ping = resolvePing(args);
 
     return {
         systemName,
+        groupName: `${systemName}-transactor`,
         tableName,
         billingMode,
         protectStorage: args.protectStorage ?? true,
@@ -142,6 +150,7 @@ export function resolveTransactorSettings(systemName: string, args: DatomicTrans
         cloudWatchMetrics,
         cloudWatchDimensionValue,
         alarms,
+        healthCheckUrl: ping.healthCheckUrl,
         properties: {
             tableName,
             transactorRoleName,
@@ -154,13 +163,28 @@ export function resolveTransactorSettings(systemName: string, args: DatomicTrans
             writeConcurrency: args.writeConcurrency,
             readConcurrency: args.readConcurrency,
             heartbeatIntervalMsec: args.heartbeatIntervalMsec,
-            pingHost: args.pingHost ?? (args.pingPort !== undefined ? "0.0.0.0" : undefined),
-            pingPort: args.pingPort,
+            pingHost: ping.host,
+            pingPort: ping.port,
             valcachePath: args.valcachePath,
             valcacheMaxGb: args.valcacheMaxGb,
             extraProperties: args.extraProperties,
         },
     };
+}
+
+/**
+ * `ping-host`/`ping-port`: as given; `0.0.0.0` for a `pingPort` the VPC reaches; `127.0.0.1:9999` when only
+ * the health check asks. The watcher asks the loopback address for an endpoint on every address.
+ */
+function resolvePing(args: DatomicTransactorArgs): { host?: string; port?: number; healthCheckUrl?: string } {
+    const healthCheck = args.healthCheck ?? true;
+    if (args.pingPort === undefined && !healthCheck) {
+        return { host: args.pingHost };
+    }
+    const port = args.pingPort ?? DEFAULT_HEALTH_PORT;
+    const host = args.pingHost ?? (args.pingPort !== undefined ? "0.0.0.0" : "127.0.0.1");
+    const asked = host === "0.0.0.0" ? "127.0.0.1" : host;
+    return { host, port, healthCheckUrl: healthCheck ? `http://${asked}:${port}/health` : undefined };
 }
 
 function checkBilling(args: DatomicTransactorArgs): string {
@@ -235,6 +259,9 @@ function checkProperties(args: DatomicTransactorArgs): void {
         if (args.pingPort === TRANSACTOR_PORT) {
             check("pingPort", `${TRANSACTOR_PORT} is the transactor's own port; choose another, such as 9999`);
         }
+    }
+    if (args.pingHost !== undefined && !/^[A-Za-z0-9.-]+$/.test(args.pingHost)) {
+        check("pingHost", `"${args.pingHost}" is not a host name or IPv4 address`);
     }
     if (args.altHost !== undefined) {
         if (!/^[A-Za-z0-9.:-]+$/.test(args.altHost)) {

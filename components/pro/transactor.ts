@@ -136,15 +136,14 @@ export class DatomicTransactor extends pulumi.ComponentResource {
         this.securityGroupId = network.transactorGroup.id;
         this.peerSecurityGroupId = network.peerGroup.id;
 
-        if (settings.alarms) {
-            createTransactorAlarms(scope, settings, args);
-        }
+        const alarms = settings.alarms ? createTransactorAlarms(scope, settings, args) : undefined;
         const { launchTemplate, group } = createTransactorGroup(scope, settings, args, {
             region: this.region,
             logBucketName: this.logBucketName,
             instanceProfileArn: iam.transactorProfile.arn,
             securityGroupId: network.transactorGroup.id,
             policies: iam.transactorPolicies,
+            rollbackAlarmName: alarms?.heartbeat.name,
         });
         this.launchTemplateId = launchTemplate.id;
         this.autoScalingGroupName = group.name;

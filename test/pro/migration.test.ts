@@ -150,6 +150,8 @@ describe("a transactor built from the migrated arguments", () => {
             "datomic-aws-peer:datomic-acme-prod-peer",
             "datomic-aws-transactor:datomic-acme-prod-transactor",
             `datomic-aws-transactor:${LOG_BUCKET}-transactor-logs`,
+            // New with the component: the health watcher's right to mark its own instance unhealthy.
+            "datomic-aws-transactor:transactor-instance-health",
             "datomic-aws-transactor:transactor-metrics",
         ]);
         expect(recorder.get("aws:ec2/securityGroup:SecurityGroup", "acme-prod-sg").inputs).toMatchObject({

@@ -101,6 +101,7 @@ describe("DatomicTransactor", () => {
                 `${T.profile}::${NAME}-peer-profile`,
                 `${T.rolePolicy}::${NAME}-transactor-table-policy`,
                 `${T.rolePolicy}::${NAME}-transactor-metrics-policy`,
+                `${T.rolePolicy}::${NAME}-transactor-instance-health-policy`,
                 `${T.rolePolicy}::${NAME}-peer-table-policy`,
                 `${T.policy}::${NAME}-peer-policy`,
                 `${T.group}::${NAME}-sg`,
@@ -272,6 +273,21 @@ describe("DatomicTransactor", () => {
                     },
                 },
                 {
+                    resource: `${NAME}-transactor-instance-health-policy`,
+                    role: `${NAME}-transactor`,
+                    name: "transactor-instance-health",
+                    document: {
+                        Version: version,
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Action: ["autoscaling:SetInstanceHealth"],
+                                Resource: `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/${NAME}-transactor`,
+                            },
+                        ],
+                    },
+                },
+                {
                     resource: `${NAME}-transactor-license-key-policy`,
                     role: `${NAME}-transactor`,
                     name: "transactor-license-key",
@@ -335,9 +351,9 @@ describe("DatomicTransactor", () => {
             expect(policyOf(managed)).toEqual(inline[0].document);
         });
 
-        test("no metrics policy when CloudWatch metrics are off", async () => {
+        test("no metrics policy when CloudWatch metrics are off, no instance health policy without the health check", async () => {
             world();
-            await build({ cloudWatchMetrics: false, alarms: false });
+            await build({ cloudWatchMetrics: false, alarms: false, healthCheck: false });
             expect(
                 recorder
                     .ofType(T.rolePolicy)
@@ -557,6 +573,50 @@ describe("DatomicTransactor", () => {
             expect(group.dependencies).toContain(get(T.launchTemplate, `${NAME}-launch-template`).urn);
         });
 
+        test("a failed refresh, or one during which no transactor is active, rolls back to the previous version", async () => {
+            world();
+            await build();
+            const preferences = (get(T.asg, `${NAME}-group`).inputs.instanceRefresh as Record<string, unknown>)
+                .preferences;
+            expect(preferences).toEqual({
+                minHealthyPercentage: 50,
+                instanceWarmup: "300",
+                autoRollback: true,
+                alarmSpecification: { alarms: [`${NAME}-transactor-heartbeat`] },
+            });
+            // Auto rollback needs a numbered launch template version, not $Latest or $Default.
+            expect(get(T.asg, `${NAME}-group`).inputs.launchTemplate).toMatchObject({ version: "3" });
+            world();
+            await build({ alarms: false });
+            expect((get(T.asg, `${NAME}-group`).inputs.instanceRefresh as Record<string, unknown>).preferences).toEqual(
+                { minHealthyPercentage: 50, instanceWarmup: "300", autoRollback: true },
+            );
+        });
+
+        test("watches the transactor's /health on the instance by default, reachable from the instance only", async () => {
+            world();
+            await build();
+            const userData = userDataOf();
+            expect(embeddedProperties(userData)).toContain("ping-host=127.0.0.1\nping-port=9999\n");
+            expect(userData.split("\n")).toContain("    HEALTH_URL='http://127.0.0.1:9999/health'");
+            expect(userData).toContain("systemctl enable --now datomic-health-watch.service\n");
+            // The watcher's grace period is the group's.
+            expect(userData).toContain('grace_seconds="${DATOMIC_HEALTH_GRACE_SECONDS:-300}"');
+            expect(recorder.resources.filter((r) => r.name === `${NAME}-health-vpc`)).toEqual([]);
+        });
+
+        test("asks a pingPort open to the VPC on the loopback address, and installs no watcher without the health check", async () => {
+            world();
+            await build({ pingPort: 8080 });
+            expect(embeddedProperties(userDataOf())).toContain("ping-host=0.0.0.0\nping-port=8080\n");
+            expect(userDataOf().split("\n")).toContain("    HEALTH_URL='http://127.0.0.1:8080/health'");
+            world();
+            await build({ healthCheck: false });
+            expect(embeddedProperties(userDataOf())).not.toMatch(/ping-/);
+            expect(userDataOf()).not.toContain("datomic-health-watch");
+            expect(recorder.resources.filter((r) => r.name.endsWith("-instance-health-policy"))).toEqual([]);
+        });
+
         test("defaults to an HA pair", async () => {
             world();
             await build();
@@ -738,6 +798,11 @@ describe("DatomicTransactor", () => {
                 'jrePackage: "java; rm -rf /" is not a dnf package name',
             ],
             ["a bad system name", { systemName: "acme_orders" }, 'systemName: "acme_orders" cannot name a transactor'],
+            [
+                "a ping host with shell in it",
+                { pingHost: "$(id)" },
+                'pingHost: "$(id)" is not a host name or IPv4 address',
+            ],
         ])("%s", (_label, extra, message) => {
             world();
             expect(() => new DatomicTransactor("bad", args(extra))).toThrow(message);
