@@ -5,7 +5,26 @@
  * service can switch between them by changing one constructor.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ContractOutputName, datomicClientEnvironment } from "./contract";
+import { CONTRACT_LIST_OUTPUTS, ContractOutputName, datomicClientEnvironment } from "./contract";
+
+/**
+ * Why `value` cannot be the contract output `name`, or undefined when it can: list outputs
+ * (`routeTableIds`, `subnetCidrBlocks`) are lists of non-empty strings, every other output a
+ * non-empty string. A string where a list belongs would otherwise become one route per character.
+ */
+export function contractValueProblem(name: ContractOutputName, value: unknown): string | undefined {
+    const shown = JSON.stringify(value) ?? String(value);
+    if (CONTRACT_LIST_OUTPUTS.has(name)) {
+        if (!Array.isArray(value)) {
+            return `is ${shown}, not a list of strings`;
+        }
+        const bad = value.findIndex((item) => typeof item !== "string" || item === "");
+        return bad === -1
+            ? undefined
+            : `has ${JSON.stringify(value[bad]) ?? "undefined"} at [${bad}], not a non-empty string`;
+    }
+    return typeof value === "string" && value !== "" ? undefined : `is ${shown}, not a non-empty string`;
+}
 
 /**
  * Typed, lazily read outputs of the environment stack contract. Each output is

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ContractOutputName } from "./contract";
-import { DatomicContractReader } from "./contractReader";
+import { contractValueProblem, DatomicContractReader } from "./contractReader";
 
 /** Arguments of {@link DatomicSystemReference}. */
 export interface DatomicSystemReferenceArgs {
@@ -34,11 +34,25 @@ export class DatomicSystemReference extends DatomicContractReader {
 
     constructor(name: string, args: DatomicSystemReferenceArgs, opts?: pulumi.CustomResourceOptions) {
         super();
+        if (args.stack === "") {
+            throw new Error('stack: is empty; give the environment stack as "<organization>/<project>/<stack>"');
+        }
         this.stackReference = new pulumi.StackReference(name, { name: args.stack }, opts);
     }
 
-    /** Reads an output with `requireOutput`, whose failure names the output and the stack. */
+    /**
+     * Reads an output with `requireOutput`, whose failure names the output and the stack, and checks
+     * its shape (a list where the contract has a list, non-empty strings), failing likewise.
+     */
     protected readOutput(name: ContractOutputName): pulumi.Output<unknown> {
-        return this.stackReference.requireOutput(name);
+        return pulumi
+            .all([this.stackReference.name, this.stackReference.requireOutput(name)])
+            .apply(([stack, value]) => {
+                const problem = contractValueProblem(name, value);
+                if (problem) {
+                    throw new Error(`Output '${name}' of stack '${stack}' ${problem}.`);
+                }
+                return value;
+            });
     }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONTRACT_OUTPUT_NAMES } from "../components/contract";
+import { CONTRACT_LIST_OUTPUTS, CONTRACT_OUTPUT_NAMES } from "../components/contract";
 import { DatomicSystemReference } from "../components/reference";
 import { installMocks, resetWorld, valueOf } from "./support/harness";
 import { captureRejections } from "./support/rejections";
@@ -42,14 +42,16 @@ describe("DatomicSystemReference", () => {
     });
 
     test("has a field for every contract output, read from the output of that name", async () => {
-        const everything = Object.fromEntries(CONTRACT_OUTPUT_NAMES.map((name) => [name, `value of ${name}`]));
+        const contractValue = (name: string) =>
+            CONTRACT_LIST_OUTPUTS.has(name as never) ? [`value of ${name}`] : `value of ${name}`;
+        const everything = Object.fromEntries(CONTRACT_OUTPUT_NAMES.map((name) => [name, contractValue(name)]));
         resetWorld(recorder, { fixtures: { stackReferences: { "acme/datomic/full": everything } } });
         const ref = new DatomicSystemReference("fields", { stack: "acme/datomic/full" }) as unknown as Record<
             string,
             pulumi.Output<unknown>
         >;
         for (const name of CONTRACT_OUTPUT_NAMES) {
-            expect(await valueOf(ref[name])).toBe(`value of ${name}`);
+            expect(await valueOf(ref[name])).toEqual(contractValue(name));
         }
     });
 
@@ -76,6 +78,31 @@ describe("DatomicSystemReference", () => {
                 "Required output 'peerRoleArn' does not exist on stack 'acme/datomic/dev'.",
             ]),
         );
+    });
+
+    test.each<[string, string, unknown, string]>([
+        ["a string where a list belongs", "routeTableIds", "rtb-0abc", 'is "rtb-0abc", not a list of strings'],
+        ["an empty entry in a list", "subnetCidrBlocks", ["10.0.0.0/20", ""], 'has "" at [1], not a non-empty string'],
+        ["a list where a string belongs", "vpcId", ["vpc-1"], 'is ["vpc-1"], not a non-empty string'],
+        ["an empty string", "systemName", "", 'is "", not a non-empty string'],
+        ["a number", "accountId", 111111111111, "is 111111111111, not a non-empty string"],
+    ])("%s fails when read, naming the output and the stack", async (_label, name, value, problem) => {
+        resetWorld(recorder, {
+            fixtures: { stackReferences: { "acme/datomic/bad": { ...devOutputs, [name]: value } } },
+        });
+        const message = `Output '${name}' of stack 'acme/datomic/bad' ${problem}.`;
+        const programErrors = await captureRejections(async () => {
+            const ref = new DatomicSystemReference("bad", { stack: "acme/datomic/bad" }) as unknown as Record<
+                string,
+                pulumi.Output<unknown>
+            >;
+            await expect(valueOf(ref[name])).rejects.toThrow(message);
+        });
+        expect(programErrors.map((e) => e.message)).toContain(message);
+    });
+
+    test("an empty stack name is refused at once", () => {
+        expect(() => new DatomicSystemReference("empty", { stack: "" })).toThrow("stack: is empty");
     });
 
     test("clientEnvironment gives a Lambda the in-VPC endpoint and the system's coordinates", async () => {

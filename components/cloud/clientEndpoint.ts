@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { datomicClientEnvironment } from "../contract";
 import { CLIENT_API_PORT } from "../internal/endpoints";
 import { clientApiUrl, regionalDnsName } from "../internal/vpcEndpointDns";
-import { checkCallerCidrs, isPlain, whenKnown } from "./inputValues";
+import { checkCallerCidrs, isPlain, mapInput, whenKnown } from "./inputValues";
 
 /** Arguments of {@link DatomicClientEndpoint}. */
 export interface DatomicClientEndpointArgs {
@@ -20,8 +20,11 @@ export interface DatomicClientEndpointArgs {
     vpcId: pulumi.Input<string>;
     /** Subnets of the service's VPC for the endpoint's network interfaces, in zones Datomic's subnets use. */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** The Datomic system's VPC endpoint service (`DatomicSystemReference.endpointServiceName`). */
-    endpointServiceName: pulumi.Input<string>;
+    /**
+     * The Datomic system's VPC endpoint service (`DatomicSystemReference.endpointServiceName`). An alb
+     * system has none: its callers use the Client API gateway or `DatomicPeering`.
+     */
+    endpointServiceName: pulumi.Input<string | undefined>;
     /** Security groups to put on the endpoint as they are. Give these, or the callers to allow. */
     securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Callers' security groups: the component creates a group admitting TCP 8182 from them (and `allowedCidrs`). */
@@ -84,6 +87,20 @@ export class DatomicClientEndpoint extends pulumi.ComponentResource {
             );
         }
 
+        this.checkNetwork(args);
+        const endpointServiceName = mapInput(args.endpointServiceName, (serviceName) => {
+            if (serviceName === undefined || serviceName === "") {
+                throw new pulumi.ResourceError(
+                    "endpointServiceName: is undefined: the system has no VPC endpoint service. alb systems " +
+                        "(884-9095 and later) have none; connect through the Client API gateway " +
+                        "(clientApiGatewayEndpoint) or DatomicPeering. An nlb system needs endpointService " +
+                        '"create" or "adopt" on its DatomicCloudSystem.',
+                    this,
+                );
+            }
+            return serviceName;
+        });
+
         let securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
         if (args.securityGroupIds !== undefined) {
             securityGroupIds = args.securityGroupIds;
@@ -98,7 +115,7 @@ export class DatomicClientEndpoint extends pulumi.ComponentResource {
             `${name}-endpoint`,
             {
                 vpcId: args.vpcId,
-                serviceName: args.endpointServiceName,
+                serviceName: endpointServiceName,
                 vpcEndpointType: "Interface",
                 subnetIds: args.subnetIds,
                 securityGroupIds,
@@ -137,6 +154,19 @@ export class DatomicClientEndpoint extends pulumi.ComponentResource {
         databaseName: pulumi.Input<string>,
     ): Record<string, pulumi.Output<string>> {
         return datomicClientEnvironment({ systemName, databaseName, region: this.region, endpoint: this.endpointUrl });
+    }
+
+    /** The caller's VPC and subnets: an empty id or list fails now, or once known. */
+    private checkNetwork(args: DatomicClientEndpointArgs): void {
+        if (args.vpcId === "") {
+            throw new pulumi.ResourceError("vpcId: is empty; give the service VPC's id", this);
+        }
+        if (isPlain(args.subnetIds) && (args.subnetIds as unknown[]).length === 0) {
+            throw new pulumi.ResourceError(
+                "subnetIds: is empty; give at least one subnet, in an availability zone Datomic's subnets use",
+                this,
+            );
+        }
     }
 
     /** A security group admitting the Client API port from the allowed callers only. */

@@ -125,6 +125,15 @@ export class HttpDirect extends pulumi.ComponentResource {
             if (arn === undefined) {
                 throw new pulumi.ResourceError(`loadBalancerArn: ${missingFromGroup("LoadBalancer")}`, this);
             }
+            // A REST API VPC link (v1) is built on an endpoint service, which takes NLBs only (API Gateway guide).
+            if (!arn.includes(":loadbalancer/net/")) {
+                throw new pulumi.ResourceError(
+                    `loadBalancerArn: "${arn}" is not a Network Load Balancer; a REST API VPC link targets NLBs only. ` +
+                        "alb systems (884-9095 and later) serve HTTP Direct through the group's own API Gateway: " +
+                        "use its IonApiGatewayEndpoint output instead of HttpDirect",
+                    this,
+                );
+            }
             return arn;
         });
         const child = { parent: this };
@@ -286,6 +295,9 @@ export class HttpDirect extends pulumi.ComponentResource {
         const fail = (message: string): never => {
             throw new pulumi.ResourceError(message, this);
         };
+        if (args.apiName === "") {
+            fail("apiName: is empty; give the REST API a name, or leave it out for the component's name");
+        }
         const endpointType = args.endpointType ?? "REGIONAL";
         if (!(HTTP_DIRECT_ENDPOINT_TYPES as readonly string[]).includes(endpointType)) {
             fail(`endpointType: "${endpointType}" is not supported; use "REGIONAL" or "EDGE"`);

@@ -180,6 +180,13 @@ describe("DatomicClientEndpoint", () => {
             { allowedCidrs: ["10.20.0.1/16"] },
             'allowedCidrs: "10.20.0.1/16" has host bits set; did you mean 10.20.0.0/16?',
         ],
+        [
+            "the missing endpoint service of an alb system",
+            { allowedCidrs: ["10.20.0.0/16"], endpointServiceName: undefined },
+            "endpointServiceName: is undefined: the system has no VPC endpoint service. alb systems (884-9095 and later) have none; connect through the Client API gateway (clientApiGatewayEndpoint) or DatomicPeering",
+        ],
+        ["an empty VPC id", { allowedCidrs: ["10.20.0.0/16"], vpcId: "" }, "vpcId: is empty"],
+        ["no subnets", { allowedCidrs: ["10.20.0.0/16"], subnetIds: [] }, "subnetIds: is empty"],
     ])("refuses %s at preview", async (_label, overrides, message) => {
         expect(() => new DatomicClientEndpoint("bad", { ...base, ...overrides })).toThrow(message);
         await recorder.settle();
@@ -199,6 +206,19 @@ describe("DatomicClientEndpoint", () => {
                 description: "Datomic Client API (IPv4)",
             },
         ]);
+    });
+
+    test("an endpoint service name known only at deploy time is checked then", async () => {
+        const errors = await captureRejections(async () => {
+            new DatomicClientEndpoint("late-service", {
+                ...base,
+                allowedCidrs: ["10.20.0.0/16"],
+                endpointServiceName: pulumi.output<string | undefined>(undefined),
+            });
+            await recorder.settle();
+        });
+        expect(errors.map((error) => error.message).join("\n")).toContain("endpointServiceName: is undefined");
+        expect(recorder.ofType(VPC_ENDPOINT)).toEqual([]);
     });
 
     test("callers known only at deploy time are checked then", async () => {

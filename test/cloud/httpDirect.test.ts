@@ -284,6 +284,15 @@ describe("HttpDirect", () => {
         ],
         ["a negative rate", { throttlingRateLimit: -5 }, "throttlingRateLimit: -5 is not a rate"],
         ["a base path without a domain", { basePath: "v1" }, "basePath: is only used with domainName"],
+        [
+            "an application load balancer (an alb system's group)",
+            {
+                loadBalancerArn:
+                    "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/acme-orders/0123456789abcdef",
+            },
+            "is not a Network Load Balancer; a REST API VPC link targets NLBs only. alb systems (884-9095 and later) serve HTTP Direct through the group's own API Gateway: use its IonApiGatewayEndpoint output",
+        ],
+        ["an empty API name", { apiName: "" }, "apiName: is empty"],
     ])("refuses %s at preview", async (_label, overrides, message) => {
         world();
         expect(() => new HttpDirect("bad", { ...base, ...overrides })).toThrow(message);

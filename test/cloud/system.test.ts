@@ -315,6 +315,87 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
         ]);
     });
 
+    test("no route table tagged for the system is an error naming the tag, not zero routes", async () => {
+        adopt(system, storage, compute, { routeTableIds: [] });
+        const message =
+            "No route table tagged Name=datomic-acme-prod in the Datomic VPC vpc-0a1b2c3d4e5f60718; Datomic's storage stack tags its route tables so.";
+        const errors = await captureRejections(async () => {
+            const component = new DatomicCloudSystem("noroutes", { systemName: system, topology: "nlb" });
+            await expect(valueOf(component.routeTableIds)).rejects.toThrow(message);
+        });
+        expect(errors.some((error) => error.message.includes(message))).toBe(true);
+    });
+
+    describe("the nodes security group of a stack without a NodeSecurityGroup output", () => {
+        const { NodeSecurityGroup: _omitted, ...withoutNodes } = compute.outputs;
+        const byTag = (ids: string[]) => ({
+            function: "aws:ec2/getSecurityGroups:getSecurityGroups",
+            match: {
+                filters: [
+                    { name: "tag:Name", values: ["acme-prod-nodes"] },
+                    { name: "vpc-id", values: [storage.outputs.VpcId] },
+                ],
+            },
+            result: { id: "us-east-1", ids },
+        });
+
+        test("is found by its Name=<system>-nodes tag in the Datomic VPC", async () => {
+            resetWorld(recorder, {
+                fixtures: {
+                    lookups: [
+                        ...adoptedSystemLookups({ system, storage, compute: { ...compute, outputs: withoutNodes } }),
+                        byTag(["sg-0tagged00000001"]),
+                    ],
+                },
+            });
+            await settled(
+                new DatomicCloudSystem("tagged", { systemName: system, topology: "nlb", awsServiceEndpoints: ["sqs"] }),
+            );
+            expect(recorder.ofType(VPC_ENDPOINT)[0].inputs.securityGroupIds).toEqual(["sg-0tagged00000001"]);
+            expect(recorder.callsTo("aws:ec2/getSecurityGroups:getSecurityGroups")[0].inputs).toEqual({
+                filters: [
+                    { name: "tag:Name", values: ["acme-prod-nodes"] },
+                    { name: "vpc-id", values: [storage.outputs.VpcId] },
+                ],
+            });
+        });
+
+        test("found nowhere fails naming both places searched, when a feature needs it", async () => {
+            resetWorld(recorder, {
+                fixtures: {
+                    lookups: [
+                        ...adoptedSystemLookups({ system, storage, compute: { ...compute, outputs: withoutNodes } }),
+                        byTag([]),
+                    ],
+                },
+            });
+            const errors = await captureRejections(async () => {
+                new DatomicCloudSystem("nonodes", {
+                    systemName: system,
+                    topology: "nlb",
+                    awsServiceEndpoints: ["sqs"],
+                });
+                await recorder.settle();
+            });
+            const message =
+                'The Datomic primary compute stack "acme-prod-compute" has no output "NodeSecurityGroup" and no security group is tagged Name=acme-prod-nodes; awsServiceEndpoints needs the nodes security group.';
+            expect(errors.some((error) => error.message.includes(message))).toBe(true);
+            expect(recorder.ofType(VPC_ENDPOINT)).toEqual([]);
+        });
+    });
+
+    test.each<[string, DatomicCloudSystemArgs, string]>([
+        ["an empty system name", { systemName: "", topology: "nlb" }, "systemName: is empty"],
+        [
+            "a system name that cannot name a stack, reported against systemName, not the derived compute stack name",
+            { systemName: "acme_prod", topology: "nlb" },
+            'systemName: "acme_prod" is not a CloudFormation stack name',
+        ],
+    ])("refuses %s", (_label, args, message) => {
+        adopt(system, storage, compute);
+        expect(() => new DatomicCloudSystem("badname", args)).toThrow(message);
+    });
+
     test("refuses a service name that is not one", () => {
         adopt(system, storage, compute);
         expect(
