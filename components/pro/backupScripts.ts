@@ -23,7 +23,8 @@
  * `DATOMIC_DOWNLOAD_URL`, `DATOMIC_INSTALL_ROOT`, `DATOMIC_WORK_DIR`, `DATOMIC_MEMINFO`,
  * `DATOMIC_SYSTEMCTL`), with the production values as defaults, so tests run the scripts against fakes.
  */
-import { DATOMIC_PRO_DOWNLOAD_URL, DEFAULT_HEAP_PERCENT, IMDS_URL, shellQuote } from "./userData";
+import { CURL_RETRY_LINE, heapSize, installDatomic, installJre } from "./datomicInstall";
+import { DATOMIC_PRO_DOWNLOAD_URL, IMDS_URL, shellQuote } from "./userData";
 
 /** The CloudWatch namespace of the metrics the scripts publish. */
 export const BACKUP_METRICS_NAMESPACE = "Datomic/Backup";
@@ -50,7 +51,7 @@ export interface BackupScriptSettings {
     region: string;
     /** The dnf package of the JRE. */
     jrePackage: string;
-    /** `-Xms`/`-Xmx`; when absent, {@link DEFAULT_HEAP_PERCENT}% of the instance's memory. */
+    /** `-Xms`/`-Xmx`; when absent, 70% of the instance's memory (datomicInstall.ts). */
     javaXmx?: string;
     /** The `System` dimension of the metrics. */
     systemName: string;
@@ -193,6 +194,7 @@ install_root="\${DATOMIC_INSTALL_ROOT:-/opt/datomic}"
 work_dir="\${DATOMIC_WORK_DIR:-/var/lib/datomic-backup}"
 meminfo="\${DATOMIC_MEMINFO:-/proc/meminfo}"
 systemctl_path="\${DATOMIC_SYSTEMCTL:-/usr/bin/systemctl}"
+${CURL_RETRY_LINE}
 
 # Everything the run prints goes to a file that ship_log sends to CloudWatch Logs.
 mkdir -p "\${work_dir}"
@@ -241,38 +243,20 @@ finish() {
 }
 trap finish EXIT
 
-imds_token="$(curl -fsS --retry 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "\${imds_url}/latest/api/token")"
-instance_id="$(curl -fsS --retry 5 -H "X-aws-ec2-metadata-token: \${imds_token}" "\${imds_url}/latest/meta-data/instance-id")"
+imds_token="$(curl -fsS "\${curl_retry[@]}" -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "\${imds_url}/latest/api/token")"
+instance_id="$(curl -fsS "\${curl_retry[@]}" -H "X-aws-ec2-metadata-token: \${imds_token}" "\${imds_url}/latest/meta-data/instance-id")"
 log_stream="\${RUN_KIND}/$(date -u +%Y/%m/%d/%H%M%S)/\${instance_id}"
 aws logs create-log-stream --log-group-name "\${LOG_GROUP}" --log-stream-name "\${log_stream}"
 log "\${RUN_KIND} of \${DATABASES[*]} (table \${TABLE_NAME}) on \${instance_id}"
 
-log "installing \${JRE_PACKAGE}, unzip and jq"
-dnf install -y "\${JRE_PACKAGE}" unzip jq
-log "downloading Datomic Pro \${DATOMIC_VERSION}"
-zip_path="\${work_dir}/datomic-pro.zip"
-curl -fsSL --retry 5 -o "\${zip_path}" "\${download_url}/\${DATOMIC_VERSION}/datomic-pro-\${DATOMIC_VERSION}.zip"
-if [[ -n "\${DATOMIC_SHA256}" ]] && ! printf '%s  %s\\n' "\${DATOMIC_SHA256}" "\${zip_path}" | sha256sum --check --status; then
-    log "datomic-pro-\${DATOMIC_VERSION}.zip does not have the expected SHA-256 \${DATOMIC_SHA256}"
-    exit 1
-fi
-mkdir -p "\${install_root}"
-unzip -q -o "\${zip_path}" -d "\${install_root}"
-datomic_bin="\${install_root}/datomic-pro-\${DATOMIC_VERSION}/bin/datomic"
-if [[ ! -x "\${datomic_bin}" ]]; then
-    log "the zip has no datomic-pro-\${DATOMIC_VERSION}/bin/datomic"
-    exit 1
-fi
-if [[ -n "\${JAVA_XMX}" ]]; then
-    heap="\${JAVA_XMX}"
-else
-    memory_kb="$(awk '/^MemTotal:/ { print $2 }' "\${meminfo}")"
-    heap="$((memory_kb * ${DEFAULT_HEAP_PERCENT} / 100 / 1024))m"
-fi
+# The same install as the transactor's user data (datomicInstall.ts).
+${installJre(["unzip", "jq"])}
+${installDatomic("bin/datomic")}
+${heapSize()}
 ship_log || true
 
 datomic() {
-    timeout --kill-after=60 "\${COMMAND_TIMEOUT_SECONDS}" "\${datomic_bin}" "-Xmx\${heap}" "-Xms\${heap}" "$@"
+    timeout --kill-after=60 "\${COMMAND_TIMEOUT_SECONDS}" "\${distribution}/bin/datomic" "-Xmx\${heap}" "-Xms\${heap}" "$@"
 }
 backup_uri() { printf 's3://%s/${BACKUP_PREFIX}%s' "\${BUCKET}" "$1"; }
 db_uri() { printf 'datomic:ddb://%s/%s/%s' "\${AWS_REGION_NAME}" "$1" "$2"; }

@@ -38,6 +38,8 @@
  * defaults, so tests run the script against fakes.
  */
 
+import { CURL_RETRY_LINE, heapSize, installDatomic, installJre } from "./datomicInstall";
+
 /** Where Datomic Pro releases are published (docs.datomic.com/setup/pro-setup.html). */
 export const DATOMIC_PRO_DOWNLOAD_URL = "https://datomic-pro-downloads.s3.amazonaws.com";
 
@@ -57,8 +59,7 @@ export const HEALTH_CHECK_FAILURES = 3;
 /** EC2 user data may be at most 16 KB before base64 encoding. */
 export const USER_DATA_MAX_BYTES = 16384;
 
-/** The share of the instance's memory given to the heap when no `javaXmx` is set (ensure-cf's default). */
-export const DEFAULT_HEAP_PERCENT = 70;
+export { DEFAULT_HEAP_PERCENT } from "./datomicInstall";
 
 /** What the script needs to know. */
 export interface TransactorUserDataSettings {
@@ -137,7 +138,7 @@ meminfo="\${DATOMIC_MEMINFO:-/proc/meminfo}"
 systemctl_path="\${DATOMIC_SYSTEMCTL:-/usr/bin/systemctl}"
 service_user="\${DATOMIC_SERVICE_USER:-datomic}"
 # Retries for the download and the metadata service; a connection that never opens fails instead of hanging.
-curl_retry=(--retry "\${DATOMIC_CURL_RETRIES:-5}" --connect-timeout "\${DATOMIC_CURL_CONNECT_TIMEOUT_SECONDS:-10}")
+${CURL_RETRY_LINE}
 
 log() { printf 'datomic-bootstrap: %s\\n' "$*" >&2; }
 
@@ -157,29 +158,11 @@ retire_unless_started() {
 }
 trap retire_unless_started EXIT
 
-log "installing \${JRE_PACKAGE}"
-dnf install -y "\${JRE_PACKAGE}" unzip
-if ! java -version; then
-    log "java from \${JRE_PACKAGE} does not run"
-    exit 1
-fi
+${installJre(["unzip"])}
 id -u "\${service_user}" >/dev/null 2>&1 ||
     useradd --system --home-dir "\${install_root}" --shell /sbin/nologin "\${service_user}"
 
-log "downloading Datomic Pro \${DATOMIC_VERSION}"
-zip_path="$(mktemp)"
-curl -fsSL "\${curl_retry[@]}" -o "\${zip_path}" "\${download_url}/\${DATOMIC_VERSION}/datomic-pro-\${DATOMIC_VERSION}.zip"
-if [[ -n "\${DATOMIC_SHA256}" ]] && ! printf '%s  %s\\n' "\${DATOMIC_SHA256}" "\${zip_path}" | sha256sum --check --status; then
-    log "datomic-pro-\${DATOMIC_VERSION}.zip does not have the expected SHA-256 \${DATOMIC_SHA256}"
-    exit 1
-fi
-mkdir -p "\${install_root}"
-unzip -q -o "\${zip_path}" -d "\${install_root}"
-distribution="\${install_root}/datomic-pro-\${DATOMIC_VERSION}"
-if [[ ! -x "\${distribution}/bin/transactor" ]]; then
-    log "the zip has no datomic-pro-\${DATOMIC_VERSION}/bin/transactor"
-    exit 1
-fi
+${installDatomic("bin/transactor")}
 ln -sfn "\${distribution}" "\${install_root}/current"
 chown -R "\${service_user}" "\${distribution}"
 
@@ -193,12 +176,7 @@ if [[ "\${ALT_HOST_PUBLIC_IP}" == true ]]; then
     alt_host="$(metadata public-ipv4)"
 fi
 
-if [[ -n "\${JAVA_XMX}" ]]; then
-    heap="\${JAVA_XMX}"
-else
-    memory_kb="$(awk '/^MemTotal:/ { print $2 }' "\${meminfo}")"
-    heap="$((memory_kb * ${DEFAULT_HEAP_PERCENT} / 100 / 1024))m"
-fi
+${heapSize()}
 
 log "writing the transactor properties (host \${host})"
 mkdir -p "\${config_dir}"

@@ -70,7 +70,7 @@ beforeAll(async () => {
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin);
     fs.symlinkSync(path.join(FAKES, "aws"), path.join(bin, "aws"));
-    for (const name of ["dnf", "systemctl"]) {
+    for (const name of ["dnf", "java", "systemctl"]) {
         fs.symlinkSync(path.join(FAKES, "recorder"), path.join(bin, name));
     }
     server = http.createServer((req, res) => {
@@ -265,7 +265,11 @@ describe("the backup scripts, run against the fakes", () => {
         expect(messages.some((m) => m.endsWith("datomic-backup: backed up orders: t 1042"))).toBe(true);
         expect(messages.some((m) => m.endsWith("datomic-backup: backed up inventory: t 77"))).toBe(true);
         expect(messages.at(-1)).toMatch(/datomic-backup: finished with exit status 0$/);
-        expect(success.calls).toContain("dnf install -y java-21-amazon-corretto-headless unzip jq");
+        expect(success.calls.slice(0, 3)).toEqual([
+            expect.stringMatching(/^aws logs create-log-stream /),
+            "dnf install -y java-21-amazon-corretto-headless unzip jq",
+            "java -version",
+        ]);
         expect(success.calls.at(-1)).toBe(TERMINATE);
         expect(success.calls).not.toContain("systemctl poweroff --no-block");
         expect(imdsRequests).toEqual(
