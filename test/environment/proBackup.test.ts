@@ -138,6 +138,40 @@ describe("the environment program on Datomic Pro, with backups", () => {
         expect(run.resources.map((resource) => resource.type)).toContain("datomic:pro:Backup");
     });
 
+    test("deployed (not a preview), the runs boot scripts naming the live table and the bucket", async () => {
+        // AWS names a bucket created without a name; the mocks answer as it would.
+        const run = await runStack("prod", {
+            programDir: PROGRAM_DIR,
+            preview: false,
+            resourceOutputs: (type) =>
+                type === "aws:s3/bucket:Bucket" ? { bucket: "datomic-backup-bucket-5d1e2f3" } : undefined,
+        });
+        expect(run.errors).toEqual([]);
+        const template = run.resources.find((resource) => resource.name === "datomic-backup-backup-template")!;
+        const script = Buffer.from(String(template.inputs.userData), "base64").toString();
+        expect(script).toContain("TABLE_NAME='acme-pro'");
+        expect(script).toContain("readonly DATABASES=('orders' 'inventory')");
+        expect(script).toContain("JAVA_XMX='24g'");
+        expect(script).toContain("BUCKET='datomic-backup-bucket-5d1e2f3'");
+    });
+
+    test("a backup setting the component refuses is reported under its config key", async () => {
+        const pro = {
+            version: "1.0.7075",
+            vpcId: "vpc-0c0ffee000000a001",
+            subnetIds: ["subnet-0c0ffee000000b001"],
+            amiId: "ami-0a1b2c3d4e5f60789",
+            backup: { databases: ["orders"], maxBackupAgeHours: 36 },
+        };
+        const run = await runStack("stage", {
+            programDir: PROGRAM_DIR,
+            config: { "datomic:pro": JSON.stringify(pro) },
+        });
+        expect(run.errors.map((error) => error.message)).toEqual([
+            "datomic:pro.backup.maxBackupAgeHours: 36 is not a whole number of hours from 1 to 24 (a CloudWatch alarm evaluates at most one day)",
+        ]);
+    });
+
     test("another pro stack runs no backups", async () => {
         const run = await runStack("pro", { programDir: PROGRAM_DIR });
         expect(run.errors).toEqual([]);
