@@ -5,6 +5,7 @@
  */
 import { ingressCidrProblem } from "../internal/cidr";
 import type { DatomicTransactorArgs } from "./args";
+import { AL2023_AMI_PARAMETERS } from "./images";
 import {
     DEFAULT_MEMORY_INDEX_MAX,
     DEFAULT_MEMORY_INDEX_THRESHOLD,
@@ -14,7 +15,9 @@ import {
     TransactorPropertiesSettings,
 } from "./properties";
 import {
+    amiIdProblem,
     datomicMemorySizeProblem,
+    isArmInstanceType,
     datomicVersionProblem,
     groupSizeProblem,
     javaHeapSizeProblem,
@@ -106,6 +109,8 @@ export function resolveTransactorSettings(systemName: string, args: DatomicTrans
     check("instanceWarmupSeconds", positiveIntegerProblem(warmupSeconds));
     const rootVolumeSizeGb = args.rootVolumeSizeGb ?? DEFAULT_ROOT_VOLUME_GB;
     check("rootVolumeSizeGb", positiveIntegerProblem(rootVolumeSizeGb));
+    const instanceType = args.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    checkImage(args, instanceType);
 
     const tableName = args.tableName ?? systemName;
     check("tableName", tableNameProblem(tableName));
@@ -143,7 +148,7 @@ export function resolveTransactorSettings(systemName: string, args: DatomicTrans
         peerSecurityGroupIds,
         peerSecurityGroupNames: [...new Set(args.peerSecurityGroupNames ?? [])],
         peerCidrs,
-        instanceType: args.instanceType ?? DEFAULT_INSTANCE_TYPE,
+        instanceType,
         groupSize,
         warmupSeconds,
         rootVolumeSizeGb,
@@ -185,6 +190,33 @@ function resolvePing(args: DatomicTransactorArgs): { host?: string; port?: numbe
     const host = args.pingHost ?? (args.pingPort !== undefined ? "0.0.0.0" : "127.0.0.1");
     const asked = host === "0.0.0.0" ? "127.0.0.1" : host;
     return { host, port, healthCheckUrl: healthCheck ? `http://${asked}:${port}/health` : undefined };
+}
+
+/** One AMI, chosen deliberately: pinned, or followed visibly through a parameter. */
+function checkImage(args: DatomicTransactorArgs, instanceType: string): void {
+    const architecture = isArmInstanceType(instanceType) ? "arm64" : "x86_64";
+    if (args.amiId === undefined && args.amiParameterName === undefined) {
+        check(
+            "amiId",
+            `is required: pin the transactor's image (find the current Amazon Linux 2023 one with "aws ssm get-parameter --name ${AL2023_AMI_PARAMETERS[architecture]} --query Parameter.Value --output text"), or set amiParameterName to follow that parameter visibly`,
+        );
+    }
+    if (args.amiId !== undefined && args.amiParameterName !== undefined) {
+        check("amiParameterName", "cannot be combined with amiId; pin the image or follow a parameter, not both");
+    }
+    if (typeof args.amiId === "string") {
+        check("amiId", amiIdProblem(args.amiId));
+    }
+    if (args.amiParameterName !== undefined) {
+        check("amiParameterName", parameterNameProblem(args.amiParameterName));
+        const other = architecture === "arm64" ? "x86_64" : "arm64";
+        if (args.amiParameterName === AL2023_AMI_PARAMETERS[other]) {
+            check(
+                "amiParameterName",
+                `"${args.amiParameterName}" names ${other} images, but ${instanceType} is ${architecture}; use ${AL2023_AMI_PARAMETERS[architecture]}`,
+            );
+        }
+    }
 }
 
 function checkBilling(args: DatomicTransactorArgs): string {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseCfProperties, parseTransactorProperties } from "../../components/pro/migration";
 import { DatomicTransactor } from "../../components/pro/transactor";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { NAMED_GROUPS, SUBNETS, transactorLookups, VPC_ID } from "../fixtures/proTransactor";
+import { AMI_PINNED, NAMED_GROUPS, SUBNETS, transactorLookups, VPC_ID } from "../fixtures/proTransactor";
 
 const recorder = installMocks();
 
@@ -115,6 +115,8 @@ describe("a transactor built from the migrated arguments", () => {
             version: "1.0.7075",
             vpcId: VPC_ID,
             subnetIds: SUBNETS.map((subnet) => subnet.id),
+            // ensure-cf's aws-ami was Datomic's own image for its own boot script; the component needs AL2023.
+            amiId: AMI_PINNED,
             adoptTable: true,
         });
         await valueOf(pulumi.output(transactor.contractOutputs()));
@@ -206,6 +208,7 @@ describe("a transactor built from the migrated arguments", () => {
                     ...migrated,
                     vpcId: VPC_ID,
                     subnetIds: SUBNETS.map((subnet) => subnet.id),
+                    amiId: AMI_PINNED,
                 }),
         ).toThrow('peerCidrs: "0.0.0.0/0" opens the transactor port 4334 to the whole internet');
     });

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource } from "../../plan/recorder";
-import { DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
+import { AL2023_AMI_PARAMETERS, DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
 import { renderTransactorProperties } from "../../components/pro/properties";
 import { installMocks, resetWorld, TestWorld, valueOf } from "../support/harness";
 import { captureRejections } from "../support/rejections";
 import {
     AMI_ARM,
+    AMI_PINNED,
     AMI_X86,
     MAIN_ROUTE_TABLE,
     NAMED_GROUPS,
@@ -58,7 +59,13 @@ function world(table = NAME, outputs: TestWorld["outputs"] = {}): void {
 }
 
 function args(extra: Partial<DatomicTransactorArgs> = {}): DatomicTransactorArgs {
-    return { version: "1.0.7075", vpcId: VPC_ID, subnetIds: SUBNETS.map((subnet) => subnet.id), ...extra };
+    return {
+        version: "1.0.7075",
+        vpcId: VPC_ID,
+        subnetIds: SUBNETS.map((subnet) => subnet.id),
+        amiId: AMI_PINNED,
+        ...extra,
+    };
 }
 
 async function build(extra: Partial<DatomicTransactorArgs> = {}, name = NAME): Promise<DatomicTransactor> {
@@ -451,13 +458,13 @@ describe("DatomicTransactor", () => {
     });
 
     describe("compute", () => {
-        test("a launch template with IMDSv2, an encrypted root volume, the transactor profile and the AL2023 AMI", async () => {
+        test("a launch template with IMDSv2, an encrypted root volume, the transactor profile and the pinned AMI", async () => {
             world();
             await build({ keyName: "ops" });
             const template = get(T.launchTemplate, `${NAME}-launch-template`);
             expect(template.inputs).toMatchObject({
                 name: `${NAME}-transactor`,
-                imageId: AMI_X86,
+                imageId: AMI_PINNED,
                 instanceType: "m6i.large",
                 keyName: "ops",
                 iamInstanceProfile: { arn: `arn:aws:iam:${REGION}:${ACCOUNT}:${NAME}-transactor-profile` },
@@ -472,23 +479,24 @@ describe("DatomicTransactor", () => {
                 instanceInitiatedShutdownBehavior: "terminate",
                 updateDefaultVersion: true,
             });
-            expect(recorder.callsTo("aws:ssm/getParameter:getParameter").map((call) => call.inputs.name)).toEqual([
-                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-            ]);
+            // Pinned: no lookup could change it.
+            expect(recorder.callsTo("aws:ssm/getParameter:getParameter")).toEqual([]);
             // The instances boot with their policies in place.
             for (const policy of recorder.ofType(T.rolePolicy).filter((p) => p.name.includes("-transactor-"))) {
                 expect(template.dependencies).toContain(policy.urn);
             }
         });
 
-        test("the arm64 image for Graviton instance types, and a given AMI without a lookup", async () => {
+        test("follows an AMI parameter as its plain value, for either architecture", async () => {
             world();
-            await build({ instanceType: "m7g.large" });
+            await build({ amiId: undefined, amiParameterName: AL2023_AMI_PARAMETERS.arm64, instanceType: "m7g.large" });
             expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.imageId).toBe(AMI_ARM);
             world();
-            await build({ amiId: "ami-0custom000000001" });
-            expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.imageId).toBe("ami-0custom000000001");
-            expect(recorder.callsTo("aws:ssm/getParameter:getParameter")).toEqual([]);
+            await build({ amiId: undefined, amiParameterName: AL2023_AMI_PARAMETERS.x86_64 });
+            expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.imageId).toBe(AMI_X86);
+            expect(recorder.callsTo("aws:ssm/getParameter:getParameter").map((call) => call.inputs.name)).toEqual([
+                AL2023_AMI_PARAMETERS.x86_64,
+            ]);
         });
 
         test("user data renders the typed properties and names the license parameter, never a key", async () => {
