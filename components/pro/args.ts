@@ -134,8 +134,18 @@ export interface DatomicTransactorArgs {
     valcachePath?: string;
     /** `valcache-max-gb`. */
     valcacheMaxGb?: number;
-    /** Other transactor properties (e.g. `encrypt-channel`, `metrics-callback`); never secrets. */
+    /**
+     * Other transactor properties (e.g. `encrypt-channel`, `metrics-callback`). They go into user data, so
+     * secrets are refused: name their parameters in `secretProperties`.
+     */
     extraProperties?: Record<string, string>;
+    /**
+     * Secret transactor properties (e.g. `memcached-password`), each the name of an SSM Parameter Store
+     * SecureString read at boot, never part of user data. A Secrets Manager secret is reachable through its
+     * SSM reference, `/aws/reference/secretsmanager/<secret>` (the transactor role then also needs
+     * `secretsmanager:GetSecretValue` on it). The transactor role may read exactly these parameters.
+     */
+    secretProperties?: Record<string, string>;
 
     /** Publish the transactor's CloudWatch metrics. Default true (the alarms need them). */
     cloudWatchMetrics?: boolean;

@@ -53,7 +53,7 @@ export function transactorUserData(
                 javaXmx: args.javaXmx,
                 javaOpts: args.javaOpts,
                 jrePackage: args.jrePackage ?? DEFAULT_JRE_PACKAGE,
-                licenseKeyParameterName: args.licenseKeyParameterName,
+                secretParameters: settings.secretParameters,
                 altHost: args.altHost,
                 altHostIsPublicIp: args.altHostIsPublicIp,
                 healthCheck:

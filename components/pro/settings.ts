@@ -11,6 +11,7 @@ import {
     DEFAULT_MEMORY_INDEX_THRESHOLD,
     DEFAULT_OBJECT_CACHE_MAX,
     extraPropertyProblem,
+    secretPropertyProblem,
     TRANSACTOR_PORT,
     TransactorPropertiesSettings,
 } from "./properties";
@@ -73,6 +74,8 @@ export interface TransactorSettings {
     cloudWatchMetrics: boolean;
     cloudWatchDimensionValue: string;
     alarms: boolean;
+    /** Properties read from SSM SecureStrings at boot, the license key included: property to parameter name. */
+    secretParameters: Record<string, string>;
     /** The health endpoint the instance's watcher asks, when the health check is on. */
     healthCheckUrl?: string;
     /** The properties file's settings, apart from those known only at deployment (region, bucket). */
@@ -156,6 +159,10 @@ export function resolveTransactorSettings(systemName: string, args: DatomicTrans
         cloudWatchDimensionValue,
         alarms,
         healthCheckUrl: ping.healthCheckUrl,
+        secretParameters: {
+            ...(args.licenseKeyParameterName !== undefined ? { "license-key": args.licenseKeyParameterName } : {}),
+            ...args.secretProperties,
+        },
         properties: {
             tableName,
             transactorRoleName,
@@ -311,5 +318,12 @@ function checkProperties(args: DatomicTransactorArgs): void {
     }
     for (const key of Object.keys(args.extraProperties ?? {})) {
         check("extraProperties", extraPropertyProblem(key));
+    }
+    for (const [key, parameterName] of Object.entries(args.secretProperties ?? {})) {
+        check("secretProperties", secretPropertyProblem(key));
+        if (args.extraProperties?.[key] !== undefined) {
+            check("secretProperties", `"${key}" is also in extraProperties; give it in one place`);
+        }
+        check(`secretProperties["${key}"]`, parameterNameProblem(parameterName));
     }
 }

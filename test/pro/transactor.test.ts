@@ -499,7 +499,7 @@ describe("DatomicTransactor", () => {
             ]);
         });
 
-        test("user data renders the typed properties and names the license parameter, never a key", async () => {
+        test("user data renders the typed properties and names the secret parameters, never a secret", async () => {
             world();
             await build({
                 logBucketName: "acme-orders-datomic-logs",
@@ -516,6 +516,7 @@ describe("DatomicTransactor", () => {
                 javaXmx: "5g",
                 javaOpts: "-XX:+UseG1GC",
                 licenseKeyParameterName: "/acme/datomic/license-key",
+                secretProperties: { "memcached-password": "/acme/datomic/memcached" },
                 version: "1.0.6711",
                 sha256: "b".repeat(64),
             });
@@ -549,11 +550,22 @@ describe("DatomicTransactor", () => {
                 "    AWS_REGION_NAME='us-east-1' \\",
                 "    JAVA_XMX='5g' \\",
                 "    JAVA_OPTS_VALUE='-XX:+UseG1GC' \\",
-                "    LICENSE_KEY_PARAMETER='/acme/datomic/license-key' \\",
+                "secret_parameters=('license-key=/acme/datomic/license-key' 'memcached-password=/acme/datomic/memcached')",
             ]) {
                 expect(userData.split("\n")).toContain(line);
             }
-            expect(userData).not.toMatch(/^license-key=/m);
+            expect(userData).not.toMatch(/^(license-key|memcached-password)=/m);
+            // The role reads exactly the secret parameters.
+            expect(policyOf(get(T.rolePolicy, `${NAME}-transactor-secret-properties-policy`))).toEqual({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["ssm:GetParameter"],
+                        Resource: [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/acme/datomic/memcached`],
+                    },
+                ],
+            });
         });
 
         test("an Auto Scaling group of groupSize that rolls one instance at a time on any launch template change", async () => {
@@ -793,6 +805,41 @@ describe("DatomicTransactor", () => {
                 "a secret in extraProperties",
                 { extraProperties: { "license-key": "x" } },
                 'extraProperties: "license-key" must not appear in user data',
+            ],
+            [
+                "AWS credentials in extraProperties",
+                { extraProperties: { "aws-secret-access-key": "x" } },
+                'extraProperties: "aws-secret-access-key" is an AWS credential and must not appear in user data; the transactor authenticates with its instance role, so leave it out',
+            ],
+            [
+                "a password in extraProperties",
+                { extraProperties: { "memcached-password": "x" } },
+                'extraProperties: "memcached-password" holds a secret and must not appear in user data; store it as an SSM SecureString and name the parameter in secretProperties ({ "memcached-password": "/path/to/parameter" }): the instance reads it at boot',
+            ],
+            [
+                "a misspelt extra property",
+                { extraProperties: { "encrypt-chanel": "false" } },
+                'extraProperties: "encrypt-chanel" is not a Datomic transactor property; did you mean "encrypt-channel"?',
+            ],
+            [
+                "another storage's property",
+                { extraProperties: { "sql-url": "jdbc:postgresql://db/datomic" } },
+                'extraProperties: "sql-url" is a property of sql storage; this transactor stores in DynamoDB',
+            ],
+            [
+                "the license key in secretProperties",
+                { secretProperties: { "license-key": "/k" } },
+                'secretProperties: "license-key" has an argument of its own; set licenseKeyParameterName',
+            ],
+            [
+                "a misspelt secret property",
+                { secretProperties: { "memcached-pasword": "/p" } },
+                'secretProperties: "memcached-pasword" is not a Datomic transactor property; did you mean "memcached-password"?',
+            ],
+            [
+                "a secret property's bad parameter name",
+                { secretProperties: { "memcached-password": "not a name" } },
+                'secretProperties["memcached-password"]: "not a name" is not an SSM parameter name',
             ],
             ["a malformed digest", { sha256: "abc" }, 'sha256: "abc" is not a SHA-256 digest'],
             [
