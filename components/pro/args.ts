@@ -39,8 +39,19 @@ export interface DatomicTransactorArgs {
 
     /** EC2 instance type. Default `m6i.large`. */
     instanceType?: string;
-    /** The AMI; defaults to the latest Amazon Linux 2023 image for the instance type's architecture. */
+    /**
+     * The AMI, pinned: an Amazon Linux 2023 image for the instance type's architecture. Required unless
+     * `amiParameterName` is set. Find the current image with
+     * `aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --query Parameter.Value --output text`
+     * (`...-arm64` for Graviton types); changing it rolls the group, one instance at a time.
+     */
     amiId?: pulumi.Input<string>;
+    /**
+     * Follow the SSM parameter naming the AMI instead of pinning one, e.g. `AL2023_AMI_PARAMETERS.x86_64` or
+     * your image pipeline's parameter. It is read on every run, as its plain (insecure) value, so the
+     * preview shows the AMI id: a new image appears as a launch template change that rolls the group.
+     */
+    amiParameterName?: string;
     /** An EC2 key pair for SSH. None by default (use SSM Session Manager). */
     keyName?: pulumi.Input<string>;
     /** Size of the encrypted gp3 root volume in GiB. Default 20. */
@@ -123,8 +134,18 @@ export interface DatomicTransactorArgs {
     valcachePath?: string;
     /** `valcache-max-gb`. */
     valcacheMaxGb?: number;
-    /** Other transactor properties (e.g. `encrypt-channel`, `metrics-callback`); never secrets. */
+    /**
+     * Other transactor properties (e.g. `encrypt-channel`, `metrics-callback`). They go into user data, so
+     * secrets are refused: name their parameters in `secretProperties`.
+     */
     extraProperties?: Record<string, string>;
+    /**
+     * Secret transactor properties (e.g. `memcached-password`), each the name of an SSM Parameter Store
+     * SecureString read at boot, never part of user data. A Secrets Manager secret is reachable through its
+     * SSM reference, `/aws/reference/secretsmanager/<secret>` (the transactor role then also needs
+     * `secretsmanager:GetSecretValue` on it). The transactor role may read exactly these parameters.
+     */
+    secretProperties?: Record<string, string>;
 
     /** Publish the transactor's CloudWatch metrics. Default true (the alarms need them). */
     cloudWatchMetrics?: boolean;

@@ -9,15 +9,6 @@ import { renderTransactorProperties } from "./properties";
 import type { TransactorScope } from "./scope";
 import type { TransactorSettings } from "./settings";
 import { renderTransactorUserData, USER_DATA_MAX_BYTES } from "./userData";
-import { isArmInstanceType } from "./validation";
-
-/** Public SSM parameters naming the latest Amazon Linux 2023 AMIs. */
-export const AL2023_AMI_PARAMETERS = {
-    /** For x86_64 instance types. */
-    x86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-    /** For arm64 (Graviton) instance types. */
-    arm64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
-} as const;
 
 const DEFAULT_JRE_PACKAGE = "java-21-amazon-corretto-headless";
 /** An instance refresh keeps at least half the group in service: one instance at a time for a pair. */
@@ -62,7 +53,7 @@ export function transactorUserData(
                 javaXmx: args.javaXmx,
                 javaOpts: args.javaOpts,
                 jrePackage: args.jrePackage ?? DEFAULT_JRE_PACKAGE,
-                licenseKeyParameterName: args.licenseKeyParameterName,
+                secretParameters: settings.secretParameters,
                 altHost: args.altHost,
                 altHostIsPublicIp: args.altHostIsPublicIp,
                 healthCheck:
@@ -90,16 +81,12 @@ export function createTransactorGroup(
 ): { launchTemplate: aws.ec2.LaunchTemplate; group: aws.autoscaling.Group } {
     const { name, tags } = scope;
     const parent = { parent: scope.parent };
+    // A followed parameter is read as its insecure value through the plain (promise) invoke: the provider
+    // marks `value` secret, and the output form (`getParameterOutput`) makes its whole result secret,
+    // `insecureValue` included, which would hide the AMI id, and so the reason for a roll, from the preview.
     const amiId =
         args.amiId ??
-        aws.ssm.getParameterOutput(
-            {
-                name: isArmInstanceType(settings.instanceType)
-                    ? AL2023_AMI_PARAMETERS.arm64
-                    : AL2023_AMI_PARAMETERS.x86_64,
-            },
-            parent,
-        ).value;
+        pulumi.output(aws.ssm.getParameter({ name: args.amiParameterName! }, parent)).apply((p) => p.insecureValue);
     const instanceName = settings.groupName;
     const launchTemplate = new aws.ec2.LaunchTemplate(
         `${name}-launch-template`,

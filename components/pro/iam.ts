@@ -13,6 +13,7 @@ import {
     parameterArn,
     peerTablePolicy,
     PolicyDocument,
+    secretParametersPolicy,
     transactorLogsPolicy,
     transactorInstanceHealthPolicy,
     transactorMetricsPolicy,
@@ -129,6 +130,28 @@ export function createTransactorIam(
                     .all([targets.partition, targets.region, targets.accountId])
                     .apply(([partition, region, account]) =>
                         licenseKeyParameterPolicy(parameterArn(partition, region, account, licenseKeyParameterName)),
+                    ),
+            ),
+        );
+    }
+    const secretParameterNames = Object.entries(settings.secretParameters)
+        .filter(([key]) => key !== "license-key")
+        .map(([, parameterName]) => parameterName);
+    if (secretParameterNames.length > 0) {
+        transactorPolicies.push(
+            createRolePolicy(
+                scope,
+                `${name}-transactor-secret-properties`,
+                transactor.role,
+                inlinePolicyNames.transactorSecretProperties,
+                pulumi
+                    .all([targets.partition, targets.region, targets.accountId])
+                    .apply(([partition, region, account]) =>
+                        secretParametersPolicy(
+                            secretParameterNames.map((parameter) =>
+                                parameterArn(partition, region, account, parameter),
+                            ),
+                        ),
                     ),
             ),
         );

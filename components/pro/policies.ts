@@ -32,6 +32,7 @@ export const inlinePolicyNames = {
     transactorMetrics: "transactor-metrics",
     transactorLicenseKey: "transactor-license-key",
     transactorInstanceHealth: "transactor-instance-health",
+    transactorSecretProperties: "transactor-secret-properties",
     peerTable: (tableName: string) => `${tableName}-peer`,
 } as const;
 
@@ -82,6 +83,11 @@ export function licenseKeyParameterPolicy(parameterArn: string): PolicyDocument 
  */
 export function transactorInstanceHealthPolicy(groupArn: string): PolicyDocument {
     return document({ Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: groupArn });
+}
+
+/** Reading the secret properties' SecureString parameters, and nothing else. */
+export function secretParametersPolicy(parameterArns: string[]): PolicyDocument {
+    return document({ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArns });
 }
 
 /** A peer's read-only access to the table. */

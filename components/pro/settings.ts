@@ -5,16 +5,20 @@
  */
 import { ingressCidrProblem } from "../internal/cidr";
 import type { DatomicTransactorArgs } from "./args";
+import { AL2023_AMI_PARAMETERS } from "./images";
 import {
     DEFAULT_MEMORY_INDEX_MAX,
     DEFAULT_MEMORY_INDEX_THRESHOLD,
     DEFAULT_OBJECT_CACHE_MAX,
     extraPropertyProblem,
+    secretPropertyProblem,
     TRANSACTOR_PORT,
     TransactorPropertiesSettings,
 } from "./properties";
 import {
+    amiIdProblem,
     datomicMemorySizeProblem,
+    isArmInstanceType,
     datomicVersionProblem,
     groupSizeProblem,
     javaHeapSizeProblem,
@@ -70,6 +74,8 @@ export interface TransactorSettings {
     cloudWatchMetrics: boolean;
     cloudWatchDimensionValue: string;
     alarms: boolean;
+    /** Properties read from SSM SecureStrings at boot, the license key included: property to parameter name. */
+    secretParameters: Record<string, string>;
     /** The health endpoint the instance's watcher asks, when the health check is on. */
     healthCheckUrl?: string;
     /** The properties file's settings, apart from those known only at deployment (region, bucket). */
@@ -106,6 +112,8 @@ export function resolveTransactorSettings(systemName: string, args: DatomicTrans
     check("instanceWarmupSeconds", positiveIntegerProblem(warmupSeconds));
     const rootVolumeSizeGb = args.rootVolumeSizeGb ?? DEFAULT_ROOT_VOLUME_GB;
     check("rootVolumeSizeGb", positiveIntegerProblem(rootVolumeSizeGb));
+    const instanceType = args.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    checkImage(args, instanceType);
 
     const tableName = args.tableName ?? systemName;
     check("tableName", tableNameProblem(tableName));
@@ -143,7 +151,7 @@ export function resolveTransactorSettings(systemName: string, args: DatomicTrans
         peerSecurityGroupIds,
         peerSecurityGroupNames: [...new Set(args.peerSecurityGroupNames ?? [])],
         peerCidrs,
-        instanceType: args.instanceType ?? DEFAULT_INSTANCE_TYPE,
+        instanceType,
         groupSize,
         warmupSeconds,
         rootVolumeSizeGb,
@@ -151,6 +159,10 @@ export function resolveTransactorSettings(systemName: string, args: DatomicTrans
         cloudWatchDimensionValue,
         alarms,
         healthCheckUrl: ping.healthCheckUrl,
+        secretParameters: {
+            ...(args.licenseKeyParameterName !== undefined ? { "license-key": args.licenseKeyParameterName } : {}),
+            ...args.secretProperties,
+        },
         properties: {
             tableName,
             transactorRoleName,
@@ -185,6 +197,33 @@ function resolvePing(args: DatomicTransactorArgs): { host?: string; port?: numbe
     const host = args.pingHost ?? (args.pingPort !== undefined ? "0.0.0.0" : "127.0.0.1");
     const asked = host === "0.0.0.0" ? "127.0.0.1" : host;
     return { host, port, healthCheckUrl: healthCheck ? `http://${asked}:${port}/health` : undefined };
+}
+
+/** One AMI, chosen deliberately: pinned, or followed visibly through a parameter. */
+function checkImage(args: DatomicTransactorArgs, instanceType: string): void {
+    const architecture = isArmInstanceType(instanceType) ? "arm64" : "x86_64";
+    if (args.amiId === undefined && args.amiParameterName === undefined) {
+        check(
+            "amiId",
+            `is required: pin the transactor's image (find the current Amazon Linux 2023 one with "aws ssm get-parameter --name ${AL2023_AMI_PARAMETERS[architecture]} --query Parameter.Value --output text"), or set amiParameterName to follow that parameter visibly`,
+        );
+    }
+    if (args.amiId !== undefined && args.amiParameterName !== undefined) {
+        check("amiParameterName", "cannot be combined with amiId; pin the image or follow a parameter, not both");
+    }
+    if (typeof args.amiId === "string") {
+        check("amiId", amiIdProblem(args.amiId));
+    }
+    if (args.amiParameterName !== undefined) {
+        check("amiParameterName", parameterNameProblem(args.amiParameterName));
+        const other = architecture === "arm64" ? "x86_64" : "arm64";
+        if (args.amiParameterName === AL2023_AMI_PARAMETERS[other]) {
+            check(
+                "amiParameterName",
+                `"${args.amiParameterName}" names ${other} images, but ${instanceType} is ${architecture}; use ${AL2023_AMI_PARAMETERS[architecture]}`,
+            );
+        }
+    }
 }
 
 function checkBilling(args: DatomicTransactorArgs): string {
@@ -279,5 +318,12 @@ function checkProperties(args: DatomicTransactorArgs): void {
     }
     for (const key of Object.keys(args.extraProperties ?? {})) {
         check("extraProperties", extraPropertyProblem(key));
+    }
+    for (const [key, parameterName] of Object.entries(args.secretProperties ?? {})) {
+        check("secretProperties", secretPropertyProblem(key));
+        if (args.extraProperties?.[key] !== undefined) {
+            check("secretProperties", `"${key}" is also in extraProperties; give it in one place`);
+        }
+        check(`secretProperties["${key}"]`, parameterNameProblem(parameterName));
     }
 }

@@ -25,7 +25,7 @@ import { createLogBucket, createStorageTable } from "./storage";
 
 export type { DatomicTransactorArgs } from "./args";
 export { DATOMIC_METRICS_NAMESPACE, DEFAULT_ALARM_DIMENSION_NAME } from "./alarms";
-export { AL2023_AMI_PARAMETERS } from "./compute";
+export { AL2023_AMI_PARAMETERS } from "./images";
 
 /**
  * A Datomic Pro transactor group on AWS with DynamoDB storage.

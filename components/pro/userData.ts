@@ -27,7 +27,7 @@
  * The instance's private IP comes from the instance metadata service with an
  * IMDSv2 session token (a PUT to /latest/api/token, then GETs with the token;
  * docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html).
- * The license key, when the release needs one, is read at boot from SSM
+ * The license key, when the release needs one, and any other secret property are read at boot from SSM
  * Parameter Store, so no secret is ever part of the user data.
  *
  * Endpoints, paths and the service user come from environment variables when
@@ -76,8 +76,11 @@ export interface TransactorUserDataSettings {
     javaOpts?: string;
     /** The dnf package of the JRE. */
     jrePackage: string;
-    /** SSM SecureString parameter holding the license key (releases 1.0.6711 and older). */
-    licenseKeyParameterName?: string;
+    /**
+     * Properties read from SSM SecureString parameters at boot, property to parameter name: the license key
+     * (releases 1.0.6711 and older) and any other secret.
+     */
+    secretParameters?: Record<string, string>;
     /** A fixed `alt-host`. */
     altHost?: string;
     /** Use the instance's public IP as `alt-host`, as the create-cf-template user data did. */
@@ -111,12 +114,14 @@ export function renderTransactorUserData(settings: TransactorUserDataSettings): 
         ["JRE_PACKAGE", settings.jrePackage],
         ["JAVA_XMX", settings.javaXmx ?? ""],
         ["JAVA_OPTS_VALUE", settings.javaOpts ?? ""],
-        ["LICENSE_KEY_PARAMETER", settings.licenseKeyParameterName ?? ""],
         ["ALT_HOST", settings.altHost ?? ""],
         ["ALT_HOST_PUBLIC_IP", settings.altHostIsPublicIp ? "true" : "false"],
         ...(settings.healthCheck ? [["HEALTH_URL", settings.healthCheck.url] as [string, string]] : []),
     ];
     const health = settings.healthCheck;
+    const secretEntries = Object.entries(settings.secretParameters ?? {}).map(([key, name]) =>
+        shellQuote(`${key}=${name}`),
+    );
     return `#!/bin/bash
 # Datomic Pro transactor bootstrap for Amazon Linux 2023, rendered by pulumi-datomic (datomic:pro:Transactor).
 # Installs a JRE and Datomic Pro, writes the transactor properties and runs the transactor
@@ -127,6 +132,8 @@ set -euo pipefail
 # shellcheck disable=SC2016
 readonly \\
 ${constants.map(([name, value]) => `    ${name}=${shellQuote(value)}`).join(" \\\n")}
+# Properties read from SSM SecureStrings at boot, as <property>=<parameter>.
+secret_parameters=(${secretEntries.join(" ")})
 
 # Production endpoints and paths; tests point them at fakes.
 imds_url="\${DATOMIC_IMDS_URL:-${IMDS_URL}}"
@@ -188,11 +195,11 @@ properties="\${config_dir}/transactor.properties"
         if [[ -n "\${alt_host}" ]]; then
             printf 'alt-host=%s\\n' "\${alt_host}"
         fi
-        if [[ -n "\${LICENSE_KEY_PARAMETER}" ]]; then
-            license_key="$(aws ssm get-parameter --region "\${AWS_REGION_NAME}" --name "\${LICENSE_KEY_PARAMETER}" \\
+        for secret in "\${secret_parameters[@]}"; do
+            secret_value="$(aws ssm get-parameter --region "\${AWS_REGION_NAME}" --name "\${secret#*=}" \\
                 --with-decryption --query Parameter.Value --output text)"
-            printf 'license-key=%s\\n' "\${license_key}"
-        fi
+            printf '%s=%s\\n' "\${secret%%=*}" "\${secret_value}"
+        done
         cat <<'${PROPERTIES_DELIMITER}'
 ${settings.propertiesText.replace(/\n$/, "")}
 ${PROPERTIES_DELIMITER}

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource } from "../../plan/recorder";
-import { DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
+import { AL2023_AMI_PARAMETERS, DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
 import { renderTransactorProperties } from "../../components/pro/properties";
 import { installMocks, resetWorld, TestWorld, valueOf } from "../support/harness";
 import { captureRejections } from "../support/rejections";
 import {
     AMI_ARM,
+    AMI_PINNED,
     AMI_X86,
     MAIN_ROUTE_TABLE,
     NAMED_GROUPS,
@@ -58,7 +59,13 @@ function world(table = NAME, outputs: TestWorld["outputs"] = {}): void {
 }
 
 function args(extra: Partial<DatomicTransactorArgs> = {}): DatomicTransactorArgs {
-    return { version: "1.0.7075", vpcId: VPC_ID, subnetIds: SUBNETS.map((subnet) => subnet.id), ...extra };
+    return {
+        version: "1.0.7075",
+        vpcId: VPC_ID,
+        subnetIds: SUBNETS.map((subnet) => subnet.id),
+        amiId: AMI_PINNED,
+        ...extra,
+    };
 }
 
 async function build(extra: Partial<DatomicTransactorArgs> = {}, name = NAME): Promise<DatomicTransactor> {
@@ -451,13 +458,13 @@ describe("DatomicTransactor", () => {
     });
 
     describe("compute", () => {
-        test("a launch template with IMDSv2, an encrypted root volume, the transactor profile and the AL2023 AMI", async () => {
+        test("a launch template with IMDSv2, an encrypted root volume, the transactor profile and the pinned AMI", async () => {
             world();
             await build({ keyName: "ops" });
             const template = get(T.launchTemplate, `${NAME}-launch-template`);
             expect(template.inputs).toMatchObject({
                 name: `${NAME}-transactor`,
-                imageId: AMI_X86,
+                imageId: AMI_PINNED,
                 instanceType: "m6i.large",
                 keyName: "ops",
                 iamInstanceProfile: { arn: `arn:aws:iam:${REGION}:${ACCOUNT}:${NAME}-transactor-profile` },
@@ -472,26 +479,27 @@ describe("DatomicTransactor", () => {
                 instanceInitiatedShutdownBehavior: "terminate",
                 updateDefaultVersion: true,
             });
-            expect(recorder.callsTo("aws:ssm/getParameter:getParameter").map((call) => call.inputs.name)).toEqual([
-                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-            ]);
+            // Pinned: no lookup could change it.
+            expect(recorder.callsTo("aws:ssm/getParameter:getParameter")).toEqual([]);
             // The instances boot with their policies in place.
             for (const policy of recorder.ofType(T.rolePolicy).filter((p) => p.name.includes("-transactor-"))) {
                 expect(template.dependencies).toContain(policy.urn);
             }
         });
 
-        test("the arm64 image for Graviton instance types, and a given AMI without a lookup", async () => {
+        test("follows an AMI parameter as its plain value, for either architecture", async () => {
             world();
-            await build({ instanceType: "m7g.large" });
+            await build({ amiId: undefined, amiParameterName: AL2023_AMI_PARAMETERS.arm64, instanceType: "m7g.large" });
             expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.imageId).toBe(AMI_ARM);
             world();
-            await build({ amiId: "ami-0custom000000001" });
-            expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.imageId).toBe("ami-0custom000000001");
-            expect(recorder.callsTo("aws:ssm/getParameter:getParameter")).toEqual([]);
+            await build({ amiId: undefined, amiParameterName: AL2023_AMI_PARAMETERS.x86_64 });
+            expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.imageId).toBe(AMI_X86);
+            expect(recorder.callsTo("aws:ssm/getParameter:getParameter").map((call) => call.inputs.name)).toEqual([
+                AL2023_AMI_PARAMETERS.x86_64,
+            ]);
         });
 
-        test("user data renders the typed properties and names the license parameter, never a key", async () => {
+        test("user data renders the typed properties and names the secret parameters, never a secret", async () => {
             world();
             await build({
                 logBucketName: "acme-orders-datomic-logs",
@@ -508,6 +516,7 @@ describe("DatomicTransactor", () => {
                 javaXmx: "5g",
                 javaOpts: "-XX:+UseG1GC",
                 licenseKeyParameterName: "/acme/datomic/license-key",
+                secretProperties: { "memcached-password": "/acme/datomic/memcached" },
                 version: "1.0.6711",
                 sha256: "b".repeat(64),
             });
@@ -541,11 +550,22 @@ describe("DatomicTransactor", () => {
                 "    AWS_REGION_NAME='us-east-1' \\",
                 "    JAVA_XMX='5g' \\",
                 "    JAVA_OPTS_VALUE='-XX:+UseG1GC' \\",
-                "    LICENSE_KEY_PARAMETER='/acme/datomic/license-key' \\",
+                "secret_parameters=('license-key=/acme/datomic/license-key' 'memcached-password=/acme/datomic/memcached')",
             ]) {
                 expect(userData.split("\n")).toContain(line);
             }
-            expect(userData).not.toMatch(/^license-key=/m);
+            expect(userData).not.toMatch(/^(license-key|memcached-password)=/m);
+            // The role reads exactly the secret parameters.
+            expect(policyOf(get(T.rolePolicy, `${NAME}-transactor-secret-properties-policy`))).toEqual({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["ssm:GetParameter"],
+                        Resource: [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/acme/datomic/memcached`],
+                    },
+                ],
+            });
         });
 
         test("an Auto Scaling group of groupSize that rolls one instance at a time on any launch template change", async () => {
@@ -785,6 +805,41 @@ describe("DatomicTransactor", () => {
                 "a secret in extraProperties",
                 { extraProperties: { "license-key": "x" } },
                 'extraProperties: "license-key" must not appear in user data',
+            ],
+            [
+                "AWS credentials in extraProperties",
+                { extraProperties: { "aws-secret-access-key": "x" } },
+                'extraProperties: "aws-secret-access-key" is an AWS credential and must not appear in user data; the transactor authenticates with its instance role, so leave it out',
+            ],
+            [
+                "a password in extraProperties",
+                { extraProperties: { "memcached-password": "x" } },
+                'extraProperties: "memcached-password" holds a secret and must not appear in user data; store it as an SSM SecureString and name the parameter in secretProperties ({ "memcached-password": "/path/to/parameter" }): the instance reads it at boot',
+            ],
+            [
+                "a misspelt extra property",
+                { extraProperties: { "encrypt-chanel": "false" } },
+                'extraProperties: "encrypt-chanel" is not a Datomic transactor property; did you mean "encrypt-channel"?',
+            ],
+            [
+                "another storage's property",
+                { extraProperties: { "sql-url": "jdbc:postgresql://db/datomic" } },
+                'extraProperties: "sql-url" is a property of sql storage; this transactor stores in DynamoDB',
+            ],
+            [
+                "the license key in secretProperties",
+                { secretProperties: { "license-key": "/k" } },
+                'secretProperties: "license-key" has an argument of its own; set licenseKeyParameterName',
+            ],
+            [
+                "a misspelt secret property",
+                { secretProperties: { "memcached-pasword": "/p" } },
+                'secretProperties: "memcached-pasword" is not a Datomic transactor property; did you mean "memcached-password"?',
+            ],
+            [
+                "a secret property's bad parameter name",
+                { secretProperties: { "memcached-password": "not a name" } },
+                'secretProperties["memcached-password"]: "not a name" is not an SSM parameter name',
             ],
             ["a malformed digest", { sha256: "abc" }, 'sha256: "abc" is not a SHA-256 digest'],
             [

@@ -115,7 +115,17 @@ function writeFakes(bin: string): void {
     writeExecutable(path.join(bin, "useradd"), recorder("useradd"));
     writeExecutable(path.join(bin, "chown"), recorder("chown"));
     writeExecutable(path.join(bin, "id"), recorder("id", "exit 1\n"));
-    writeExecutable(path.join(bin, "aws"), recorder("aws", `printf '%s\\n' "$FAKE_LICENSE_KEY"\n`));
+    // SSM answers: the license key for its parameter, "secret-of:<name>" for any other.
+    writeExecutable(
+        path.join(bin, "aws"),
+        recorder(
+            "aws",
+            `name=""
+while (($#)); do [[ "$1" == --name ]] && name="$2"; shift; done
+if [[ "$name" == */license-key ]]; then printf '%s\\n' "$FAKE_LICENSE_KEY"; else printf 'secret-of:%s\\n' "$name"; fi
+`,
+        ),
+    );
     // A JRE that runs, or (FAKE_JAVA_BROKEN=1) one that fails as a broken install does.
     writeExecutable(
         path.join(bin, "java"),
@@ -260,7 +270,10 @@ const scenarios: Record<string, Scenario> = {
             ...withHealth,
             javaXmx: "4g",
             javaOpts: JAVA_OPTS,
-            licenseKeyParameterName: "/acme/datomic/license-key",
+            secretParameters: {
+                "license-key": "/acme/datomic/license-key",
+                "memcached-password": "/acme/datomic/memcached-password",
+            },
             altHost: "transactor.acme.internal",
         },
     },
@@ -374,7 +387,7 @@ async function shellcheckVariants(dir: string): Promise<{ stdout: string; code: 
             sha256: "a".repeat(64),
             javaXmx: "4g",
             javaOpts: JAVA_OPTS,
-            licenseKeyParameterName: "/acme/datomic/license-key",
+            secretParameters: { "license-key": "/acme/datomic/license-key" },
             altHost: "transactor.acme.internal",
         },
     ];
@@ -412,14 +425,14 @@ describe("the transactor user data", () => {
             renderTransactorUserData({
                 ...withHealth,
                 javaOpts: JAVA_OPTS,
-                licenseKeyParameterName: "/p",
+                secretParameters: { "license-key": "/p" },
                 sha256: "a".repeat(64),
             }),
         );
         expect(size).toBeLessThan(USER_DATA_MAX_BYTES / 2);
     });
 
-    test("installs, writes the properties from IMDSv2 and the license parameter, and starts the transactor and its watcher under systemd", async () => {
+    test("installs, writes the properties from IMDSv2 and the secret parameters, and starts the transactor and its watcher under systemd", async () => {
         const full = await run("full");
         expect(full.stderr).toContain("datomic-bootstrap: starting datomic-transactor.service (heap 4g)");
         expect(full.code).toBe(0);
@@ -431,6 +444,7 @@ describe("the transactor user data", () => {
             ["host", PRIVATE_IP],
             ["alt-host", "transactor.acme.internal"],
             ["license-key", LICENSE_KEY],
+            ["memcached-password", "secret-of:/acme/datomic/memcached-password"],
             ...renderedEntries(),
         ]);
         expect(fs.statSync(propertiesFile).mode & 0o777).toBe(0o600);
@@ -449,6 +463,7 @@ describe("the transactor user data", () => {
             `useradd --system --home-dir ${installRoot} --shell /sbin/nologin datomic`,
             `chown -R datomic ${distribution}`,
             "aws ssm get-parameter --region us-east-1 --name /acme/datomic/license-key --with-decryption --query Parameter.Value --output text",
+            "aws ssm get-parameter --region us-east-1 --name /acme/datomic/memcached-password --with-decryption --query Parameter.Value --output text",
             `chown datomic ${propertiesFile}`,
             "systemctl daemon-reload",
             `systemctl enable --now ${HEALTH_WATCH_UNIT}`,

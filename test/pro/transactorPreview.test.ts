@@ -1,0 +1,69 @@
+/**
+ * DatomicTransactor in the mock runtime's preview mode, where resources not yet created have no
+ * outputs, and across two runs, where the second sees what changed since the first.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AL2023_AMI_PARAMETERS, DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
+import { Secret } from "../../plan/recorder";
+import { installMocks, resetWorld, valueOf } from "../support/harness";
+import { AMI_PINNED, amiParameterLookup, SUBNETS, transactorLookups, VPC_ID } from "../fixtures/proTransactor";
+
+const recorder = installMocks(true);
+
+const NAME = "acme-orders";
+const TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const GROUP = "aws:autoscaling/group:Group";
+const AMI_MAY = "ami-0aaaaaaaaaaaaaaa1";
+const AMI_JUNE = "ami-0bbbbbbbbbbbbbbb2";
+
+/** A preview with the public AL2023 x86 parameter naming `ami`. */
+async function preview(ami: string, extra: Partial<DatomicTransactorArgs>): Promise<void> {
+    resetWorld(recorder, {
+        fixtures: { lookups: [amiParameterLookup(AL2023_AMI_PARAMETERS.x86_64, ami), ...transactorLookups()] },
+    });
+    const transactor = new DatomicTransactor(NAME, {
+        version: "1.0.7075",
+        vpcId: VPC_ID,
+        subnetIds: SUBNETS.map((subnet) => subnet.id),
+        ...extra,
+    });
+    await valueOf(pulumi.output(transactor.contractOutputs()));
+    await recorder.settle();
+    expect(recorder.failures).toEqual([]);
+}
+
+function imageId(): unknown {
+    return recorder.get(TEMPLATE, `${NAME}-launch-template`).inputs.imageId;
+}
+
+describe("DatomicTransactor in a preview", () => {
+    test("a followed AMI parameter shows the AMI id, and a new image shows as a launch template change", async () => {
+        const follow = { amiParameterName: AL2023_AMI_PARAMETERS.x86_64 };
+        await preview(AMI_MAY, follow);
+        const first = imageId();
+        // The provider returns the parameter's `value` as a secret; the preview must not show "[secret]".
+        expect(first).not.toBeInstanceOf(Secret);
+        expect(first).toBe(AMI_MAY);
+
+        // The next run, after Amazon published a new image: the preview names the new AMI.
+        await preview(AMI_JUNE, follow);
+        expect(imageId()).toBe(AMI_JUNE);
+    });
+
+    test("a pinned AMI ignores the parameter: a new Amazon image changes nothing", async () => {
+        await preview(AMI_MAY, { amiId: AMI_PINNED });
+        expect(imageId()).toBe(AMI_PINNED);
+        await preview(AMI_JUNE, { amiId: AMI_PINNED });
+        expect(imageId()).toBe(AMI_PINNED);
+        expect(recorder.callsTo("aws:ssm/getParameter:getParameter")).toEqual([]);
+    });
+
+    test("the refresh's rollback alarm is known before anything exists", async () => {
+        await preview(AMI_MAY, { amiId: AMI_PINNED });
+        const refresh = recorder.get(GROUP, `${NAME}-group`).inputs.instanceRefresh as Record<string, unknown>;
+        expect(refresh.preferences).toMatchObject({
+            autoRollback: true,
+            alarmSpecification: { alarms: [`${NAME}-transactor-heartbeat`] },
+        });
+    });
+});
