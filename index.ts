@@ -6,8 +6,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { buildEnvironment } from "./environment/build";
-import { decodeConfigValues, parseEnvironmentConfig } from "./environment/config";
+import { parseEnvironmentConfig } from "./environment/config";
+import { readStackConfig } from "./environment/stackConfig";
 
-const config = parseEnvironmentConfig(decodeConfigValues(pulumi.runtime.allConfig()), pulumi.getStack());
+// Read through pulumi.Config, so secret values stay secret into the resources and the state.
+const stackConfig = readStackConfig();
+const config = parseEnvironmentConfig(
+    stackConfig.values,
+    stackConfig.secretKeys,
+    stackConfig.problems,
+    // The stack decides whether a pro flavor's backups are on by default.
+    pulumi.getStack(),
+);
 
 export = buildEnvironment(config);

@@ -3,6 +3,7 @@
  * checked against a schema (zod), and turned into typed component arguments.
  * Every message names the config key, as written in `Pulumi.<stack>.yaml`.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DATOMIC_FLAVORS } from "../components/contract";
 import type { DatomicCloudSystemArgs } from "../components/cloud/system";
@@ -184,22 +185,20 @@ export class EnvironmentConfigError extends Error {
 }
 
 /**
- * The runtime's config (`pulumi.runtime.allConfig()`: every value a string,
- * objects and lists as JSON) as values.
- */
-export function decodeConfigValues(raw: Record<string, string>): Record<string, unknown> {
-    return Object.fromEntries(
-        Object.entries(raw).map(([key, text]) => [key, /^\s*[[{]/.test(text) ? JSON.parse(text) : text]),
-    );
-}
-
-/**
  * Parses the stack's configuration. `values` maps fully qualified keys
- * (`datomic:cloud`, `aws:region`) to their values, objects already parsed;
- * `stack` decides whether a pro flavor's backups are on by default ({@link BACKUP_STACKS}).
+ * (`datomic:cloud`, `aws:region`) to their values, objects already parsed.
+ * `secretKeys` are the keys whose value is secret (a `secure:` value anywhere inside
+ * makes the whole key secret): the free-form parameter maps they carry stay secret.
+ * `problems` are those found while reading the values. `stack` decides whether a pro
+ * flavor's backups are on by default ({@link BACKUP_STACKS}).
  */
-export function parseEnvironmentConfig(values: Record<string, unknown>, stack?: string): EnvironmentConfig {
-    const problems: string[] = [];
+export function parseEnvironmentConfig(
+    values: Record<string, unknown>,
+    secretKeys: string[] = [],
+    readProblems: string[] = [],
+    stack?: string,
+): EnvironmentConfig {
+    const problems: string[] = [...readProblems];
     const check = <T>(key: string, schema: z.ZodType<T>, value: unknown): T | undefined => {
         const result = schema.safeParse(value);
         if (!result.success) {
@@ -251,7 +250,7 @@ export function parseEnvironmentConfig(values: Record<string, unknown>, stack?: 
                 if (parsed.mode === "adopt" && parsed.create) {
                     problems.push(`${CONFIG_KEYS.cloud}.create: only applies when mode is "create" (mode is "adopt")`);
                 }
-                cloud = toCloudArgs(parsed);
+                cloud = toCloudArgs(parsed, secretKeys.includes(CONFIG_KEYS.cloud));
             }
         }
     }
@@ -342,22 +341,46 @@ function toBackupArgs(
     };
 }
 
-function toCloudArgs(parsed: z.infer<typeof cloudSchema>): DatomicCloudSystemArgs {
+/**
+ * The system's arguments. When the config key is secret, the raw stack parameters, the settings
+ * that can carry a secret, are passed as secrets, so the stacks' parameters are secret in the state.
+ */
+function toCloudArgs(parsed: z.infer<typeof cloudSchema>, secret: boolean): DatomicCloudSystemArgs {
     const { mode, create, ...rest } = parsed;
     if (mode === "adopt") {
         return rest;
     }
-    const { desiredCapacity, minSize, maxSize, minInstancesInService, ...createRest } = create ?? {};
+    const {
+        desiredCapacity,
+        minSize,
+        maxSize,
+        minInstancesInService,
+        storageParameters,
+        computeParameters,
+        ...createRest
+    } = create ?? {};
     return {
         ...rest,
         create: {
             ...createRest,
+            storageParameters: secretValues(storageParameters, secret),
+            computeParameters: secretValues(computeParameters, secret),
             desiredCapacity: numberOrDefault(desiredCapacity),
             minSize: numberOrDefault(minSize),
             maxSize: numberOrDefault(maxSize),
             minInstancesInService: numberOrDefault(minInstancesInService),
         },
     };
+}
+
+function secretValues(
+    parameters: Record<string, string> | undefined,
+    secret: boolean,
+): Record<string, pulumi.Input<string>> | undefined {
+    if (!parameters || !secret) {
+        return parameters;
+    }
+    return Object.fromEntries(Object.entries(parameters).map(([key, value]) => [key, pulumi.secret(value)]));
 }
 
 /** `"Default"` is what the template uses when the parameter is left out. */

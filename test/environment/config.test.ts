@@ -1,9 +1,4 @@
-import {
-    decodeConfigValues,
-    EnvironmentConfig,
-    EnvironmentConfigError,
-    parseEnvironmentConfig,
-} from "../../environment/config";
+import { EnvironmentConfig, EnvironmentConfigError, parseEnvironmentConfig } from "../../environment/config";
 
 const base = {
     "aws:region": "us-east-1",
@@ -103,20 +98,6 @@ describe("parseEnvironmentConfig", () => {
         expect(problemsOf({ ...base, "datomic:cloud": undefined })).toEqual([
             'datomic:cloud: required when datomic:flavor is "cloud"',
         ]);
-    });
-});
-
-test("decodeConfigValues parses JSON objects and lists and keeps strings", () => {
-    expect(
-        decodeConfigValues({
-            "aws:region": "us-east-1",
-            "datomic:cloud": '{"mode":"adopt"}',
-            "aws:allowedAccountIds": '["111111111111"]',
-        }),
-    ).toEqual({
-        "aws:region": "us-east-1",
-        "datomic:cloud": { mode: "adopt" },
-        "aws:allowedAccountIds": ["111111111111"],
     });
 });
 

@@ -26,7 +26,7 @@ const values = (pro: Record<string, unknown>) => ({
 
 function problemsOf(pro: Record<string, unknown>, stack: string): string[] {
     try {
-        parseEnvironmentConfig(values(pro), stack);
+        parseEnvironmentConfig(values(pro), [], [], stack);
     } catch (e) {
         expect(e).toBeInstanceOf(EnvironmentConfigError);
         return (e as EnvironmentConfigError).problems;
@@ -40,6 +40,8 @@ describe("parseEnvironmentConfig: backups of the pro flavor", () => {
         (stack) => {
             const config = parseEnvironmentConfig(
                 values({ ...transactor, backup: { databases: ["orders"], maxBackupAgeHours: 6 } }),
+                [],
+                [],
                 stack,
             );
             expect(config.flavor === "pro" && config.backup).toEqual({
@@ -60,7 +62,7 @@ describe("parseEnvironmentConfig: backups of the pro flavor", () => {
     test("are off in other stacks unless enabled, and can be turned off in prod", () => {
         const backup = { databases: ["orders"] };
         const backupOf = (pro: Record<string, unknown>, stack: string) => {
-            const config = parseEnvironmentConfig(values(pro), stack);
+            const config = parseEnvironmentConfig(values(pro), [], [], stack);
             return config.flavor === "pro" ? config.backup : "cloud";
         };
         expect(backupOf({ ...transactor, backup }, "dev")).toBeUndefined();

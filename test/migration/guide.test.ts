@@ -51,7 +51,11 @@ test("every resource the import tables name is registered by the components unde
     const system = "acme-stage";
     resetWorld(recorder, {
         fixtures: {
-            lookups: adoptedSystemLookups({ system, storage: nlbStorage(system), compute: nlbCompute(system) }),
+            lookups: [
+                ...adoptedSystemLookups({ system, storage: nlbStorage(system), compute: nlbCompute(system) }),
+                // The query group's Auto Scaling group, found by its stack-name tag.
+                { function: "aws:autoscaling/getAmiIds:getAmiIds", result: { id: "us-east-1", names: ["qg-asg"] } },
+            ],
         },
         outputs: {
             "aws:cloudformation/stack:Stack": {
@@ -73,12 +77,15 @@ test("every resource the import tables name is registered by the components unde
             systemName: system,
             topology: "nlb",
             bastionIngressCidrs: ["10.200.0.0/16"],
+            endpointService: "adopt",
+            endpointServiceId: "vpce-svc-0123456789abcdef0",
             awsServiceEndpoints: ["sqs"],
         });
         new aws.iam.Policy("orders-ions", { name: "terraform-example-qg-ions", policy: "{}" });
         const group = new QueryGroup("orders", {
             groupName: "terraform-example-qg",
             systemName: system,
+            keyName: "acme-stage-nodes",
             nodePolicyStatements: [{ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["*"] }],
         });
         const ions = new IonDeployment("orders-ions", {

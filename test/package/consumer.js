@@ -52,6 +52,8 @@ function answer(token, inputs) {
             return { id: "rtbs", ids: ["rtb-0a"] };
         case "aws:ec2/getSubnet:getSubnet":
             return { id: inputs.id, cidrBlock: "10.9.1.0/24" };
+        case "aws:autoscaling/getAmiIds:getAmiIds":
+            return { id: REGION, names: ["orders-asg"] };
         case "aws:ssm/getParameter:getParameter":
             return { id: inputs.name, value: "ami-0al2023", type: "String" };
         case "terraform:state:getS3Reference":
@@ -111,6 +113,7 @@ async function main() {
         systemName: "acme",
         topology: "nlb",
         bastionIngressCidrs: ["10.200.0.0/16"],
+        endpointService: "create",
     });
     const environment = new datomic.DatomicSystemReference("env", { stack: "acme/datomic/dev" });
     new datomic.DatomicClientEndpoint("client", {
@@ -134,6 +137,7 @@ async function main() {
     });
     const group = new datomic.QueryGroup("orders", {
         systemName: "acme",
+        keyName: "acme",
         instanceType: "t3.large",
         environmentMap: { env: ":prod", retries: 3 },
         nodePolicyStatements: [{ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["*"] }],

@@ -9,9 +9,10 @@ import { DatomicCloudSystem } from "../../components/cloud/system";
 import { DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
 import { datomicPolicies } from "../../policy/policies";
 import {
+    adoptedSystemLookups,
     albCompute,
     albStorage,
-    adoptedSystemLookups,
+    createdSystemLookups,
     nlbCompute,
     nlbStorage,
     vpcLookups,
@@ -57,12 +58,15 @@ function createdSystemWorld() {
     const storage = albStorage("acme-dev").outputs;
     resetWorld(recorder, {
         fixtures: {
-            lookups: vpcLookups({
-                system: "acme-dev",
-                vpcId: storage.VpcId,
-                vpcCidrBlock: "10.0.0.0/16",
-                routeTableIds: ["rtb-0dev"],
-            }),
+            lookups: [
+                ...createdSystemLookups({ system: "acme-dev", exists: false }),
+                ...vpcLookups({
+                    system: "acme-dev",
+                    vpcId: storage.VpcId,
+                    vpcCidrBlock: "10.0.0.0/16",
+                    routeTableIds: ["rtb-0dev"],
+                }),
+            ],
         },
         outputs: {
             [STACK]: {
@@ -119,11 +123,18 @@ describe("the components under the guardrail policies", () => {
 
     test("DatomicCloudSystem complies when it creates a system, and is reported once storage is unprotected", async () => {
         createdSystemWorld();
-        new DatomicCloudSystem("dev", { systemName: "acme-dev", create: {}, awsServiceEndpoints: ["sqs"] });
+        new DatomicCloudSystem("dev", {
+            systemName: "acme-dev",
+            create: { keyName: "acme-dev-nodes" },
+            awsServiceEndpoints: ["sqs"],
+        });
         expect(await violations()).toEqual([]);
 
         createdSystemWorld();
-        new DatomicCloudSystem("dev", { systemName: "acme-dev", create: { protectStorage: false } });
+        new DatomicCloudSystem("dev", {
+            systemName: "acme-dev",
+            create: { keyName: "acme-dev-nodes", protectStorage: false },
+        });
         expect((await violations()).map((violation) => [violation.policy, violation.urn])).toEqual([
             ["datomic-storage-protected", recorder.get(STACK, "dev-storage").urn],
         ]);

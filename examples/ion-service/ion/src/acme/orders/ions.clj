@@ -22,11 +22,19 @@
    :headers {"content-type" "application/json"}
    :body (json/write-str body)})
 
+;; Transaction functions run only on the primary compute group, and this service deploys to its own
+;; query group, so the order is checked here and transacted as plain data.
 (defn- place-order [customer body]
   (let [{:strs [total-cents]} (json/read-str (slurp body))
         id (UUID/randomUUID)]
-    (d/transact (db/conn) {:tx-data [['acme.orders.tx/place-order
-                                      {:id id :customer customer :total-cents total-cents :placed-at (Date.)}]]})
+    (when-not (pos-int? total-cents)
+      (throw (ex-info "An order's total must be a positive number of cents"
+                      {:cognitect.anomalies/category :cognitect.anomalies/incorrect
+                       :total-cents total-cents})))
+    (d/transact (db/conn) {:tx-data [{:order/id id
+                                      :order/customer customer
+                                      :order/total-cents total-cents
+                                      :order/placed-at (Date.)}]})
     (cache/forget (str "order-count:" customer))
     (json-response 201 {:id (str id)})))
 
