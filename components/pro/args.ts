@@ -75,9 +75,13 @@ export interface DatomicTransactorArgs {
 
     /** The DynamoDB table. Defaults to `systemName`. Changing it on a protected table fails rather than replacing it. */
     tableName?: string;
-    /** Adopt the existing table named `tableName` (imported, never recreated) instead of creating it. */
+    /**
+     * Adopt the existing table named `tableName` (imported, never recreated) instead of creating it. Its
+     * billing mode, capacity, point-in-time recovery, deletion protection and tags are read from AWS and
+     * kept, so the import matches and no update follows it; keep this set after the import.
+     */
     adoptTable?: boolean;
-    /** `"PAY_PER_REQUEST"` (the default) or `"PROVISIONED"`. */
+    /** `"PAY_PER_REQUEST"` (the default; an adopted table's own mode) or `"PROVISIONED"`. */
     billingMode?: string;
     /** Provisioned read capacity units; required with `"PROVISIONED"`. */
     readCapacity?: number;
