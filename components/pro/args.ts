@@ -32,7 +32,11 @@ export interface DatomicTransactorArgs {
     peerCidrs?: string[];
     /** Allow `0.0.0.0/0` or `::/0` in `peerCidrs`. Default false. */
     allowPublicIngress?: boolean;
-    /** The transactor security group's name. Defaults to `<systemName>-transactor`. */
+    /**
+     * The transactor security group's exact name, to adopt an existing group (ensure-cf's
+     * `aws-security-group`). By default the group is named `<systemName>-transactor-<suffix>`, so it can be
+     * replaced while instances still use it; a group with a fixed name cannot be created beside itself.
+     */
     securityGroupName?: string;
     /** The transactor security group's description (keep ensure-cf's "Provisioned by Datomic" when importing its group). */
     securityGroupDescription?: string;

@@ -428,10 +428,12 @@ describe("DatomicTransactor", () => {
             const transactorGroup = get(T.group, `${NAME}-sg`);
             const peerGroup = get(T.group, `${NAME}-peer-sg`);
             expect(transactorGroup.inputs).toMatchObject({
-                name: `${NAME}-transactor`,
+                namePrefix: `${NAME}-transactor-`,
                 description: `Datomic transactors of ${NAME}`,
                 vpcId: VPC_ID,
+                tags: { Name: `${NAME}-transactor` },
             });
+            expect(transactorGroup.inputs.name).toBeUndefined();
             expect(transactorGroup.inputs.ingress ?? []).toEqual([]);
             expect(peerGroup.inputs).toMatchObject({ name: `${NAME}-datomic-peers`, vpcId: VPC_ID });
             const rules = recorder.ofType(T.ingress).map((rule) => {
@@ -481,6 +483,23 @@ describe("DatomicTransactor", () => {
                 [`${NAME}-peer-sg-egress-ipv4`, `${NAME}-peer-sg-id`, "-1", "0.0.0.0/0"],
                 [`${NAME}-sg-egress-ipv4`, `${NAME}-sg-id`, "-1", "0.0.0.0/0"],
             ]);
+        });
+
+        test("the transactors' group can be replaced while instances use it: the new one first, under a fresh name", async () => {
+            world();
+            await build({ securityGroupDescription: "Datomic transactors, rev 2" });
+            const group = get(T.group, `${NAME}-sg`);
+            expect(group).toMatchObject({ deleteBeforeReplace: false, customTimeouts: { delete: "60m" } });
+            expect([group.inputs.name, group.inputs.namePrefix]).toEqual([undefined, `${NAME}-transactor-`]);
+            // The launch template follows the group's id, so a new group rolls the instances onto it.
+            expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.vpcSecurityGroupIds).toEqual([
+                `${NAME}-sg-id`,
+            ]);
+            // An adopted group keeps its exact name.
+            world();
+            await build({ securityGroupName: "datomic" });
+            expect(get(T.group, `${NAME}-sg`).inputs).toMatchObject({ name: "datomic", tags: { Name: "datomic" } });
+            expect(get(T.group, `${NAME}-sg`).inputs.namePrefix).toBeUndefined();
         });
 
         test("opens no health port unless pingPort is set, and takes a given VPC CIDR without a lookup", async () => {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AL2023_AMI_PARAMETERS, DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
-import { Secret } from "../../plan/recorder";
+import { Secret, UNKNOWN } from "../../plan/recorder";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
 import {
     AMI_PINNED,
@@ -77,6 +77,13 @@ describe("DatomicTransactor in a preview", () => {
             autoRollback: true,
             alarmSpecification: { alarms: [`${NAME}-transactor-heartbeat`] },
         });
+    });
+
+    test("a group about to be created under a fresh name leaves the launch template's group unknown until it exists", async () => {
+        await preview(AMI_MAY, { amiId: AMI_PINNED });
+        const group = recorder.get("aws:ec2/securityGroup:SecurityGroup", `${NAME}-sg`);
+        expect(group).toMatchObject({ deleteBeforeReplace: false, inputs: { namePrefix: `${NAME}-transactor-` } });
+        expect(recorder.get(TEMPLATE, `${NAME}-launch-template`).inputs.vpcSecurityGroupIds).toEqual([UNKNOWN]);
     });
 
     test("adopting a table previews its import with the table's own settings, run after run", async () => {
