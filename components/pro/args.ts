@@ -32,7 +32,11 @@ export interface DatomicTransactorArgs {
     peerCidrs?: string[];
     /** Allow `0.0.0.0/0` or `::/0` in `peerCidrs`. Default false. */
     allowPublicIngress?: boolean;
-    /** The transactor security group's name. Defaults to `<systemName>-transactor`. */
+    /**
+     * The transactor security group's exact name, to adopt an existing group (ensure-cf's
+     * `aws-security-group`). By default the group is named `<systemName>-transactor-<suffix>`, so it can be
+     * replaced while instances still use it; a group with a fixed name cannot be created beside itself.
+     */
     securityGroupName?: string;
     /** The transactor security group's description (keep ensure-cf's "Provisioned by Datomic" when importing its group). */
     securityGroupDescription?: string;
@@ -75,9 +79,13 @@ export interface DatomicTransactorArgs {
 
     /** The DynamoDB table. Defaults to `systemName`. Changing it on a protected table fails rather than replacing it. */
     tableName?: string;
-    /** Adopt the existing table named `tableName` (imported, never recreated) instead of creating it. */
+    /**
+     * Adopt the existing table named `tableName` (imported, never recreated) instead of creating it. Its
+     * billing mode, capacity, point-in-time recovery, deletion protection and tags are read from AWS and
+     * kept, so the import matches and no update follows it; keep this set after the import.
+     */
     adoptTable?: boolean;
-    /** `"PAY_PER_REQUEST"` (the default) or `"PROVISIONED"`. */
+    /** `"PAY_PER_REQUEST"` (the default; an adopted table's own mode) or `"PROVISIONED"`. */
     billingMode?: string;
     /** Provisioned read capacity units; required with `"PROVISIONED"`. */
     readCapacity?: number;

@@ -10,6 +10,9 @@ import { TRANSACTOR_PORT } from "./properties";
 import type { TransactorScope } from "./scope";
 import type { TransactorSettings } from "./settings";
 
+/** How long a replaced transactor group's deletion may wait for the instance refresh to move the instances off it. */
+const SECURITY_GROUP_DELETE_TIMEOUT = "60m";
+
 /** The transactors' group and the peers' group. */
 export interface TransactorNetwork {
     transactorGroup: aws.ec2.SecurityGroup;
@@ -26,15 +29,24 @@ export function createTransactorNetwork(
     const { name, tags } = scope;
     const parent = { parent: scope.parent };
     const systemName = settings.systemName;
+    // Replaced (a new description or VPC) while instances use it: the new group comes first, under a fresh
+    // name from the prefix; the launch template moves to it, the refresh moves the instances, and the old
+    // group's deletion waits (AWS refuses it while an instance uses it) for the refresh to finish. A name
+    // given to adopt an existing group is kept as it is.
     const transactorGroup = new aws.ec2.SecurityGroup(
         `${name}-sg`,
         {
-            name: settings.securityGroupName,
+            name: args.securityGroupName,
+            namePrefix: args.securityGroupName === undefined ? `${settings.securityGroupName}-` : undefined,
             description: args.securityGroupDescription ?? `Datomic transactors of ${systemName}`,
             vpcId: args.vpcId,
             tags: { ...tags, Name: settings.securityGroupName },
         },
-        parent,
+        {
+            ...parent,
+            deleteBeforeReplace: false,
+            customTimeouts: { delete: SECURITY_GROUP_DELETE_TIMEOUT },
+        },
     );
     const peerGroup = new aws.ec2.SecurityGroup(
         `${name}-peer-sg`,

@@ -58,7 +58,8 @@ export interface TransactorSettings {
     /** The Auto Scaling group's and launch template's name, and the instances' `Name` tag. */
     groupName: string;
     tableName: string;
-    billingMode: string;
+    /** Unset when an adopted table keeps its own billing mode. */
+    billingMode?: string;
     protectStorage: boolean;
     transactorRoleName: string;
     peerRoleName: string;
@@ -226,7 +227,16 @@ function checkImage(args: DatomicTransactorArgs, instanceType: string): void {
     }
 }
 
-function checkBilling(args: DatomicTransactorArgs): string {
+function checkBilling(args: DatomicTransactorArgs): string | undefined {
+    if (args.adoptTable && args.billingMode === undefined) {
+        // The adopted table's own mode and capacity are read at deployment.
+        for (const key of ["readCapacity", "writeCapacity"] as const) {
+            if (args[key] !== undefined) {
+                check(key, "needs billingMode with it; or leave both to the adopted table, whose settings are kept");
+            }
+        }
+        return undefined;
+    }
     const billingMode = args.billingMode ?? "PAY_PER_REQUEST";
     if (!BILLING_MODES.includes(billingMode)) {
         check("billingMode", `"${billingMode}" is not a DynamoDB billing mode; use ${BILLING_MODES.join(" or ")}`);
@@ -234,12 +244,15 @@ function checkBilling(args: DatomicTransactorArgs): string {
     for (const key of ["readCapacity", "writeCapacity"] as const) {
         const capacity = args[key];
         if (billingMode === "PROVISIONED") {
-            check(
-                key,
-                capacity === undefined
-                    ? `is required with billingMode "PROVISIONED"`
-                    : positiveIntegerProblem(capacity),
-            );
+            // An adopted provisioned table keeps the capacity it has unless one is given.
+            if (capacity !== undefined || !args.adoptTable) {
+                check(
+                    key,
+                    capacity === undefined
+                        ? `is required with billingMode "PROVISIONED"`
+                        : positiveIntegerProblem(capacity),
+                );
+            }
         } else if (capacity !== undefined) {
             check(key, `only applies with billingMode "PROVISIONED" (billingMode is "${billingMode}")`);
         }

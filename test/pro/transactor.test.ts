@@ -8,9 +8,11 @@ import {
     AMI_ARM,
     AMI_PINNED,
     AMI_X86,
+    ensureTransactorTable,
     MAIN_ROUTE_TABLE,
     NAMED_GROUPS,
     SUBNETS,
+    tableLookup,
     transactorLookups,
     VPC_CIDR,
     VPC_ID,
@@ -152,25 +154,68 @@ describe("DatomicTransactor", () => {
             });
         });
 
-        test("adopts an existing table by name, with provisioned capacity, without ever replacing it", async () => {
+        test("adopts an existing table exactly as it is, so the import is followed by no update", async () => {
+            world("datomic-prod");
+            await build({ tableName: "datomic-prod", adoptTable: true, tags: { team: "orders" } });
+            const table = get(T.table, `${NAME}-table`);
+            expect(table.importId).toBe("datomic-prod");
+            // ensure-transactor's table: provisioned 100/50, no point-in-time recovery, no deletion protection, no tags.
+            expect(table.inputs).toEqual({
+                name: "datomic-prod",
+                hashKey: "id",
+                attributes: [{ name: "id", type: "S" }],
+                billingMode: "PROVISIONED",
+                readCapacity: 100,
+                writeCapacity: 50,
+                pointInTimeRecovery: { enabled: false },
+                deletionProtectionEnabled: false,
+                tags: {},
+            });
+            expect(table).toMatchObject({ protect: true, retainOnDelete: true, deleteBeforeReplace: false });
+            expect(recorder.callsTo("aws:dynamodb/getTable:getTable").map((call) => call.inputs)).toEqual([
+                { name: "datomic-prod" },
+            ]);
+        });
+
+        test("an adopted table takes a billing mode or capacity given explicitly, as a deliberate change", async () => {
+            world("datomic-prod");
+            await build({ tableName: "datomic-prod", adoptTable: true, billingMode: "PROVISIONED", writeCapacity: 80 });
+            expect(get(T.table, `${NAME}-table`).inputs).toMatchObject({
+                billingMode: "PROVISIONED",
+                readCapacity: 100,
+                writeCapacity: 80,
+            });
             world("datomic-prod");
             await build({
                 tableName: "datomic-prod",
                 adoptTable: true,
-                billingMode: "PROVISIONED",
-                readCapacity: 100,
-                writeCapacity: 50,
+                billingMode: "PAY_PER_REQUEST",
+                protectStorage: true,
             });
-            const table = get(T.table, `${NAME}-table`);
-            expect(table.importId).toBe("datomic-prod");
-            expect(table.inputs).toMatchObject({
-                name: "datomic-prod",
-                billingMode: "PROVISIONED",
-                readCapacity: 100,
-                writeCapacity: 50,
-                deletionProtectionEnabled: true,
+            const inputs = get(T.table, `${NAME}-table`).inputs;
+            expect(inputs).toMatchObject({ billingMode: "PAY_PER_REQUEST", deletionProtectionEnabled: true });
+            expect([inputs.readCapacity, inputs.writeCapacity]).toEqual([undefined, undefined]);
+        });
+
+        test("refuses to adopt a table that is not a Datomic table", async () => {
+            resetWorld(recorder, {
+                fixtures: {
+                    lookups: [
+                        tableLookup({ ...ensureTransactorTable("orders-events"), hashKey: "pk" }),
+                        ...transactorLookups(),
+                    ],
+                },
             });
-            expect(table).toMatchObject({ protect: true, retainOnDelete: true, deleteBeforeReplace: false });
+            const errors = await captureRejections(async () => {
+                new DatomicTransactor(NAME, args({ tableName: "orders-events", adoptTable: true }));
+                await recorder.settle();
+            });
+            expect(errors.map((error) => String((error as Error).message ?? error))).toContainEqual(
+                expect.stringContaining(
+                    'tableName: the table "orders-events" has hash key pk (S); a Datomic table has only hash key "id" (S)',
+                ),
+            );
+            expect(recorder.ofType(T.table)).toEqual([]);
         });
 
         test("protectStorage: false relaxes protection, retention and deletion protection, not point-in-time recovery", async () => {
@@ -383,10 +428,12 @@ describe("DatomicTransactor", () => {
             const transactorGroup = get(T.group, `${NAME}-sg`);
             const peerGroup = get(T.group, `${NAME}-peer-sg`);
             expect(transactorGroup.inputs).toMatchObject({
-                name: `${NAME}-transactor`,
+                namePrefix: `${NAME}-transactor-`,
                 description: `Datomic transactors of ${NAME}`,
                 vpcId: VPC_ID,
+                tags: { Name: `${NAME}-transactor` },
             });
+            expect(transactorGroup.inputs.name).toBeUndefined();
             expect(transactorGroup.inputs.ingress ?? []).toEqual([]);
             expect(peerGroup.inputs).toMatchObject({ name: `${NAME}-datomic-peers`, vpcId: VPC_ID });
             const rules = recorder.ofType(T.ingress).map((rule) => {
@@ -436,6 +483,23 @@ describe("DatomicTransactor", () => {
                 [`${NAME}-peer-sg-egress-ipv4`, `${NAME}-peer-sg-id`, "-1", "0.0.0.0/0"],
                 [`${NAME}-sg-egress-ipv4`, `${NAME}-sg-id`, "-1", "0.0.0.0/0"],
             ]);
+        });
+
+        test("the transactors' group can be replaced while instances use it: the new one first, under a fresh name", async () => {
+            world();
+            await build({ securityGroupDescription: "Datomic transactors, rev 2" });
+            const group = get(T.group, `${NAME}-sg`);
+            expect(group).toMatchObject({ deleteBeforeReplace: false, customTimeouts: { delete: "60m" } });
+            expect([group.inputs.name, group.inputs.namePrefix]).toEqual([undefined, `${NAME}-transactor-`]);
+            // The launch template follows the group's id, so a new group rolls the instances onto it.
+            expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.vpcSecurityGroupIds).toEqual([
+                `${NAME}-sg-id`,
+            ]);
+            // An adopted group keeps its exact name.
+            world();
+            await build({ securityGroupName: "datomic" });
+            expect(get(T.group, `${NAME}-sg`).inputs).toMatchObject({ name: "datomic", tags: { Name: "datomic" } });
+            expect(get(T.group, `${NAME}-sg`).inputs.namePrefix).toBeUndefined();
         });
 
         test("opens no health port unless pingPort is set, and takes a given VPC CIDR without a lookup", async () => {

@@ -4,9 +4,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AL2023_AMI_PARAMETERS, DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
-import { Secret } from "../../plan/recorder";
+import { Secret, UNKNOWN } from "../../plan/recorder";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { AMI_PINNED, amiParameterLookup, SUBNETS, transactorLookups, VPC_ID } from "../fixtures/proTransactor";
+import {
+    AMI_PINNED,
+    amiParameterLookup,
+    ensureTransactorTable,
+    SUBNETS,
+    tableLookup,
+    transactorLookups,
+    VPC_ID,
+} from "../fixtures/proTransactor";
 
 const recorder = installMocks(true);
 
@@ -17,9 +25,13 @@ const AMI_MAY = "ami-0aaaaaaaaaaaaaaa1";
 const AMI_JUNE = "ami-0bbbbbbbbbbbbbbb2";
 
 /** A preview with the public AL2023 x86 parameter naming `ami`. */
-async function preview(ami: string, extra: Partial<DatomicTransactorArgs>): Promise<void> {
+async function preview(
+    ami: string,
+    extra: Partial<DatomicTransactorArgs>,
+    tables = transactorLookups(),
+): Promise<void> {
     resetWorld(recorder, {
-        fixtures: { lookups: [amiParameterLookup(AL2023_AMI_PARAMETERS.x86_64, ami), ...transactorLookups()] },
+        fixtures: { lookups: [amiParameterLookup(AL2023_AMI_PARAMETERS.x86_64, ami), ...tables] },
     });
     const transactor = new DatomicTransactor(NAME, {
         version: "1.0.7075",
@@ -65,5 +77,31 @@ describe("DatomicTransactor in a preview", () => {
             autoRollback: true,
             alarmSpecification: { alarms: [`${NAME}-transactor-heartbeat`] },
         });
+    });
+
+    test("a group about to be created under a fresh name leaves the launch template's group unknown until it exists", async () => {
+        await preview(AMI_MAY, { amiId: AMI_PINNED });
+        const group = recorder.get("aws:ec2/securityGroup:SecurityGroup", `${NAME}-sg`);
+        expect(group).toMatchObject({ deleteBeforeReplace: false, inputs: { namePrefix: `${NAME}-transactor-` } });
+        expect(recorder.get(TEMPLATE, `${NAME}-launch-template`).inputs.vpcSecurityGroupIds).toEqual([UNKNOWN]);
+    });
+
+    test("adopting a table previews its import with the table's own settings, run after run", async () => {
+        const adopt = { amiId: AMI_PINNED, tableName: "datomic-prod", adoptTable: true };
+        const table = () => recorder.get("aws:dynamodb/table:Table", `${NAME}-table`);
+        await preview(AMI_MAY, adopt);
+        const first = table().inputs;
+        expect(table().importId).toBe("datomic-prod");
+        expect(first).toMatchObject({
+            billingMode: "PROVISIONED",
+            readCapacity: 100,
+            writeCapacity: 50,
+            pointInTimeRecovery: { enabled: false },
+            deletionProtectionEnabled: false,
+        });
+        // The next run, after someone raised the capacity in the console: the program follows, no update.
+        const raised = { ...ensureTransactorTable("datomic-prod"), readCapacity: 400 };
+        await preview(AMI_MAY, adopt, [tableLookup(raised), ...transactorLookups()]);
+        expect(table().inputs).toEqual({ ...first, readCapacity: 400 });
     });
 });
