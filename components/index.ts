@@ -19,6 +19,7 @@ export type { HashIonSourcesOptions, HashedIonFile, IonSourceHash } from "./inte
 export { ION_RELEASE_EXIT } from "./internal/ionDev";
 export type { IonReleaseResult } from "./internal/ionDev";
 export * from "./pro/transactor";
+export * from "./pro/backup";
 export * from "./pro/migration";
 export * from "./migration/terraformReference";
 export { DEFAULT_TERRAFORM_OUTPUT_NAMES, UNMAPPED_TERRAFORM_OUTPUTS } from "./internal/terraformOutputs";

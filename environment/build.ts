@@ -5,13 +5,30 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicCloudSystem } from "../components/cloud/system";
 import { DatomicEnvironmentOutputs } from "../components/contract";
+import { DatomicBackup } from "../components/pro/backup";
 import { DatomicTransactor } from "../components/pro/transactor";
 import { CONFIG_KEYS, EnvironmentConfig } from "./config";
+
+/** The transactor component's name, and so its default system name. */
+const TRANSACTOR_NAME = "datomic";
 
 /** Constructs the environment's components; component argument errors are reported against their config key. */
 export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentOutputs {
     if (config.flavor === "pro") {
-        const transactor = withConfigKey(CONFIG_KEYS.pro, () => new DatomicTransactor("datomic", config.pro));
+        const transactor = withConfigKey(CONFIG_KEYS.pro, () => new DatomicTransactor(TRANSACTOR_NAME, config.pro));
+        const backup = config.backup;
+        if (backup) {
+            withConfigKey(
+                `${CONFIG_KEYS.pro}.backup`,
+                () =>
+                    new DatomicBackup(`${TRANSACTOR_NAME}-backup`, {
+                        ...backup,
+                        // Named as the transactor is, so roles, groups and alarms read <system>-datomic-backup.
+                        systemName: backup.systemName ?? TRANSACTOR_NAME,
+                        tableName: transactor.tableName,
+                    }),
+            );
+        }
         return transactor.contractOutputs();
     }
     const system = withConfigKey(CONFIG_KEYS.cloud, () => new DatomicCloudSystem("datomic", config.cloud));

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { DATOMIC_FLAVORS } from "../components/contract";
 import type { DatomicCloudSystemArgs } from "../components/cloud/system";
 import type { DatomicTransactorArgs } from "../components/pro/transactor";
+import type { DatomicBackupArgs } from "../components/pro/backup";
 
 /** The project's config namespace (`name` in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "datomic";
@@ -64,7 +65,29 @@ const cloudSchema = z.strictObject({
     tags: z.record(z.string(), z.string()).optional(),
 });
 
-/** DatomicTransactor's arguments, as config values (every input a plain value). */
+/** The stacks whose pro flavor backs up its databases unless `datomic:pro.backup.enabled` is false. */
+export const BACKUP_STACKS = ["stage", "prod"];
+
+/** DatomicBackup's arguments under `datomic:pro.backup`; the rest comes from the transactor's settings. */
+const proBackupSchema = z.strictObject({
+    enabled: z.boolean().optional(),
+    databases: z.array(z.string()).optional(),
+    amiId: z.string().optional(),
+    instanceType: z.string().optional(),
+    javaXmx: z.string().optional(),
+    schedule: z.string().optional(),
+    scheduleTimeZone: z.string().optional(),
+    maxBackupAgeHours: z.number().int().positive().optional(),
+    commandTimeoutMinutes: z.number().int().positive().optional(),
+    restoreDrill: z.boolean().optional(),
+    bucketName: z.string().optional(),
+    protectBucket: z.boolean().optional(),
+    noncurrentVersionExpirationDays: z.number().int().positive().optional(),
+    logRetentionDays: z.number().int().positive().optional(),
+    alarmTopicArn: z.string().optional(),
+});
+
+/** DatomicTransactor's arguments, as config values (every input a plain value), and the backups'. */
 const proSchema = z.strictObject({
     version: z.string(),
     sha256: z.string().optional(),
@@ -121,6 +144,7 @@ const proSchema = z.strictObject({
     alarmTopicArn: z.string().optional(),
     alarmDimensionName: z.string().optional(),
     tags: z.record(z.string(), z.string()).optional(),
+    backup: proBackupSchema.optional(),
 });
 
 const assumeRolesSchema = z
@@ -139,9 +163,18 @@ interface EnvironmentTarget {
     deployRoleArn: string;
 }
 
-/** The environment, as typed arguments: where it deploys, and the Datomic Cloud system or Pro transactor. */
+/** DatomicBackup's arguments but the table, which the transactor names. */
+export type EnvironmentBackupArgs = Omit<DatomicBackupArgs, "tableName">;
+
+/**
+ * The environment, as typed arguments: where it deploys, and the Datomic Cloud system or Pro
+ * transactor (with its backups, when they are on).
+ */
 export type EnvironmentConfig = EnvironmentTarget &
-    ({ flavor: "cloud"; cloud: DatomicCloudSystemArgs } | { flavor: "pro"; pro: DatomicTransactorArgs });
+    (
+        | { flavor: "cloud"; cloud: DatomicCloudSystemArgs }
+        | { flavor: "pro"; pro: DatomicTransactorArgs; backup?: EnvironmentBackupArgs }
+    );
 
 /** Configuration that cannot be used; the message lists every problem, one per line, each naming its key. */
 export class EnvironmentConfigError extends Error {
@@ -156,12 +189,14 @@ export class EnvironmentConfigError extends Error {
  * (`datomic:cloud`, `aws:region`) to their values, objects already parsed.
  * `secretKeys` are the keys whose value is secret (a `secure:` value anywhere inside
  * makes the whole key secret): the free-form parameter maps they carry stay secret.
- * `problems` are those found while reading the values.
+ * `problems` are those found while reading the values. `stack` decides whether a pro
+ * flavor's backups are on by default ({@link BACKUP_STACKS}).
  */
 export function parseEnvironmentConfig(
     values: Record<string, unknown>,
     secretKeys: string[] = [],
     readProblems: string[] = [],
+    stack?: string,
 ): EnvironmentConfig {
     const problems: string[] = [...readProblems];
     const check = <T>(key: string, schema: z.ZodType<T>, value: unknown): T | undefined => {
@@ -221,6 +256,7 @@ export function parseEnvironmentConfig(
     }
 
     let pro: DatomicTransactorArgs | undefined;
+    let backup: EnvironmentBackupArgs | undefined;
     if (flavor === "pro") {
         const raw = values[CONFIG_KEYS.pro];
         if (raw === undefined) {
@@ -232,8 +268,12 @@ export function parseEnvironmentConfig(
                     `${CONFIG_KEYS.pro}.region: "${parsed.region}" differs from ${CONFIG_KEYS.region} "${region}", the region the stack deploys to`,
                 );
             }
-            // The component then checks that the provider really deploys to the stack's region.
-            pro = parsed ? { ...parsed, region: parsed.region ?? region } : undefined;
+            if (parsed) {
+                const { backup: backupConfig, ...transactor } = parsed;
+                // The component then checks that the provider really deploys to the stack's region.
+                pro = { ...transactor, region: transactor.region ?? region };
+                backup = toBackupArgs(transactor, backupConfig, stack, problems);
+            }
         }
     }
     for (const other of flavor === undefined ? [] : DATOMIC_FLAVORS.filter((f) => f !== flavor)) {
@@ -248,7 +288,57 @@ export function parseEnvironmentConfig(
         throw new EnvironmentConfigError(problems);
     }
     const target = { region: region!, accountId: accountId!, deployRoleArn: deployRoleArn! };
-    return flavor === "pro" ? { ...target, flavor, pro: pro! } : { ...target, flavor: "cloud", cloud: cloud! };
+    return flavor === "pro" ? { ...target, flavor, pro: pro!, backup } : { ...target, flavor: "cloud", cloud: cloud! };
+}
+
+/**
+ * The backups of a pro stack, when they are on: in {@link BACKUP_STACKS} unless `enabled` is false,
+ * elsewhere only if `enabled` is true. They run the transactor's release, in its VPC and subnets, on its
+ * image, instance type and heap (Datomic asks a backup for at least the transactor's heap), unless
+ * `backup` says otherwise.
+ */
+function toBackupArgs(
+    transactor: Omit<z.infer<typeof proSchema>, "backup">,
+    backupConfig: z.infer<typeof proBackupSchema> | undefined,
+    stack: string | undefined,
+    problems: string[],
+): EnvironmentBackupArgs | undefined {
+    const { enabled, databases, amiId, ...rest } = backupConfig ?? {};
+    const inBackupStack = stack !== undefined && BACKUP_STACKS.includes(stack);
+    if (!(enabled ?? inBackupStack)) {
+        return undefined;
+    }
+    const key = `${CONFIG_KEYS.pro}.backup`;
+    const why = enabled ? "backup.enabled is true" : `backups are on in stack "${stack}"`;
+    const ami = amiId ?? transactor.amiId;
+    if (databases === undefined || databases.length === 0) {
+        problems.push(
+            `${key}.databases: required, as ${why}: list the databases to back up (or set ${key}.enabled: false)`,
+        );
+    }
+    if (ami === undefined) {
+        problems.push(
+            `${key}.amiId: required, as ${why} and ${CONFIG_KEYS.pro}.amiId is not set: pin the Amazon Linux 2023 image`,
+        );
+    }
+    if (databases === undefined || databases.length === 0 || ami === undefined) {
+        return undefined;
+    }
+    return {
+        version: transactor.version,
+        sha256: transactor.sha256,
+        systemName: transactor.systemName,
+        vpcId: transactor.vpcId,
+        subnetIds: transactor.subnetIds,
+        amiId: ami,
+        instanceType: transactor.instanceType,
+        javaXmx: transactor.javaXmx,
+        jrePackage: transactor.jrePackage,
+        alarmTopicArn: transactor.alarmTopicArn,
+        tags: transactor.tags,
+        databases,
+        ...rest,
+    };
 }
 
 /**

@@ -14,7 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { mapInput, stringList } from "./inputValues";
-import type { DatomicPeeringIngressRule } from "./peering";
+import type { DatomicPeeringIngressRule } from "./peeringIngressRule";
 import { checkedAddressSpace, checkedCidr, createPeeringRoutes, planPeeringIngressRules } from "./peeringParts";
 
 /** Arguments of {@link DatomicPeeringAccepter}. */

@@ -11,7 +11,7 @@ import { CLIENT_API_PORT } from "../internal/endpoints";
 import { nameFragment } from "../internal/naming";
 import { peeringAddressSpaceProblem, peeringRoutes } from "../internal/peering";
 import { checkCallerCidrs, isPlain, mapInput, stringList, whenKnown } from "./inputValues";
-import type { DatomicPeeringIngressRule } from "./peering";
+import type { DatomicPeeringIngressRule } from "./peeringIngressRule";
 
 /** The directions of {@link DatomicPeeringIngressRule}. */
 export const PEERING_DIRECTIONS = ["datomic-to-peer", "peer-to-datomic"] as const;

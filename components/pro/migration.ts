@@ -11,9 +11,16 @@
  * Secrets (`license-key`, access keys, passwords) are never copied: the
  * license key belongs in SSM Parameter Store (`licenseKeyParameterName`).
  */
-import type { DatomicTransactorArgs } from "./transactor";
+import type { DatomicTransactorArgs } from "./args";
 import { parseJavaPropertyEntries, PropertyEntry } from "../internal/javaProperties";
 import { TRANSACTOR_PORT } from "./properties";
+import {
+    CF_PROPERTY_KEYS,
+    isSecretPropertyKey,
+    otherStorageOf,
+    TRANSACTOR_PROPERTY_KEYS,
+    unknownKeyMessage,
+} from "./propertyKeys";
 
 /** The arguments a properties file determines; merge them with the rest (`vpcId`, `subnetIds`...). */
 export type MigratedTransactorArgs = Partial<DatomicTransactorArgs>;
@@ -46,13 +53,12 @@ const TRANSACTOR_NUMBER_KEYS: Record<string, keyof DatomicTransactorArgs> = {
 /** Keys the component sets itself (`host` is the instance's address, found at boot). */
 const TRANSACTOR_IGNORED_KEYS = new Set(["protocol", "host", "port", "aws-s3-log-bucket-id"]);
 
-/** Keys holding credentials, which must not travel into user data. */
-const SECRET_KEY_PATTERN = /(license-key|access-key-id|secret-key|password)$/;
-
 /**
  * Reads a transactor properties file as `ensure-transactor` left it (DynamoDB storage).
- * Fails, naming the key and line, on another storage protocol, a port other than 4334 or a
- * number that does not parse.
+ * Fails, naming the key and line, on another storage protocol, a port other than 4334, a
+ * number that does not parse, and on keys no transactor reads (each with the closest known key), so a
+ * misspelt table name never falls back to a default. Secrets (`license-key`, AWS keys, session tokens,
+ * passwords) are never copied.
  */
 export function parseTransactorProperties(text: string): MigratedTransactorArgs {
     const entries = readEntries(text, "transactor properties");
@@ -70,15 +76,16 @@ export function parseTransactorProperties(text: string): MigratedTransactorArgs 
             `transactor properties, line ${port.line}: port=${port.value}; the transactor group listens on ${TRANSACTOR_PORT}, the port ensure-cf opened`,
         );
     }
+    rejectUnknownKeys(entries, TRANSACTOR_PROPERTY_KEYS, "transactor properties", "Datomic transactor property");
     for (const [key, entry] of entries) {
-        if (entry.value === "" || TRANSACTOR_IGNORED_KEYS.has(key) || SECRET_KEY_PATTERN.test(key)) {
+        if (entry.value === "" || TRANSACTOR_IGNORED_KEYS.has(key) || isSecretPropertyKey(key)) {
             continue;
         }
         if (key in TRANSACTOR_STRING_KEYS) {
             args[TRANSACTOR_STRING_KEYS[key]] = entry.value;
         } else if (key in TRANSACTOR_NUMBER_KEYS) {
             args[TRANSACTOR_NUMBER_KEYS[key]] = wholeNumber(entry, "transactor properties");
-        } else if (!key.startsWith("aws-dynamodb-") && !key.startsWith("aws-cloudwatch-") && !key.startsWith("sql-")) {
+        } else {
             extraProperties[key] = entry.value;
         }
     }
@@ -104,6 +111,7 @@ export function parseTransactorProperties(text: string): MigratedTransactorArgs 
  */
 export function parseCfProperties(text: string): MigratedTransactorArgs {
     const entries = readEntries(text, "CF properties");
+    rejectUnknownKeys(entries, CF_PROPERTY_KEYS, "CF properties", "CF property");
     const args: MigratedTransactorArgs = {};
     const value = (key: string) => {
         const found = entries.get(key)?.value;
@@ -145,6 +153,31 @@ export function parseCfProperties(text: string): MigratedTransactorArgs {
         args.peerCidrs = cidrs;
     }
     return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)) as MigratedTransactorArgs;
+}
+
+/**
+ * Fails on every key that is not in `known`, one line each with the closest known key: a misspelt key
+ * silently dropped would leave its setting at a default (a table name at the system name, say).
+ */
+function rejectUnknownKeys(
+    entries: Map<string, PropertyEntry>,
+    known: readonly string[],
+    what: string,
+    kind: string,
+): void {
+    const problems = [...entries.values()]
+        // Credentials are dropped whatever their key (see isSecretPropertyKey), never reported or copied.
+        .filter((entry) => !known.includes(entry.key) && !isSecretPropertyKey(entry.key))
+        .map((entry) => {
+            const storage = otherStorageOf(entry.key);
+            const problem = storage
+                ? `"${entry.key}" is a property of ${storage} storage; only DynamoDB storage can be migrated`
+                : unknownKeyMessage(entry.key, known, kind);
+            return `${what}, line ${entry.line}: ${problem}`;
+        });
+    if (problems.length > 0) {
+        throw new Error(problems.join("\n"));
+    }
 }
 
 function readEntries(text: string, what: string): Map<string, PropertyEntry> {

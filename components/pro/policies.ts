@@ -11,7 +11,8 @@
 /** One IAM policy statement. */
 export interface PolicyStatement {
     Sid?: string;
-    Effect: "Allow";
+    /** "Deny" is used by DatomicBackup's restore drill, to keep it off the live table. */
+    Effect: "Allow" | "Deny";
     Action: string[];
     Resource?: string | string[];
     Principal?: Record<string, string>;
@@ -30,6 +31,8 @@ export const inlinePolicyNames = {
     transactorLogs: (bucketName: string) => `${bucketName}-transactor-logs`,
     transactorMetrics: "transactor-metrics",
     transactorLicenseKey: "transactor-license-key",
+    transactorInstanceHealth: "transactor-instance-health",
+    transactorSecretProperties: "transactor-secret-properties",
     peerTable: (tableName: string) => `${tableName}-peer`,
 } as const;
 
@@ -73,9 +76,28 @@ export function licenseKeyParameterPolicy(parameterArn: string): PolicyDocument 
     return document({ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArn });
 }
 
+/**
+ * The health watcher's right to mark its own group's instances unhealthy, and nothing else
+ * (`SetInstanceHealth` takes the group's ARN as its resource; the group's id is not known before it
+ * exists, hence `*`).
+ */
+export function transactorInstanceHealthPolicy(groupArn: string): PolicyDocument {
+    return document({ Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: groupArn });
+}
+
+/** Reading the secret properties' SecureString parameters, and nothing else. */
+export function secretParametersPolicy(parameterArns: string[]): PolicyDocument {
+    return document({ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArns });
+}
+
 /** A peer's read-only access to the table. */
 export function peerTablePolicy(tableArn: string): PolicyDocument {
     return document({ Effect: "Allow", Action: PEER_TABLE_ACTIONS, Resource: tableArn });
+}
+
+/** The ARN of the Auto Scaling group named `name`, whatever its id. */
+export function autoScalingGroupArn(partition: string, region: string, accountId: string, name: string): string {
+    return `arn:${partition}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${name}`;
 }
 
 /** The ARN of an SSM parameter, whether its name starts with "/" or not. */

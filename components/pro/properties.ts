@@ -10,6 +10,13 @@
  * them ahead of the lines rendered here (see userData.ts).
  */
 import { formatJavaProperty } from "../internal/javaProperties";
+import {
+    isAwsCredentialKey,
+    isSecretPropertyKey,
+    otherStorageOf,
+    TRANSACTOR_PROPERTY_KEYS,
+    unknownKeyMessage,
+} from "./propertyKeys";
 
 /** The transactor's port; ensure-cf opened only this one. */
 export const TRANSACTOR_PORT = 4334;
@@ -75,13 +82,43 @@ export interface TransactorPropertiesSettings {
 
 /** Why `key` cannot be set through `extraProperties`, or `undefined` when it can. */
 export function extraPropertyProblem(key: string): string | undefined {
+    if (key === "license-key") {
+        return `"license-key" must not appear in user data; store it in SSM Parameter Store and set licenseKeyParameterName`;
+    }
+    if (isAwsCredentialKey(key)) {
+        return `"${key}" is an AWS credential and must not appear in user data; the transactor authenticates with its instance role, so leave it out`;
+    }
+    if (isSecretPropertyKey(key)) {
+        return `"${key}" holds a secret and must not appear in user data; store it as an SSM SecureString and name the parameter in secretProperties ({ "${key}": "/path/to/parameter" }): the instance reads it at boot`;
+    }
+    return componentPropertyProblem(key);
+}
+
+/** Why `key` cannot be read from SSM at boot through `secretProperties`, or `undefined` when it can. */
+export function secretPropertyProblem(key: string): string | undefined {
+    if (key === "license-key") {
+        return `"license-key" has an argument of its own; set licenseKeyParameterName`;
+    }
+    if (isAwsCredentialKey(key)) {
+        return `"${key}" is an AWS credential; the transactor authenticates with its instance role, so leave it out`;
+    }
+    return componentPropertyProblem(key);
+}
+
+/** Why `key` is not a property the caller may add: the component sets it, or the transactor knows no such key. */
+function componentPropertyProblem(key: string): string | undefined {
     if ((TYPED_KEYS as readonly string[]).includes(key) || (BOOT_TIME_KEYS as readonly string[]).includes(key)) {
-        return key === "license-key"
-            ? `"license-key" must not appear in user data; store it in SSM Parameter Store and set licenseKeyParameterName`
-            : `"${key}" is set by the component (from its typed argument or at boot); use that instead`;
+        return `"${key}" is set by the component (from its typed argument or at boot); use that instead`;
     }
     if (!/^[a-z][a-z0-9.-]*$/.test(key)) {
         return `"${key}" is not a transactor property name (lowercase letters, digits, "-" and ".")`;
+    }
+    const storage = otherStorageOf(key);
+    if (storage) {
+        return `"${key}" is a property of ${storage} storage; this transactor stores in DynamoDB`;
+    }
+    if (!TRANSACTOR_PROPERTY_KEYS.includes(key)) {
+        return unknownKeyMessage(key, TRANSACTOR_PROPERTY_KEYS, "Datomic transactor property");
     }
     return undefined;
 }

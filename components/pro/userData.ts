@@ -14,18 +14,31 @@
  * privileges although the service runs as an unprivileged user
  * (systemd.service(5), "ExecStopPost=" and the executable prefixes table).
  *
+ * Any failure before the transactor runs (the JRE install, the download, its checksum, a JRE that
+ * does not start, the metadata service) powers the instance off through the script's EXIT trap, so
+ * the group replaces it rather than counting an EC2-healthy instance with no transactor.
+ *
+ * With a health check, a watcher (see {@link renderHealthWatcher}) asks the transactor's `/health`
+ * endpoint (`ping-host`/`ping-port`; docs.datomic.com/operation/transactor.html, "Health Check
+ * Endpoint": a 2xx answer while the transactor serves) and marks the instance unhealthy in its group
+ * when it stops answering, as AWS documents for custom health checks
+ * (docs.aws.amazon.com/autoscaling/ec2/userguide/set-up-a-custom-health-check.html).
+ *
  * The instance's private IP comes from the instance metadata service with an
  * IMDSv2 session token (a PUT to /latest/api/token, then GETs with the token;
  * docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html).
- * The license key, when the release needs one, is read at boot from SSM
+ * The license key, when the release needs one, and any other secret property are read at boot from SSM
  * Parameter Store, so no secret is ever part of the user data.
  *
  * Endpoints, paths and the service user come from environment variables when
  * set (`DATOMIC_IMDS_URL`, `DATOMIC_DOWNLOAD_URL`, `DATOMIC_INSTALL_ROOT`,
  * `DATOMIC_CONFIG_DIR`, `DATOMIC_UNIT_DIR`, `DATOMIC_MEMINFO`,
- * `DATOMIC_SYSTEMCTL`, `DATOMIC_SERVICE_USER`), with the production values as
+ * `DATOMIC_SYSTEMCTL`, `DATOMIC_SERVICE_USER`, curl's `DATOMIC_CURL_RETRIES` and
+ * `DATOMIC_CURL_CONNECT_TIMEOUT_SECONDS`, and the watcher's `DATOMIC_HEALTH_*` timings), with the production values as
  * defaults, so tests run the script against fakes.
  */
+
+import { CURL_RETRY_LINE, heapSize, installDatomic, installJre } from "./datomicInstall";
 
 /** Where Datomic Pro releases are published (docs.datomic.com/setup/pro-setup.html). */
 export const DATOMIC_PRO_DOWNLOAD_URL = "https://datomic-pro-downloads.s3.amazonaws.com";
@@ -36,11 +49,17 @@ export const IMDS_URL = "http://169.254.169.254";
 /** The systemd unit the script installs. */
 export const TRANSACTOR_UNIT = "datomic-transactor.service";
 
+/** The systemd unit of the health watcher. */
+export const HEALTH_WATCH_UNIT = "datomic-health-watch.service";
+
+/** The watcher asks `/health` this often, and marks the instance unhealthy after this many failures in a row. */
+export const HEALTH_CHECK_INTERVAL_SECONDS = 30;
+export const HEALTH_CHECK_FAILURES = 3;
+
 /** EC2 user data may be at most 16 KB before base64 encoding. */
 export const USER_DATA_MAX_BYTES = 16384;
 
-/** The share of the instance's memory given to the heap when no `javaXmx` is set (ensure-cf's default). */
-export const DEFAULT_HEAP_PERCENT = 70;
+export { DEFAULT_HEAP_PERCENT } from "./datomicInstall";
 
 /** What the script needs to know. */
 export interface TransactorUserDataSettings {
@@ -57,15 +76,29 @@ export interface TransactorUserDataSettings {
     javaOpts?: string;
     /** The dnf package of the JRE. */
     jrePackage: string;
-    /** SSM SecureString parameter holding the license key (releases 1.0.6711 and older). */
-    licenseKeyParameterName?: string;
+    /**
+     * Properties read from SSM SecureString parameters at boot, property to parameter name: the license key
+     * (releases 1.0.6711 and older) and any other secret.
+     */
+    secretParameters?: Record<string, string>;
     /** A fixed `alt-host`. */
     altHost?: string;
     /** Use the instance's public IP as `alt-host`, as the create-cf-template user data did. */
     altHostIsPublicIp?: boolean;
+    /** Watch the transactor's health endpoint and mark the instance unhealthy when it stops answering. */
+    healthCheck?: HealthCheckSettings;
+}
+
+/** The health watcher's settings. */
+export interface HealthCheckSettings {
+    /** The transactor's health endpoint as the instance reaches it, e.g. `http://127.0.0.1:9999/health`. */
+    url: string;
+    /** Seconds the transactor gets to start before the watcher's first question (the group's grace period). */
+    graceSeconds: number;
 }
 
 const PROPERTIES_DELIMITER = "DATOMIC_PROPERTIES";
+const WATCHER_DELIMITER = "DATOMIC_HEALTH_WATCH";
 
 /** The user data script, as text (the launch template takes it base64-encoded). */
 export function renderTransactorUserData(settings: TransactorUserDataSettings): string {
@@ -81,10 +114,14 @@ export function renderTransactorUserData(settings: TransactorUserDataSettings): 
         ["JRE_PACKAGE", settings.jrePackage],
         ["JAVA_XMX", settings.javaXmx ?? ""],
         ["JAVA_OPTS_VALUE", settings.javaOpts ?? ""],
-        ["LICENSE_KEY_PARAMETER", settings.licenseKeyParameterName ?? ""],
         ["ALT_HOST", settings.altHost ?? ""],
         ["ALT_HOST_PUBLIC_IP", settings.altHostIsPublicIp ? "true" : "false"],
+        ...(settings.healthCheck ? [["HEALTH_URL", settings.healthCheck.url] as [string, string]] : []),
     ];
+    const health = settings.healthCheck;
+    const secretEntries = Object.entries(settings.secretParameters ?? {}).map(([key, name]) =>
+        shellQuote(`${key}=${name}`),
+    );
     return `#!/bin/bash
 # Datomic Pro transactor bootstrap for Amazon Linux 2023, rendered by pulumi-datomic (datomic:pro:Transactor).
 # Installs a JRE and Datomic Pro, writes the transactor properties and runs the transactor
@@ -95,6 +132,8 @@ set -euo pipefail
 # shellcheck disable=SC2016
 readonly \\
 ${constants.map(([name, value]) => `    ${name}=${shellQuote(value)}`).join(" \\\n")}
+# Properties read from SSM SecureStrings at boot, as <property>=<parameter>.
+secret_parameters=(${secretEntries.join(" ")})
 
 # Production endpoints and paths; tests point them at fakes.
 imds_url="\${DATOMIC_IMDS_URL:-${IMDS_URL}}"
@@ -105,35 +144,38 @@ unit_dir="\${DATOMIC_UNIT_DIR:-/etc/systemd/system}"
 meminfo="\${DATOMIC_MEMINFO:-/proc/meminfo}"
 systemctl_path="\${DATOMIC_SYSTEMCTL:-/usr/bin/systemctl}"
 service_user="\${DATOMIC_SERVICE_USER:-datomic}"
+# Retries for the download and the metadata service; a connection that never opens fails instead of hanging.
+${CURL_RETRY_LINE}
 
 log() { printf 'datomic-bootstrap: %s\\n' "$*" >&2; }
 
-log "installing \${JRE_PACKAGE}"
-dnf install -y "\${JRE_PACKAGE}" unzip
+# Whatever ends this script before the transactor runs retires the instance: an EC2-healthy
+# instance without a transactor would let an instance refresh replace the last good one.
+transactor_started=false
+zip_path=""
+retire_unless_started() {
+    local status=$?
+    if [[ -n "\${zip_path}" ]]; then
+        rm -f "\${zip_path}"
+    fi
+    if [[ "\${transactor_started}" != true ]]; then
+        log "failed (exit status \${status}) before the transactor started; powering off so the Auto Scaling group replaces this instance"
+        "\${systemctl_path}" poweroff --no-block
+    fi
+}
+trap retire_unless_started EXIT
+
+${installJre(["unzip"])}
 id -u "\${service_user}" >/dev/null 2>&1 ||
     useradd --system --home-dir "\${install_root}" --shell /sbin/nologin "\${service_user}"
 
-log "downloading Datomic Pro \${DATOMIC_VERSION}"
-zip_path="$(mktemp)"
-trap 'rm -f "\${zip_path}"' EXIT
-curl -fsSL --retry 5 -o "\${zip_path}" "\${download_url}/\${DATOMIC_VERSION}/datomic-pro-\${DATOMIC_VERSION}.zip"
-if [[ -n "\${DATOMIC_SHA256}" ]] && ! printf '%s  %s\\n' "\${DATOMIC_SHA256}" "\${zip_path}" | sha256sum --check --status; then
-    log "datomic-pro-\${DATOMIC_VERSION}.zip does not have the expected SHA-256 \${DATOMIC_SHA256}"
-    exit 1
-fi
-mkdir -p "\${install_root}"
-unzip -q -o "\${zip_path}" -d "\${install_root}"
-distribution="\${install_root}/datomic-pro-\${DATOMIC_VERSION}"
-if [[ ! -x "\${distribution}/bin/transactor" ]]; then
-    log "the zip has no datomic-pro-\${DATOMIC_VERSION}/bin/transactor"
-    exit 1
-fi
+${installDatomic("bin/transactor")}
 ln -sfn "\${distribution}" "\${install_root}/current"
 chown -R "\${service_user}" "\${distribution}"
 
-imds_token="$(curl -fsS --retry 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "\${imds_url}/latest/api/token")"
+imds_token="$(curl -fsS "\${curl_retry[@]}" -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "\${imds_url}/latest/api/token")"
 metadata() {
-    curl -fsS --retry 5 -H "X-aws-ec2-metadata-token: \${imds_token}" "\${imds_url}/latest/meta-data/$1"
+    curl -fsS "\${curl_retry[@]}" -H "X-aws-ec2-metadata-token: \${imds_token}" "\${imds_url}/latest/meta-data/$1"
 }
 host="$(metadata local-ipv4)"
 alt_host="\${ALT_HOST}"
@@ -141,12 +183,7 @@ if [[ "\${ALT_HOST_PUBLIC_IP}" == true ]]; then
     alt_host="$(metadata public-ipv4)"
 fi
 
-if [[ -n "\${JAVA_XMX}" ]]; then
-    heap="\${JAVA_XMX}"
-else
-    memory_kb="$(awk '/^MemTotal:/ { print $2 }' "\${meminfo}")"
-    heap="$((memory_kb * ${DEFAULT_HEAP_PERCENT} / 100 / 1024))m"
-fi
+${heapSize()}
 
 log "writing the transactor properties (host \${host})"
 mkdir -p "\${config_dir}"
@@ -158,11 +195,11 @@ properties="\${config_dir}/transactor.properties"
         if [[ -n "\${alt_host}" ]]; then
             printf 'alt-host=%s\\n' "\${alt_host}"
         fi
-        if [[ -n "\${LICENSE_KEY_PARAMETER}" ]]; then
-            license_key="$(aws ssm get-parameter --region "\${AWS_REGION_NAME}" --name "\${LICENSE_KEY_PARAMETER}" \\
+        for secret in "\${secret_parameters[@]}"; do
+            secret_value="$(aws ssm get-parameter --region "\${AWS_REGION_NAME}" --name "\${secret#*=}" \\
                 --with-decryption --query Parameter.Value --output text)"
-            printf 'license-key=%s\\n' "\${license_key}"
-        fi
+            printf '%s=%s\\n' "\${secret%%=*}" "\${secret_value}"
+        done
         cat <<'${PROPERTIES_DELIMITER}'
 ${settings.propertiesText.replace(/\n$/, "")}
 ${PROPERTIES_DELIMITER}
@@ -196,10 +233,77 @@ Restart=no
 [Install]
 WantedBy=multi-user.target
 UNIT
-
+${health ? healthWatchSetup(health) : ""}
 log "starting ${TRANSACTOR_UNIT} (heap \${heap})"
 systemctl daemon-reload
-systemctl enable --now ${TRANSACTOR_UNIT}
+${health ? `systemctl enable --now ${HEALTH_WATCH_UNIT}\n` : ""}systemctl enable --now ${TRANSACTOR_UNIT}
+transactor_started=true
+`;
+}
+
+/** The user data lines that install the health watcher and its unit. */
+function healthWatchSetup(health: HealthCheckSettings): string {
+    return `
+instance_id="$(metadata instance-id)"
+watcher="\${install_root}/health-watch"
+cat >"\${watcher}" <<'${WATCHER_DELIMITER}'
+${renderHealthWatcher(health).replace(/\n$/, "")}
+${WATCHER_DELIMITER}
+chmod 755 "\${watcher}"
+cat >"\${unit_dir}/${HEALTH_WATCH_UNIT}" <<UNIT
+[Unit]
+Description=Marks this instance unhealthy in its Auto Scaling group when the Datomic transactor stops serving
+After=${TRANSACTOR_UNIT}
+
+[Service]
+User=\${service_user}
+ExecStart=\${watcher} $(printf '%q' "\${HEALTH_URL}") \${instance_id} \${AWS_REGION_NAME}
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+`;
+}
+
+/**
+ * The health watcher: after the grace period, asks the transactor's health endpoint every
+ * {@link HEALTH_CHECK_INTERVAL_SECONDS} seconds; after {@link HEALTH_CHECK_FAILURES} failed answers in a
+ * row it marks the instance Unhealthy (`aws autoscaling set-instance-health`), and the group replaces it.
+ * Arguments: the health URL, the instance id, the region. The timings come from `DATOMIC_HEALTH_*`
+ * variables when set, so tests run it in milliseconds.
+ */
+export function renderHealthWatcher(health: HealthCheckSettings): string {
+    return `#!/bin/bash
+# Marks this instance unhealthy when the Datomic transactor stops answering its health endpoint.
+set -uo pipefail
+url="$1"
+instance_id="$2"
+region="$3"
+grace_seconds="\${DATOMIC_HEALTH_GRACE_SECONDS:-${health.graceSeconds}}"
+interval_seconds="\${DATOMIC_HEALTH_INTERVAL_SECONDS:-${HEALTH_CHECK_INTERVAL_SECONDS}}"
+failures_allowed="\${DATOMIC_HEALTH_FAILURES:-${HEALTH_CHECK_FAILURES}}"
+
+log() { printf 'datomic-health-watch: %s\\n' "$*" >&2; }
+
+sleep "\${grace_seconds}"
+failures=0
+while true; do
+    if curl -fsS --max-time 5 -o /dev/null "\${url}"; then
+        failures=0
+    else
+        failures=$((failures + 1))
+        log "\${url} did not answer (\${failures} of \${failures_allowed})"
+    fi
+    if ((failures >= failures_allowed)); then
+        log "the transactor is not serving; marking \${instance_id} unhealthy so the Auto Scaling group replaces it"
+        if aws autoscaling set-instance-health --region "\${region}" --instance-id "\${instance_id}" \\
+            --health-status Unhealthy --should-respect-grace-period; then
+            exit 0
+        fi
+    fi
+    sleep "\${interval_seconds}"
+done
 `;
 }
 

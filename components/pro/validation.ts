@@ -108,3 +108,10 @@ export function isArmInstanceType(instanceType: string): boolean {
     const family = instanceType.split(".")[0];
     return family === "a1" || /^[a-z]+\d+[a-z]*g[a-z]*$/.test(family);
 }
+
+/** Why `id` is not an AMI id. */
+export function amiIdProblem(id: string): string | undefined {
+    return /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)
+        ? undefined
+        : `"${id}" is not an AMI id (ami- and 8 or 17 hexadecimal digits, such as ami-0abcdef1234567890)`;
+}

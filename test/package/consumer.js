@@ -158,6 +158,16 @@ async function main() {
         vpcId: "vpc-0pro",
         subnetIds: ["subnet-0a", "subnet-0b"],
         peerCidrs: ["10.9.0.0/16"],
+        amiId: "ami-0a1b2c3d4e5f60789",
+    });
+    new datomic.DatomicBackup("pro-backup", {
+        version: "1.0.7075",
+        tableName: transactor.tableName,
+        databases: ["orders"],
+        bucketName: "acme-pro-datomic-backups",
+        vpcId: "vpc-0pro",
+        subnetIds: ["subnet-0a", "subnet-0b"],
+        amiId: "ami-0a1b2c3d4e5f60789",
     });
 
     let terraformMissing;

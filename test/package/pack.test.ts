@@ -24,6 +24,7 @@ const COMPONENT_TYPES = [
     "datomic:cloud:HttpDirect",
     "datomic:cloud:IonDeployment",
     "datomic:pro:Transactor",
+    "datomic:pro:Backup",
 ];
 
 interface PackResult {
@@ -218,6 +219,7 @@ describe("the installed tarball", () => {
                 "QueryGroup",
                 "IonDeployment",
                 "DatomicTransactor",
+                "DatomicBackup",
                 "TerraformDatomicReference",
                 "hashIonSources",
                 "parseTransactorProperties",

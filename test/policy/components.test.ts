@@ -17,7 +17,7 @@ import {
     nlbStorage,
     vpcLookups,
 } from "../fixtures/cloudStacks";
-import { SUBNETS, transactorLookups, VPC_ID } from "../fixtures/proTransactor";
+import { AMI_PINNED, SUBNETS, transactorLookups, VPC_ID } from "../fixtures/proTransactor";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
 import { evaluate } from "./support";
 
@@ -46,6 +46,7 @@ async function transactor(extra: Partial<DatomicTransactorArgs> = {}) {
         version: "1.0.7075",
         vpcId: VPC_ID,
         subnetIds: SUBNETS.map((subnet) => subnet.id),
+        amiId: AMI_PINNED,
         peerCidrs: ["10.20.0.0/16"],
         logBucket: true,
         ...extra,

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseCfProperties, parseTransactorProperties } from "../../components/pro/migration";
 import { DatomicTransactor } from "../../components/pro/transactor";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { NAMED_GROUPS, SUBNETS, transactorLookups, VPC_ID } from "../fixtures/proTransactor";
+import { AMI_PINNED, NAMED_GROUPS, SUBNETS, transactorLookups, VPC_ID } from "../fixtures/proTransactor";
 
 const recorder = installMocks();
 
@@ -37,11 +37,45 @@ describe("parseTransactorProperties", () => {
     });
 
     test("never copies the license key or credentials", () => {
+        const secrets = [
+            "license-key",
+            "aws-access-key-id",
+            "aws-secret-access-key",
+            "aws-secret-key",
+            "aws-session-token",
+            "aws-dynamodb-secret-key",
+            "aws-cloudwatch-access-key-id",
+            "aws-cloudwatch-secret-key",
+            "sql-password",
+            "memcached-password",
+            "local-memcached-password",
+        ];
         const parsed = parseTransactorProperties(
-            "protocol=ddb\nlicense-key=SECRET\naws-dynamodb-secret-key=SECRET\nsql-password=SECRET\nmetrics-callback=acme/cb\n",
+            `protocol=ddb\n${secrets.map((key) => `${key}=SECRET\n`).join("")}metrics-callback=acme/cb\n`,
         );
         expect(JSON.stringify(parsed)).not.toContain("SECRET");
         expect(parsed).toEqual({ extraProperties: { "metrics-callback": "acme/cb" } });
+    });
+
+    test("reports every unknown or misspelt key with the closest known one, rather than dropping it", () => {
+        expect(() =>
+            parseTransactorProperties(
+                "protocol=ddb\naws-dynamodb-tabel=datomic-prod\nmemory-index-treshold=32m\nflux-capacitor=on\nsql-url=jdbc:x\n",
+            ),
+        ).toThrow(
+            [
+                'transactor properties, line 2: "aws-dynamodb-tabel" is not a Datomic transactor property; did you mean "aws-dynamodb-table"?',
+                'transactor properties, line 3: "memory-index-treshold" is not a Datomic transactor property; did you mean "memory-index-threshold"?',
+                'transactor properties, line 4: "flux-capacitor" is not a Datomic transactor property',
+                'transactor properties, line 5: "sql-url" is a property of sql storage; only DynamoDB storage can be migrated',
+            ].join("\n"),
+        );
+        expect(() => parseCfProperties("aws-instance-typ=c5.large\naws-ingres-cidrs=10.0.0.0/8\n")).toThrow(
+            [
+                'CF properties, line 1: "aws-instance-typ" is not a CF property; did you mean "aws-instance-type"?',
+                'CF properties, line 2: "aws-ingres-cidrs" is not a CF property; did you mean "aws-ingress-cidrs"?',
+            ].join("\n"),
+        );
     });
 
     test("a blank log bucket id asks for a bucket with a generated name, as it did for ensure-transactor", () => {
@@ -115,6 +149,8 @@ describe("a transactor built from the migrated arguments", () => {
             version: "1.0.7075",
             vpcId: VPC_ID,
             subnetIds: SUBNETS.map((subnet) => subnet.id),
+            // ensure-cf's aws-ami was Datomic's own image for its own boot script; the component needs AL2023.
+            amiId: AMI_PINNED,
             adoptTable: true,
         });
         await valueOf(pulumi.output(transactor.contractOutputs()));
@@ -150,6 +186,8 @@ describe("a transactor built from the migrated arguments", () => {
             "datomic-aws-peer:datomic-acme-prod-peer",
             "datomic-aws-transactor:datomic-acme-prod-transactor",
             `datomic-aws-transactor:${LOG_BUCKET}-transactor-logs`,
+            // New with the component: the health watcher's right to mark its own instance unhealthy.
+            "datomic-aws-transactor:transactor-instance-health",
             "datomic-aws-transactor:transactor-metrics",
         ]);
         expect(recorder.get("aws:ec2/securityGroup:SecurityGroup", "acme-prod-sg").inputs).toMatchObject({
@@ -204,6 +242,7 @@ describe("a transactor built from the migrated arguments", () => {
                     ...migrated,
                     vpcId: VPC_ID,
                     subnetIds: SUBNETS.map((subnet) => subnet.id),
+                    amiId: AMI_PINNED,
                 }),
         ).toThrow('peerCidrs: "0.0.0.0/0" opens the transactor port 4334 to the whole internet');
     });

@@ -1,3 +1,10 @@
+import fc from "fast-check";
+import {
+    closestKey,
+    editDistance,
+    isSecretPropertyKey,
+    TRANSACTOR_PROPERTY_KEYS,
+} from "../../components/pro/propertyKeys";
 import { parseJavaPropertyEntries } from "../../components/internal/javaProperties";
 import {
     BOOT_TIME_KEYS,
@@ -221,5 +228,36 @@ describe("transactor argument checks", () => {
         for (const x86 of ["m6i.large", "g5.xlarge", "g4dn.xlarge", "c5n.large", "t3.large", "inf2.xlarge"]) {
             expect([x86, isArmInstanceType(x86)]).toEqual([x86, false]);
         }
+    });
+});
+
+describe("property keys", () => {
+    test("edit distance is a metric on small strings, and zero only for equal ones", () => {
+        fc.assert(
+            fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b) => {
+                const distance = editDistance(a, b);
+                expect(distance).toBe(editDistance(b, a));
+                expect(distance === 0).toBe(a === b);
+                expect(distance).toBeLessThanOrEqual(Math.max(a.length, b.length));
+            }),
+        );
+        expect(editDistance("kitten", "sitting")).toBe(3);
+    });
+
+    test("knows credentials by their keys, and suggests only close keys", () => {
+        for (const key of [
+            "aws-secret-access-key",
+            "aws-session-token",
+            "sql-password",
+            "license-key",
+            "aws-access-key-id",
+        ]) {
+            expect([key, isSecretPropertyKey(key)]).toEqual([key, true]);
+        }
+        for (const key of ["memcached", "aws-dynamodb-table", "ping-port", "encrypt-channel"]) {
+            expect([key, isSecretPropertyKey(key)]).toEqual([key, false]);
+        }
+        expect(closestKey("aws-dynamodb-tabel", TRANSACTOR_PROPERTY_KEYS)).toBe("aws-dynamodb-table");
+        expect(closestKey("flux-capacitor", TRANSACTOR_PROPERTY_KEYS)).toBeUndefined();
     });
 });

@@ -1,15 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource } from "../../plan/recorder";
-import { DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
+import { AL2023_AMI_PARAMETERS, DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
 import { renderTransactorProperties } from "../../components/pro/properties";
 import { installMocks, resetWorld, TestWorld, valueOf } from "../support/harness";
 import { captureRejections } from "../support/rejections";
 import {
     AMI_ARM,
+    AMI_PINNED,
     AMI_X86,
+    ensureTransactorTable,
     MAIN_ROUTE_TABLE,
     NAMED_GROUPS,
     SUBNETS,
+    tableLookup,
     transactorLookups,
     VPC_CIDR,
     VPC_ID,
@@ -58,7 +61,13 @@ function world(table = NAME, outputs: TestWorld["outputs"] = {}): void {
 }
 
 function args(extra: Partial<DatomicTransactorArgs> = {}): DatomicTransactorArgs {
-    return { version: "1.0.7075", vpcId: VPC_ID, subnetIds: SUBNETS.map((subnet) => subnet.id), ...extra };
+    return {
+        version: "1.0.7075",
+        vpcId: VPC_ID,
+        subnetIds: SUBNETS.map((subnet) => subnet.id),
+        amiId: AMI_PINNED,
+        ...extra,
+    };
 }
 
 async function build(extra: Partial<DatomicTransactorArgs> = {}, name = NAME): Promise<DatomicTransactor> {
@@ -101,6 +110,7 @@ describe("DatomicTransactor", () => {
                 `${T.profile}::${NAME}-peer-profile`,
                 `${T.rolePolicy}::${NAME}-transactor-table-policy`,
                 `${T.rolePolicy}::${NAME}-transactor-metrics-policy`,
+                `${T.rolePolicy}::${NAME}-transactor-instance-health-policy`,
                 `${T.rolePolicy}::${NAME}-peer-table-policy`,
                 `${T.policy}::${NAME}-peer-policy`,
                 `${T.group}::${NAME}-sg`,
@@ -144,25 +154,68 @@ describe("DatomicTransactor", () => {
             });
         });
 
-        test("adopts an existing table by name, with provisioned capacity, without ever replacing it", async () => {
+        test("adopts an existing table exactly as it is, so the import is followed by no update", async () => {
+            world("datomic-prod");
+            await build({ tableName: "datomic-prod", adoptTable: true, tags: { team: "orders" } });
+            const table = get(T.table, `${NAME}-table`);
+            expect(table.importId).toBe("datomic-prod");
+            // ensure-transactor's table: provisioned 100/50, no point-in-time recovery, no deletion protection, no tags.
+            expect(table.inputs).toEqual({
+                name: "datomic-prod",
+                hashKey: "id",
+                attributes: [{ name: "id", type: "S" }],
+                billingMode: "PROVISIONED",
+                readCapacity: 100,
+                writeCapacity: 50,
+                pointInTimeRecovery: { enabled: false },
+                deletionProtectionEnabled: false,
+                tags: {},
+            });
+            expect(table).toMatchObject({ protect: true, retainOnDelete: true, deleteBeforeReplace: false });
+            expect(recorder.callsTo("aws:dynamodb/getTable:getTable").map((call) => call.inputs)).toEqual([
+                { name: "datomic-prod" },
+            ]);
+        });
+
+        test("an adopted table takes a billing mode or capacity given explicitly, as a deliberate change", async () => {
+            world("datomic-prod");
+            await build({ tableName: "datomic-prod", adoptTable: true, billingMode: "PROVISIONED", writeCapacity: 80 });
+            expect(get(T.table, `${NAME}-table`).inputs).toMatchObject({
+                billingMode: "PROVISIONED",
+                readCapacity: 100,
+                writeCapacity: 80,
+            });
             world("datomic-prod");
             await build({
                 tableName: "datomic-prod",
                 adoptTable: true,
-                billingMode: "PROVISIONED",
-                readCapacity: 100,
-                writeCapacity: 50,
+                billingMode: "PAY_PER_REQUEST",
+                protectStorage: true,
             });
-            const table = get(T.table, `${NAME}-table`);
-            expect(table.importId).toBe("datomic-prod");
-            expect(table.inputs).toMatchObject({
-                name: "datomic-prod",
-                billingMode: "PROVISIONED",
-                readCapacity: 100,
-                writeCapacity: 50,
-                deletionProtectionEnabled: true,
+            const inputs = get(T.table, `${NAME}-table`).inputs;
+            expect(inputs).toMatchObject({ billingMode: "PAY_PER_REQUEST", deletionProtectionEnabled: true });
+            expect([inputs.readCapacity, inputs.writeCapacity]).toEqual([undefined, undefined]);
+        });
+
+        test("refuses to adopt a table that is not a Datomic table", async () => {
+            resetWorld(recorder, {
+                fixtures: {
+                    lookups: [
+                        tableLookup({ ...ensureTransactorTable("orders-events"), hashKey: "pk" }),
+                        ...transactorLookups(),
+                    ],
+                },
             });
-            expect(table).toMatchObject({ protect: true, retainOnDelete: true, deleteBeforeReplace: false });
+            const errors = await captureRejections(async () => {
+                new DatomicTransactor(NAME, args({ tableName: "orders-events", adoptTable: true }));
+                await recorder.settle();
+            });
+            expect(errors.map((error) => String((error as Error).message ?? error))).toContainEqual(
+                expect.stringContaining(
+                    'tableName: the table "orders-events" has hash key pk (S); a Datomic table has only hash key "id" (S)',
+                ),
+            );
+            expect(recorder.ofType(T.table)).toEqual([]);
         });
 
         test("protectStorage: false relaxes protection, retention and deletion protection, not point-in-time recovery", async () => {
@@ -272,6 +325,21 @@ describe("DatomicTransactor", () => {
                     },
                 },
                 {
+                    resource: `${NAME}-transactor-instance-health-policy`,
+                    role: `${NAME}-transactor`,
+                    name: "transactor-instance-health",
+                    document: {
+                        Version: version,
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Action: ["autoscaling:SetInstanceHealth"],
+                                Resource: `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/${NAME}-transactor`,
+                            },
+                        ],
+                    },
+                },
+                {
                     resource: `${NAME}-transactor-license-key-policy`,
                     role: `${NAME}-transactor`,
                     name: "transactor-license-key",
@@ -335,9 +403,9 @@ describe("DatomicTransactor", () => {
             expect(policyOf(managed)).toEqual(inline[0].document);
         });
 
-        test("no metrics policy when CloudWatch metrics are off", async () => {
+        test("no metrics policy when CloudWatch metrics are off, no instance health policy without the health check", async () => {
             world();
-            await build({ cloudWatchMetrics: false, alarms: false });
+            await build({ cloudWatchMetrics: false, alarms: false, healthCheck: false });
             expect(
                 recorder
                     .ofType(T.rolePolicy)
@@ -360,10 +428,12 @@ describe("DatomicTransactor", () => {
             const transactorGroup = get(T.group, `${NAME}-sg`);
             const peerGroup = get(T.group, `${NAME}-peer-sg`);
             expect(transactorGroup.inputs).toMatchObject({
-                name: `${NAME}-transactor`,
+                namePrefix: `${NAME}-transactor-`,
                 description: `Datomic transactors of ${NAME}`,
                 vpcId: VPC_ID,
+                tags: { Name: `${NAME}-transactor` },
             });
+            expect(transactorGroup.inputs.name).toBeUndefined();
             expect(transactorGroup.inputs.ingress ?? []).toEqual([]);
             expect(peerGroup.inputs).toMatchObject({ name: `${NAME}-datomic-peers`, vpcId: VPC_ID });
             const rules = recorder.ofType(T.ingress).map((rule) => {
@@ -415,6 +485,23 @@ describe("DatomicTransactor", () => {
             ]);
         });
 
+        test("the transactors' group can be replaced while instances use it: the new one first, under a fresh name", async () => {
+            world();
+            await build({ securityGroupDescription: "Datomic transactors, rev 2" });
+            const group = get(T.group, `${NAME}-sg`);
+            expect(group).toMatchObject({ deleteBeforeReplace: false, customTimeouts: { delete: "60m" } });
+            expect([group.inputs.name, group.inputs.namePrefix]).toEqual([undefined, `${NAME}-transactor-`]);
+            // The launch template follows the group's id, so a new group rolls the instances onto it.
+            expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.vpcSecurityGroupIds).toEqual([
+                `${NAME}-sg-id`,
+            ]);
+            // An adopted group keeps its exact name.
+            world();
+            await build({ securityGroupName: "datomic" });
+            expect(get(T.group, `${NAME}-sg`).inputs).toMatchObject({ name: "datomic", tags: { Name: "datomic" } });
+            expect(get(T.group, `${NAME}-sg`).inputs.namePrefix).toBeUndefined();
+        });
+
         test("opens no health port unless pingPort is set, and takes a given VPC CIDR without a lookup", async () => {
             world();
             await build({ vpcCidrBlock: "10.99.0.0/16" });
@@ -435,13 +522,13 @@ describe("DatomicTransactor", () => {
     });
 
     describe("compute", () => {
-        test("a launch template with IMDSv2, an encrypted root volume, the transactor profile and the AL2023 AMI", async () => {
+        test("a launch template with IMDSv2, an encrypted root volume, the transactor profile and the pinned AMI", async () => {
             world();
             await build({ keyName: "ops" });
             const template = get(T.launchTemplate, `${NAME}-launch-template`);
             expect(template.inputs).toMatchObject({
                 name: `${NAME}-transactor`,
-                imageId: AMI_X86,
+                imageId: AMI_PINNED,
                 instanceType: "m6i.large",
                 keyName: "ops",
                 iamInstanceProfile: { arn: `arn:aws:iam:${REGION}:${ACCOUNT}:${NAME}-transactor-profile` },
@@ -456,26 +543,27 @@ describe("DatomicTransactor", () => {
                 instanceInitiatedShutdownBehavior: "terminate",
                 updateDefaultVersion: true,
             });
-            expect(recorder.callsTo("aws:ssm/getParameter:getParameter").map((call) => call.inputs.name)).toEqual([
-                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-            ]);
+            // Pinned: no lookup could change it.
+            expect(recorder.callsTo("aws:ssm/getParameter:getParameter")).toEqual([]);
             // The instances boot with their policies in place.
             for (const policy of recorder.ofType(T.rolePolicy).filter((p) => p.name.includes("-transactor-"))) {
                 expect(template.dependencies).toContain(policy.urn);
             }
         });
 
-        test("the arm64 image for Graviton instance types, and a given AMI without a lookup", async () => {
+        test("follows an AMI parameter as its plain value, for either architecture", async () => {
             world();
-            await build({ instanceType: "m7g.large" });
+            await build({ amiId: undefined, amiParameterName: AL2023_AMI_PARAMETERS.arm64, instanceType: "m7g.large" });
             expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.imageId).toBe(AMI_ARM);
             world();
-            await build({ amiId: "ami-0custom000000001" });
-            expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.imageId).toBe("ami-0custom000000001");
-            expect(recorder.callsTo("aws:ssm/getParameter:getParameter")).toEqual([]);
+            await build({ amiId: undefined, amiParameterName: AL2023_AMI_PARAMETERS.x86_64 });
+            expect(get(T.launchTemplate, `${NAME}-launch-template`).inputs.imageId).toBe(AMI_X86);
+            expect(recorder.callsTo("aws:ssm/getParameter:getParameter").map((call) => call.inputs.name)).toEqual([
+                AL2023_AMI_PARAMETERS.x86_64,
+            ]);
         });
 
-        test("user data renders the typed properties and names the license parameter, never a key", async () => {
+        test("user data renders the typed properties and names the secret parameters, never a secret", async () => {
             world();
             await build({
                 logBucketName: "acme-orders-datomic-logs",
@@ -492,6 +580,7 @@ describe("DatomicTransactor", () => {
                 javaXmx: "5g",
                 javaOpts: "-XX:+UseG1GC",
                 licenseKeyParameterName: "/acme/datomic/license-key",
+                secretProperties: { "memcached-password": "/acme/datomic/memcached" },
                 version: "1.0.6711",
                 sha256: "b".repeat(64),
             });
@@ -525,11 +614,22 @@ describe("DatomicTransactor", () => {
                 "    AWS_REGION_NAME='us-east-1' \\",
                 "    JAVA_XMX='5g' \\",
                 "    JAVA_OPTS_VALUE='-XX:+UseG1GC' \\",
-                "    LICENSE_KEY_PARAMETER='/acme/datomic/license-key' \\",
+                "secret_parameters=('license-key=/acme/datomic/license-key' 'memcached-password=/acme/datomic/memcached')",
             ]) {
                 expect(userData.split("\n")).toContain(line);
             }
-            expect(userData).not.toMatch(/^license-key=/m);
+            expect(userData).not.toMatch(/^(license-key|memcached-password)=/m);
+            // The role reads exactly the secret parameters.
+            expect(policyOf(get(T.rolePolicy, `${NAME}-transactor-secret-properties-policy`))).toEqual({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["ssm:GetParameter"],
+                        Resource: [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/acme/datomic/memcached`],
+                    },
+                ],
+            });
         });
 
         test("an Auto Scaling group of groupSize that rolls one instance at a time on any launch template change", async () => {
@@ -555,6 +655,50 @@ describe("DatomicTransactor", () => {
                 ],
             });
             expect(group.dependencies).toContain(get(T.launchTemplate, `${NAME}-launch-template`).urn);
+        });
+
+        test("a failed refresh, or one during which no transactor is active, rolls back to the previous version", async () => {
+            world();
+            await build();
+            const preferences = (get(T.asg, `${NAME}-group`).inputs.instanceRefresh as Record<string, unknown>)
+                .preferences;
+            expect(preferences).toEqual({
+                minHealthyPercentage: 50,
+                instanceWarmup: "300",
+                autoRollback: true,
+                alarmSpecification: { alarms: [`${NAME}-transactor-heartbeat`] },
+            });
+            // Auto rollback needs a numbered launch template version, not $Latest or $Default.
+            expect(get(T.asg, `${NAME}-group`).inputs.launchTemplate).toMatchObject({ version: "3" });
+            world();
+            await build({ alarms: false });
+            expect((get(T.asg, `${NAME}-group`).inputs.instanceRefresh as Record<string, unknown>).preferences).toEqual(
+                { minHealthyPercentage: 50, instanceWarmup: "300", autoRollback: true },
+            );
+        });
+
+        test("watches the transactor's /health on the instance by default, reachable from the instance only", async () => {
+            world();
+            await build();
+            const userData = userDataOf();
+            expect(embeddedProperties(userData)).toContain("ping-host=127.0.0.1\nping-port=9999\n");
+            expect(userData.split("\n")).toContain("    HEALTH_URL='http://127.0.0.1:9999/health'");
+            expect(userData).toContain("systemctl enable --now datomic-health-watch.service\n");
+            // The watcher's grace period is the group's.
+            expect(userData).toContain('grace_seconds="${DATOMIC_HEALTH_GRACE_SECONDS:-300}"');
+            expect(recorder.resources.filter((r) => r.name === `${NAME}-health-vpc`)).toEqual([]);
+        });
+
+        test("asks a pingPort open to the VPC on the loopback address, and installs no watcher without the health check", async () => {
+            world();
+            await build({ pingPort: 8080 });
+            expect(embeddedProperties(userDataOf())).toContain("ping-host=0.0.0.0\nping-port=8080\n");
+            expect(userDataOf().split("\n")).toContain("    HEALTH_URL='http://127.0.0.1:8080/health'");
+            world();
+            await build({ healthCheck: false });
+            expect(embeddedProperties(userDataOf())).not.toMatch(/ping-/);
+            expect(userDataOf()).not.toContain("datomic-health-watch");
+            expect(recorder.resources.filter((r) => r.name.endsWith("-instance-health-policy"))).toEqual([]);
         });
 
         test("defaults to an HA pair", async () => {
@@ -726,6 +870,41 @@ describe("DatomicTransactor", () => {
                 { extraProperties: { "license-key": "x" } },
                 'extraProperties: "license-key" must not appear in user data',
             ],
+            [
+                "AWS credentials in extraProperties",
+                { extraProperties: { "aws-secret-access-key": "x" } },
+                'extraProperties: "aws-secret-access-key" is an AWS credential and must not appear in user data; the transactor authenticates with its instance role, so leave it out',
+            ],
+            [
+                "a password in extraProperties",
+                { extraProperties: { "memcached-password": "x" } },
+                'extraProperties: "memcached-password" holds a secret and must not appear in user data; store it as an SSM SecureString and name the parameter in secretProperties ({ "memcached-password": "/path/to/parameter" }): the instance reads it at boot',
+            ],
+            [
+                "a misspelt extra property",
+                { extraProperties: { "encrypt-chanel": "false" } },
+                'extraProperties: "encrypt-chanel" is not a Datomic transactor property; did you mean "encrypt-channel"?',
+            ],
+            [
+                "another storage's property",
+                { extraProperties: { "sql-url": "jdbc:postgresql://db/datomic" } },
+                'extraProperties: "sql-url" is a property of sql storage; this transactor stores in DynamoDB',
+            ],
+            [
+                "the license key in secretProperties",
+                { secretProperties: { "license-key": "/k" } },
+                'secretProperties: "license-key" has an argument of its own; set licenseKeyParameterName',
+            ],
+            [
+                "a misspelt secret property",
+                { secretProperties: { "memcached-pasword": "/p" } },
+                'secretProperties: "memcached-pasword" is not a Datomic transactor property; did you mean "memcached-password"?',
+            ],
+            [
+                "a secret property's bad parameter name",
+                { secretProperties: { "memcached-password": "not a name" } },
+                'secretProperties["memcached-password"]: "not a name" is not an SSM parameter name',
+            ],
             ["a malformed digest", { sha256: "abc" }, 'sha256: "abc" is not a SHA-256 digest'],
             [
                 "a malformed memcached list",
@@ -738,6 +917,11 @@ describe("DatomicTransactor", () => {
                 'jrePackage: "java; rm -rf /" is not a dnf package name',
             ],
             ["a bad system name", { systemName: "acme_orders" }, 'systemName: "acme_orders" cannot name a transactor'],
+            [
+                "a ping host with shell in it",
+                { pingHost: "$(id)" },
+                'pingHost: "$(id)" is not a host name or IPv4 address',
+            ],
         ])("%s", (_label, extra, message) => {
             world();
             expect(() => new DatomicTransactor("bad", args(extra))).toThrow(message);

@@ -24,6 +24,7 @@ const COMPONENTS = [
     "QueryGroup",
     "IonDeployment",
     "DatomicTransactor",
+    "DatomicBackup",
 ];
 
 interface PropertySpec {
@@ -119,6 +120,17 @@ describe("the plugin package in provider/", () => {
             "Sid",
         ]);
         expect(schema.types["datomic:index:DatomicPeeringIngressRule"]).toBeDefined();
+
+        const backup = schema.resources["datomic:index:DatomicBackup"];
+        expect(backup.requiredInputs?.sort()).toEqual([
+            "amiId",
+            "databases",
+            "subnetIds",
+            "tableName",
+            "version",
+            "vpcId",
+        ]);
+        expect(backup.inputProperties.databases).toMatchObject({ type: "array", items: { type: "string" } });
     });
 
     test("an argument of a union type is refused by the same analyzer", async () => {

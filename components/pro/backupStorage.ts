@@ -1,0 +1,105 @@
+/**
+ * DatomicBackup's storage: the backup bucket and the runs' log group.
+ *
+ * The bucket is private, encrypted (SSE-S3 by default, and `backup-db --encryption sse` asks for it on
+ * every object), TLS-only and versioned. Its lifecycle rule never expires current objects: a Datomic
+ * backup is differential, and a later point in time reuses the segments of earlier ones
+ * (docs.datomic.com/operation/backup.html, "Differential Backup"), so expiring old objects by age would
+ * corrupt newer backups. It expires replaced or deleted versions after a while and aborts stale
+ * multipart uploads. When protected, the bucket and the settings that keep its objects safe
+ * (versioning, encryption, public access block) are retained if removed from the program: deleting the
+ * versioning resource would otherwise suspend versioning on the retained bucket.
+ */
+import * as aws from "@pulumi/aws";
+import { BackupSettings, DatomicBackupArgs } from "./backupSettings";
+import type { TransactorScope } from "./scope";
+
+/** Days after which a multipart upload that never completed is aborted. */
+const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+
+export function createBackupBucket(
+    { name, parent, tags }: TransactorScope,
+    args: DatomicBackupArgs,
+    settings: BackupSettings,
+): aws.s3.Bucket {
+    const protect = settings.protectBucket;
+    const kept = { parent, retainOnDelete: protect };
+    const bucket = new aws.s3.Bucket(
+        `${name}-bucket`,
+        { bucket: args.bucketName, forceDestroy: !protect, tags },
+        { parent, protect, retainOnDelete: protect },
+    );
+    new aws.s3.BucketVersioning(
+        `${name}-versioning`,
+        { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+        kept,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-encryption`,
+        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+        kept,
+    );
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+        `${name}-public-access`,
+        {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        },
+        kept,
+    );
+    new aws.s3.BucketPolicy(
+        `${name}-tls-only`,
+        {
+            bucket: bucket.id,
+            policy: bucket.arn.apply((arn) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [arn, `${arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            ),
+        },
+        // One bucket setting at a time: S3 can answer concurrent changes with OperationAborted.
+        { parent, dependsOn: [publicAccess] },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+        `${name}-lifecycle`,
+        {
+            bucket: bucket.id,
+            rules: [
+                {
+                    id: "keep-current-backups-expire-old-versions",
+                    status: "Enabled",
+                    filter: {},
+                    noncurrentVersionExpiration: { noncurrentDays: settings.noncurrentVersionExpirationDays },
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS },
+                },
+            ],
+        },
+        { parent },
+    );
+    return bucket;
+}
+
+/** The log group every run writes its own stream to (`backup/...` and `restore-drill/...`). */
+export function createRunLogGroup(
+    { name, parent, tags }: TransactorScope,
+    settings: BackupSettings,
+): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        { name: `/datomic/${settings.systemName}/backup`, retentionInDays: settings.logRetentionDays, tags },
+        { parent },
+    );
+}

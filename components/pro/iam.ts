@@ -1,0 +1,201 @@
+/**
+ * IAM of the transactor and its peers, as `ensure-transactor` made it: one role and one instance
+ * profile of the same name each, with the inline policies of policies.ts, plus a managed peer policy
+ * for application roles that already exist.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    autoScalingGroupArn,
+    ec2AssumeRolePolicy,
+    inlinePolicyNames,
+    licenseKeyParameterPolicy,
+    parameterArn,
+    peerTablePolicy,
+    PolicyDocument,
+    secretParametersPolicy,
+    transactorLogsPolicy,
+    transactorInstanceHealthPolicy,
+    transactorMetricsPolicy,
+    transactorTablePolicy,
+} from "./policies";
+import type { TransactorScope } from "./scope";
+import type { TransactorSettings } from "./settings";
+
+/** An EC2 instance role named `roleName`, and its instance profile of the same name. */
+export function createInstanceRole(
+    scope: TransactorScope,
+    resourceName: string,
+    roleName: string,
+): { role: aws.iam.Role; profile: aws.iam.InstanceProfile } {
+    const role = new aws.iam.Role(
+        `${resourceName}-role`,
+        { name: roleName, assumeRolePolicy: JSON.stringify(ec2AssumeRolePolicy()), tags: scope.tags },
+        { parent: scope.parent },
+    );
+    const profile = new aws.iam.InstanceProfile(
+        `${resourceName}-profile`,
+        { name: role.name, role: role.name, tags: scope.tags },
+        { parent: scope.parent },
+    );
+    return { role, profile };
+}
+
+/** An inline policy of `role`. */
+export function createRolePolicy(
+    scope: TransactorScope,
+    resourceName: string,
+    role: aws.iam.Role,
+    policyName: pulumi.Input<string>,
+    policy: pulumi.Output<PolicyDocument>,
+): aws.iam.RolePolicy {
+    return new aws.iam.RolePolicy(
+        `${resourceName}-policy`,
+        { role: role.name, name: policyName, policy: policy.apply((document) => JSON.stringify(document)) },
+        { parent: scope.parent },
+    );
+}
+
+/** Where the transactor's and peers' policies point. */
+export interface TransactorIamTargets {
+    table: aws.dynamodb.Table;
+    bucket?: aws.s3.Bucket;
+    licenseKeyParameterName?: string;
+    partition: pulumi.Output<string>;
+    region: pulumi.Output<string>;
+    accountId: pulumi.Output<string>;
+}
+
+/** The transactor and peer roles, their policies and the managed peer policy. */
+export interface TransactorIam {
+    transactorRole: aws.iam.Role;
+    transactorProfile: aws.iam.InstanceProfile;
+    /** The transactor's inline policies: instances must boot with them in place. */
+    transactorPolicies: aws.iam.RolePolicy[];
+    peerRole: aws.iam.Role;
+    peerProfile: aws.iam.InstanceProfile;
+    peerPolicy: aws.iam.Policy;
+}
+
+/** Creates both roles with the policies ensure-transactor gave them. */
+export function createTransactorIam(
+    scope: TransactorScope,
+    settings: TransactorSettings,
+    targets: TransactorIamTargets,
+): TransactorIam {
+    const { name } = scope;
+    const transactor = createInstanceRole(scope, `${name}-transactor`, settings.transactorRoleName);
+    const peer = createInstanceRole(scope, `${name}-peer`, settings.peerRoleName);
+    const { table, bucket, licenseKeyParameterName } = targets;
+
+    const transactorPolicies = [
+        createRolePolicy(
+            scope,
+            `${name}-transactor-table`,
+            transactor.role,
+            inlinePolicyNames.transactorTable(settings.tableName),
+            table.arn.apply(transactorTablePolicy),
+        ),
+    ];
+    if (bucket) {
+        transactorPolicies.push(
+            createRolePolicy(
+                scope,
+                `${name}-transactor-logs`,
+                transactor.role,
+                bucket.bucket.apply(inlinePolicyNames.transactorLogs),
+                bucket.arn.apply(transactorLogsPolicy),
+            ),
+        );
+    }
+    if (settings.cloudWatchMetrics) {
+        transactorPolicies.push(
+            createRolePolicy(
+                scope,
+                `${name}-transactor-metrics`,
+                transactor.role,
+                inlinePolicyNames.transactorMetrics,
+                pulumi.output(transactorMetricsPolicy()),
+            ),
+        );
+    }
+    if (licenseKeyParameterName !== undefined) {
+        transactorPolicies.push(
+            createRolePolicy(
+                scope,
+                `${name}-transactor-license-key`,
+                transactor.role,
+                inlinePolicyNames.transactorLicenseKey,
+                pulumi
+                    .all([targets.partition, targets.region, targets.accountId])
+                    .apply(([partition, region, account]) =>
+                        licenseKeyParameterPolicy(parameterArn(partition, region, account, licenseKeyParameterName)),
+                    ),
+            ),
+        );
+    }
+    const secretParameterNames = Object.entries(settings.secretParameters)
+        .filter(([key]) => key !== "license-key")
+        .map(([, parameterName]) => parameterName);
+    if (secretParameterNames.length > 0) {
+        transactorPolicies.push(
+            createRolePolicy(
+                scope,
+                `${name}-transactor-secret-properties`,
+                transactor.role,
+                inlinePolicyNames.transactorSecretProperties,
+                pulumi
+                    .all([targets.partition, targets.region, targets.accountId])
+                    .apply(([partition, region, account]) =>
+                        secretParametersPolicy(
+                            secretParameterNames.map((parameter) =>
+                                parameterArn(partition, region, account, parameter),
+                            ),
+                        ),
+                    ),
+            ),
+        );
+    }
+    if (settings.healthCheckUrl !== undefined) {
+        transactorPolicies.push(
+            createRolePolicy(
+                scope,
+                `${name}-transactor-instance-health`,
+                transactor.role,
+                inlinePolicyNames.transactorInstanceHealth,
+                pulumi
+                    .all([targets.partition, targets.region, targets.accountId])
+                    .apply(([partition, region, account]) =>
+                        transactorInstanceHealthPolicy(
+                            autoScalingGroupArn(partition, region, account, settings.groupName),
+                        ),
+                    ),
+            ),
+        );
+    }
+    createRolePolicy(
+        scope,
+        `${name}-peer-table`,
+        peer.role,
+        inlinePolicyNames.peerTable(settings.tableName),
+        table.arn.apply(peerTablePolicy),
+    );
+    const peerPolicy = new aws.iam.Policy(
+        `${name}-peer-policy`,
+        {
+            name: `${settings.systemName}-datomic-peer`,
+            description: `Read access to the Datomic storage of ${settings.systemName}, for peer application roles`,
+            policy: table.arn.apply((arn) => JSON.stringify(peerTablePolicy(arn))),
+            tags: scope.tags,
+        },
+        { parent: scope.parent },
+    );
+    return {
+        transactorRole: transactor.role,
+        transactorProfile: transactor.profile,
+        transactorPolicies,
+        peerRole: peer.role,
+        peerProfile: peer.profile,
+        peerPolicy,
+    };
+}
