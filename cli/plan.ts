@@ -14,10 +14,11 @@ import { Command, InvalidArgumentError } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { diffPlans, parsePlan, PlanDiff, renderPlanDiffText } from "../plan/diff";
-import { loadFixtureFile, MissingLookupError } from "../plan/fixtures";
+import { loadFixtureFile } from "../plan/fixtures";
 import { registerPackageFallback } from "../plan/packageFallback";
 import { Plan, renderPlanText, toPlan } from "../plan/render";
-import { ProgramRun, runProgram } from "../plan/runProgram";
+import { renderFailure } from "../plan/report";
+import { runProgram } from "../plan/runProgram";
 
 interface PlanOptions {
     stack: string;
@@ -67,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
     registerPackageFallback();
 
     const runtimeLog: string[] = [];
-    const fixtures = loadFixtureFile(fixtureFile);
+    // The default file is optional (a program may make no lookups); a file named with -f must exist.
+    const fixtures = loadFixtureFile(fixtureFile, { optional: options.fixtures === undefined });
     const run = await withRuntimeLogCaptured(runtimeLog, () =>
         withoutStackTraces(!options.verbose, () =>
             runProgram({
@@ -80,7 +82,10 @@ async function main(argv: string[]): Promise<number> {
         ),
     );
     if (run.errors.length > 0) {
-        reportFailure(run, options, runtimeLog);
+        process.stderr.write(renderFailure(run, options.verbose));
+        if (options.verbose) {
+            process.stderr.write(runtimeLog.map((line) => `${line}\n`).join(""));
+        }
         return EXIT.programFailed;
     }
     const plan = toPlan(run);
@@ -120,37 +125,6 @@ function readBasePlan(file: string): { plan: Plan; source: string } {
 
 function diffJson(diff: PlanDiff): string {
     return JSON.stringify(diff, null, 2) + "\n";
-}
-
-/**
- * Missing fixture answers come first: they are what to fix, and they make every value computed from the
- * lookup fail too, with messages that add nothing.
- */
-function reportFailure(run: ProgramRun, options: PlanOptions, runtimeLog: string[]): void {
-    const unique = (errors: Error[]) => [...new Map(errors.map((error) => [error.message, error])).values()];
-    const missing = unique(run.errors.filter((error) => error instanceof MissingLookupError));
-    const others = unique(run.errors.filter((error) => !(error instanceof MissingLookupError)));
-    const write = (text: string) => process.stderr.write(text);
-    if (missing.length > 0) {
-        write(`datomic-plan: stack "${options.stack}" makes lookups that no fixture answers:\n`);
-        for (const error of missing) {
-            write(`  - ${error.message}\n`);
-        }
-        if (others.length > 0 && !options.verbose) {
-            write(`(${others.length} further error(s) follow from the missing answers; --verbose shows them)\n`);
-        }
-    }
-    if (missing.length === 0 || options.verbose) {
-        write(`datomic-plan: the program failed for stack "${options.stack}":\n`);
-        for (const error of others) {
-            write(`  - ${options.verbose ? (error.stack ?? error.message) : error.message}\n`);
-        }
-    }
-    if (options.verbose) {
-        for (const line of runtimeLog) {
-            write(`${line}\n`);
-        }
-    }
 }
 
 /**

@@ -140,7 +140,63 @@ describe("lookups no fixture answers", () => {
         expect(result.code).toBe(1);
         expect(result.stderr).toContain(
             `No fixture answers stack reference acme/datomic/dev called with {"name":"acme/datomic/dev"}; ` +
-                `add a "lookups" entry for it to ${path.relative(REPO_ROOT, empty)} ("stackReferences")`,
+                `add the stack's outputs under "stackReferences" in ${path.relative(REPO_ROOT, empty)} (it has none), ` +
+                "or check the stack name",
+        );
+    });
+});
+
+describe("mistakes", () => {
+    test("a program that fails while registrations wait on the failed value prints the error, not the runtime's leak report", async () => {
+        const result = await datomicPlan(
+            ...["--dir", "examples/ion-service", "--stack", "dev"],
+            ...[
+                "--config",
+                'orders:network={"vpcId":"vpc-0e1d2c3b4a5f60101","vpcCidrBlock":"10.40.0.0/16",' +
+                    '"subnetIds":["subnet-0e1d2c3b4a5f60111","subnet-0e1d2c3b4a5f60112"],"routeTableIds":["rtb-0e1d2c3b4a5f60121"]}',
+            ],
+        );
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(
+            `datomic-plan: the program failed for stack "dev":\n` +
+                `  - peerVpcCidrBlocks: "10.40.0.0/16" overlaps datomicVpcCidrBlock "10.40.0.0/16"; `,
+        );
+        expect(result.stderr).not.toContain("still active");
+        expect(result.stdout).toBe("");
+    });
+
+    test.each([
+        ["a missing -f file", "missing.yaml", null, "cannot read the fixture file {file}: ENOENT"],
+        ["a -f file that is not YAML", "broken.yaml", "lookups: [\n", "{file} is not valid YAML: "],
+        [
+            "fixtures of the wrong shape",
+            "oops.yaml",
+            "accountId: 111111111111\nlookups: oops\n",
+            "{file} is not a fixture file (format: docs/plan.md):\n" +
+                '  - accountId: expected a 12-digit AWS account id in quotes, such as "111111111111" (got 111111111111)\n' +
+                '  - lookups: expected a list of lookups, each with function, match and result (got "oops")\n',
+        ],
+    ])("%s exits 2 naming the file and the key", async (_, name, content, message) => {
+        const file = path.join(workDir, name);
+        if (content !== null) {
+            fs.writeFileSync(file, content);
+        }
+        const result = await datomicPlan("--stack", "dev", "-f", file);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(`datomic-plan: ${message.replace("{file}", file)}`);
+        expect(result.stdout).toBe("");
+    });
+
+    test("a stack file whose config is not a map exits 2 naming the file and the key", async () => {
+        const programDir = path.join(workDir, "bad-config");
+        fs.mkdirSync(programDir);
+        fs.writeFileSync(path.join(programDir, "Pulumi.yaml"), "name: bad-config\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(programDir, "Pulumi.test.yaml"), "config: oops\n");
+        const result = await datomicPlan("--dir", programDir, "--stack", "test");
+        expect(result.code).toBe(2);
+        expect(result.stderr).toBe(
+            `datomic-plan: ${path.join(programDir, "Pulumi.test.yaml")}: "config" must be a map of key: value, ` +
+                'such as "aws:region: us-east-1" (got "oops")\n',
         );
     });
 });
