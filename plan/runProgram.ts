@@ -32,6 +32,8 @@ export interface ProgramRun {
     readonly constructionOrder?: string[];
     /** String values the fixtures supplied (stack reference outputs, lookup results), for marking in plans. */
     readonly fixtureValues?: string[];
+    /** The stack's configuration as the program saw it (secrets masked). */
+    readonly config?: Record<string, string>;
     /** True when registrations were still waiting on failed values when the run ended. */
     readonly stalled?: boolean;
 }
@@ -151,6 +153,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
         inputFailures: hooks.observations.inputFailures,
         constructionOrder: hooks.observations.constructionOrder,
         fixtureValues: [...answers.suppliedValues],
+        config,
         stalled,
     };
 }

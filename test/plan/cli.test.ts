@@ -96,7 +96,7 @@ describe("--json and --diff", () => {
                 '      parameters.InstanceType: "t3.medium" -> "t3.large"\n',
         );
         expect(result.stdout).toContain('Outputs:\n  ~ systemName: "acme-old" -> "acme-dev"\n');
-        expect(result.stdout).toContain("1 added, 1 removed, 1 changed; 1 output changed.");
+        expect(result.stdout).toContain("1 added, 1 removed, 1 changed (0 of them replaced); 1 output changed.");
 
         const json = await datomicPlan("--stack", "dev", "--diff", editedFile, "--json");
         expect(JSON.parse(json.stdout)).toMatchObject({
