@@ -5,6 +5,10 @@
  * No Pulumi CLI and no cloud credentials are needed. With --diff, compares the
  * plan with one written earlier by --json, for reviewing a change.
  *
+ * `datomic-plan fixtures --from <outputs.json> --stack <org/project/stack>`
+ * writes the fixtures a service needs from an environment stack's
+ * `pulumi stack output --json`.
+ *
  * Exit codes: 0 the plan (or the diff, whether or not anything changed) was
  * printed; 1 the program failed (an error, or a lookup no fixture answers);
  * 2 bad flags, or a program directory, stack, fixture or base plan file that
@@ -15,6 +19,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { diffPlans, parsePlan, PlanDiff, renderPlanDiffText } from "../plan/diff";
 import { loadFixtureFile } from "../plan/fixtures";
+import { fixturesFromOutputs, parseStackOutputs, renderFixtureFile } from "../plan/fixturesFromOutputs";
 import { registerPackageFallback } from "../plan/packageFallback";
 import { Plan, renderPlanText, toPlan } from "../plan/render";
 import { renderFailure } from "../plan/report";
@@ -33,6 +38,9 @@ interface PlanOptions {
 const EXIT = { ok: 0, programFailed: 1, usage: 2 } as const;
 
 async function main(argv: string[]): Promise<number> {
+    if (argv[2] === "fixtures") {
+        return writeFixtures(argv.slice(3));
+    }
     const program = new Command()
         .name("datomic-plan")
         .description(
@@ -49,6 +57,12 @@ async function main(argv: string[]): Promise<number> {
         .option("--json [file]", "write the plan as JSON (to stdout, or to the file); with --diff, the diff to stdout")
         .option("--diff <base.json>", "print what changed since a plan written earlier with --json <file>")
         .option("--verbose", "on failure, also print the errors' stacks and the Pulumi runtime's log")
+        .addHelpText(
+            "after",
+            "\nFixtures from an environment stack's outputs (see datomic-plan fixtures --help):\n" +
+                "  pulumi stack output --json --stack acme/datomic/dev > dev-outputs.json\n" +
+                "  datomic-plan fixtures --from dev-outputs.json --stack acme/datomic/dev --out plan-fixtures/dev.yaml\n",
+        )
         .showHelpAfterError()
         .exitOverride();
     try {
@@ -97,6 +111,62 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(options.json === true ? diffJson(diff) : renderPlanDiffText(diff, base.source));
     } else {
         process.stdout.write(options.json === true ? JSON.stringify(plan, null, 2) + "\n" : renderPlanText(plan));
+    }
+    return EXIT.ok;
+}
+
+interface FixturesOptions {
+    from: string;
+    stack: string;
+    out?: string;
+}
+
+/** `datomic-plan fixtures`: a service's fixture file from an environment stack's outputs. */
+function writeFixtures(args: string[]): number {
+    const command = new Command()
+        .name("datomic-plan fixtures")
+        .description(
+            "Write the fixtures a service's plan needs from `pulumi stack output --json` of the environment stack " +
+                "it references. Secret outputs (shown as [secret]) are left out. With --out, an existing file keeps " +
+                "its lookups and other stacks; this stack's entry is replaced.",
+        )
+        .requiredOption("--from <file>", "the JSON `pulumi stack output --json --stack <stack>` printed")
+        .requiredOption(
+            "-s, --stack <name>",
+            "the environment stack, as the service references it: <organization>/<project>/<stack>",
+        )
+        .option("-o, --out <file>", "the fixture file to write or update (default: print to stdout)")
+        .showHelpAfterError()
+        .exitOverride();
+    try {
+        command.parse(args, { from: "user" });
+    } catch (e) {
+        return (e as { exitCode?: number }).exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const options = command.opts<FixturesOptions>();
+    let text: string;
+    try {
+        text = fs.readFileSync(options.from, "utf8");
+    } catch (e) {
+        throw new Error(`--from: cannot read ${options.from}: ${(e as Error).message}`);
+    }
+    const outputs = parseStackOutputs(text, options.from);
+    const existingText = options.out && fs.existsSync(options.out) ? fs.readFileSync(options.out, "utf8") : undefined;
+    const existing = options.out && existingText !== undefined ? loadFixtureFile(options.out) : {};
+    const { fixtures, skippedSecrets } = fixturesFromOutputs(options.stack, outputs, existing);
+    const yaml = renderFixtureFile(fixtures, options.stack, options.from, existingText);
+    if (skippedSecrets.length > 0) {
+        process.stderr.write(
+            `datomic-plan fixtures: left out secret output(s) ${skippedSecrets.join(", ")}: ` +
+                "secrets never go into a fixture file; if the service reads them, add a stand-in value by hand\n",
+        );
+    }
+    if (options.out) {
+        fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+        fs.writeFileSync(options.out, yaml);
+        process.stderr.write(`datomic-plan fixtures: wrote stackReferences.${options.stack} to ${options.out}\n`);
+    } else {
+        process.stdout.write(yaml);
     }
     return EXIT.ok;
 }
