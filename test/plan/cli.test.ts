@@ -106,15 +106,6 @@ describe("--json and --diff", () => {
             outputs: [{ path: "systemName", before: "acme-old", after: "acme-dev" }],
         });
     });
-
-    test("--diff with a file that is not a plan exits 2 naming the file", async () => {
-        const notAPlan = path.join(workDir, "not-a-plan.json");
-        fs.writeFileSync(notAPlan, '{"hello": "world"}');
-        const result = await datomicPlan("--stack", "dev", "--diff", notAPlan);
-        expect(result.code).toBe(2);
-        expect(result.stderr).toContain(`--diff: ${notAPlan} is not a plan`);
-        expect(result.stdout).toBe("");
-    });
 });
 
 describe("lookups no fixture answers", () => {
@@ -164,41 +155,6 @@ describe("mistakes", () => {
         expect(result.stderr).not.toContain("still active");
         expect(result.stdout).toBe("");
     });
-
-    test.each([
-        ["a missing -f file", "missing.yaml", null, "cannot read the fixture file {file}: ENOENT"],
-        ["a -f file that is not YAML", "broken.yaml", "lookups: [\n", "{file} is not valid YAML: "],
-        [
-            "fixtures of the wrong shape",
-            "oops.yaml",
-            "accountId: 111111111111\nlookups: oops\n",
-            "{file} is not a fixture file (format: docs/plan.md):\n" +
-                '  - accountId: expected a 12-digit AWS account id in quotes, such as "111111111111" (got 111111111111)\n' +
-                '  - lookups: expected a list of lookups, each with function, match and result (got "oops")\n',
-        ],
-    ])("%s exits 2 naming the file and the key", async (_, name, content, message) => {
-        const file = path.join(workDir, name);
-        if (content !== null) {
-            fs.writeFileSync(file, content);
-        }
-        const result = await datomicPlan("--stack", "dev", "-f", file);
-        expect(result.code).toBe(2);
-        expect(result.stderr).toContain(`datomic-plan: ${message.replace("{file}", file)}`);
-        expect(result.stdout).toBe("");
-    });
-
-    test("a stack file whose config is not a map exits 2 naming the file and the key", async () => {
-        const programDir = path.join(workDir, "bad-config");
-        fs.mkdirSync(programDir);
-        fs.writeFileSync(path.join(programDir, "Pulumi.yaml"), "name: bad-config\nruntime: nodejs\n");
-        fs.writeFileSync(path.join(programDir, "Pulumi.test.yaml"), "config: oops\n");
-        const result = await datomicPlan("--dir", programDir, "--stack", "test");
-        expect(result.code).toBe(2);
-        expect(result.stderr).toBe(
-            `datomic-plan: ${path.join(programDir, "Pulumi.test.yaml")}: "config" must be a map of key: value, ` +
-                'such as "aws:region: us-east-1" (got "oops")\n',
-        );
-    });
 });
 
 describe("--dir", () => {
@@ -247,11 +203,5 @@ describe("--dir", () => {
             resources: [{ type: "test:index:Thing", name: "thing", inputs: { size: 3 } }],
             outputs: { ownCopy: true },
         });
-    });
-
-    test("a directory without Pulumi.yaml exits 2 saying so", async () => {
-        const result = await datomicPlan("--dir", workDir, "--stack", "dev");
-        expect(result.code).toBe(2);
-        expect(result.stderr).toContain("Pulumi.yaml not found: --dir must be a Pulumi program directory");
     });
 });

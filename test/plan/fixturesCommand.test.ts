@@ -3,11 +3,11 @@
  * --json` of the environment stack, with which a new service plans without
  * hand-written fixtures.
  */
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { runDatomicPlan } from "../../plan/cli";
 import { loadFixtureFile } from "../../plan/fixtures";
 import { fixturesFromOutputs, parseStackOutputs, renderFixtureFile } from "../../plan/fixturesFromOutputs";
 import { toPlan } from "../../plan/render";
@@ -25,17 +25,14 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-function datomicPlan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-        execFile(
-            process.execPath,
-            ["-r", "ts-node/register/transpile-only", "cli/plan.ts", ...args],
-            { cwd: REPO_ROOT, env: { ...process.env, NODE_PATH: "" } },
-            (error, stdout, stderr) => {
-                resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-            },
-        );
+async function datomicPlan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await runDatomicPlan(args, {
+        stdout: (text) => (stdout += text),
+        stderr: (text) => (stderr += text),
     });
+    return { code, stdout, stderr };
 }
 
 describe("fixturesFromOutputs", () => {
