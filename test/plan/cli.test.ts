@@ -29,6 +29,10 @@ function datomicPlan(...args: string[]): Promise<CliResult> {
     });
 }
 
+// Each test runs the command (a Node process that loads TypeScript, the Pulumi SDK and the program) once or
+// twice: on a loaded machine that can take well over Jest's default minute.
+jest.setTimeout(180_000);
+
 let workDir: string;
 
 beforeAll(() => {
