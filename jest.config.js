@@ -1,5 +1,11 @@
 /** Jest runs TypeScript through ts-jest without type checking (tsconfig has isolatedModules); `npm run typecheck` type-checks. */
+const os = require("os");
+
 module.exports = {
+    // At least two workers, even on two cores (where Jest's default is one): many suites spend their time
+    // waiting on child processes (datomic-plan, typedoc, npm pack, shellcheck, the fake ion-dev), which a
+    // second worker overlaps with work.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     testEnvironment: "<rootDir>/test/support/environment.js",
     roots: ["<rootDir>/test"],
     testMatch: ["**/*.test.ts"],

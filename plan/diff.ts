@@ -6,6 +6,8 @@
  */
 import { stringify } from "safe-stable-stringify";
 import type { Plan, PlannedResource } from "./render";
+import { replacingChanges } from "./replacements";
+import { count } from "./report";
 
 /** One value that differs; `before` or `after` is absent when the key was added or removed. */
 export interface ValueChange {
@@ -24,6 +26,11 @@ export interface ResourceChange {
     /** Resource options (`protect`, `retainOnDelete`, `provider ...`...) only in the current or only in the base plan. */
     options: { added: string[]; removed: string[] };
     inputs: ValueChange[];
+    /**
+     * Why the resource will be replaced rather than updated, when that is known: changed inputs that force
+     * replacement, or a new parent (a new URN). Absent when the engine decides.
+     */
+    replacedBecause?: string[];
 }
 
 /** What changed from a base plan to the current one. */
@@ -84,6 +91,23 @@ function resourceChange(before: PlannedResource, after: PlannedResource): Resour
     }
     if (before.kind !== after.kind) {
         change.kind = { before: before.kind, after: after.kind };
+    }
+    const replaceOnChanges = after.options
+        .filter((option) => option.startsWith("replaceOnChanges "))
+        .flatMap((option) => option.split(" ").slice(1));
+    const forcing = replacingChanges(
+        after.type,
+        change.inputs.map((input) => input.path),
+        replaceOnChanges,
+    );
+    const reasons = [
+        ...forcing.map((path) => `${path} forces replacement`),
+        ...(change.parent
+            ? ["the parent changed, so the URN does: created anew, the old one deleted, unless aliased"]
+            : []),
+    ];
+    if (reasons.length > 0) {
+        change.replacedBecause = reasons;
     }
     const differs =
         change.parent !== undefined ||
@@ -148,7 +172,11 @@ export function renderPlanDiffText(diff: PlanDiff, baseSource = "the base plan")
         lines.push(`- ${resource.type}::${resource.name}${resourceNote(resource)}`);
     }
     for (const change of diff.changed) {
-        lines.push(`~ ${change.type}::${change.name}`);
+        const marker = change.replacedBecause ? "+-" : "~";
+        lines.push(`${marker} ${change.type}::${change.name}`);
+        for (const reason of change.replacedBecause ?? []) {
+            lines.push(`      replaced: ${reason}`);
+        }
         if (change.parent) {
             lines.push(`      parent: ${change.parent.before ?? "(none)"} -> ${change.parent.after ?? "(none)"}`);
         }
@@ -172,10 +200,13 @@ export function renderPlanDiffText(diff: PlanDiff, baseSource = "the base plan")
             lines.push(`  ${marker} ${describeChange(output)}`);
         }
     }
+    const replaced = diff.changed.filter((change) => change.replacedBecause).length;
     lines.push(
         "",
-        `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed; ` +
-            `${diff.outputs.length} output${diff.outputs.length === 1 ? "" : "s"} changed.`,
+        `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed ` +
+            `(${replaced} of them replaced); ${count(diff.outputs.length, "output")} changed.`,
+        "~ input changed; the engine decides between update and replace. +- replaced: an input that forces " +
+            "replacement changed. Neither plan read state: the engine compares with what is deployed.",
     );
     return lines.join("\n") + "\n";
 }

@@ -69,10 +69,22 @@ export interface RecordedCall {
     readonly inputs: Record<string, unknown>;
 }
 
+/** The explicit provider a lookup runs under, as the program registered it. */
+export interface ProviderReference {
+    /** `pulumi:providers:<package>`. */
+    readonly type: string;
+    readonly name: string;
+    /** The provider's settings (`region`, `assumeRoles`...); nested values may arrive as JSON text. */
+    readonly inputs: Record<string, unknown>;
+}
+
 /** What the mocks answer. */
 export interface MockAnswers {
-    /** The result of a provider function call. Throw to fail the lookup with a message. */
-    call(token: string, inputs: Record<string, unknown>): Record<string, unknown>;
+    /**
+     * The result of a provider function call; `provider` is the explicit provider it runs under, if any.
+     * Throw to fail the lookup with a message.
+     */
+    call(token: string, inputs: Record<string, unknown>, provider?: ProviderReference): Record<string, unknown>;
     /**
      * Outputs a new resource has beyond its inputs (ids, ARNs, computed names).
      * Return `undefined` for none. In a preview, anything not returned is unknown.
@@ -159,6 +171,7 @@ export class MockRecorder {
     public readonly failures: Error[] = [];
     private pending = 0;
     private preview = false;
+    private lastActivity = Date.now();
 
     constructor(private readonly answers: MockAnswers) {}
 
@@ -169,7 +182,7 @@ export class MockRecorder {
         void pulumi.runtime.setMocks(
             {
                 newResource: (args) => this.newResource(args.type, args.name, args.inputs, args.id),
-                call: (args) => this.answers.call(args.token, args.inputs),
+                call: (args) => this.answers.call(args.token, args.inputs, this.providerOf(args.provider)),
             },
             settings.project,
             settings.stack,
@@ -178,6 +191,14 @@ export class MockRecorder {
         );
         const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
         this.wrapMonitor(monitor, pulumi);
+    }
+
+    /**
+     * How long, in milliseconds, no registration or lookup has been in flight or finished: a program whose
+     * registrations wait on a failed value stays quiet for good.
+     */
+    public quietFor(): number {
+        return this.pending > 0 ? 0 : Date.now() - this.lastActivity;
     }
 
     /** Forgets what was recorded, keeping the mocks installed. */
@@ -219,6 +240,16 @@ export class MockRecorder {
         return this.calls.filter((call) => call.token === token);
     }
 
+    /** The recorded provider a provider reference (`<urn>::<id>`) points to. */
+    private providerOf(reference: string | undefined): ProviderReference | undefined {
+        if (!reference) {
+            return undefined;
+        }
+        const urn = reference.slice(0, reference.lastIndexOf("::"));
+        const provider = this.resources.find((resource) => resource.urn === urn);
+        return provider ? { type: provider.type, name: provider.name, inputs: provider.inputs } : undefined;
+    }
+
     private newResource(type: string, name: string, inputs: Record<string, unknown>, importId: string | undefined) {
         const extra = this.answers.resourceOutputs?.(type, name, inputs) ?? {};
         const state = { ...inputs, ...extra };
@@ -235,8 +266,10 @@ export class MockRecorder {
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req, callback) => {
             this.pending++;
+            this.lastActivity = Date.now();
             register(req, (err, resp) => {
                 this.pending--;
+                this.lastActivity = Date.now();
                 if (err || !resp) {
                     this.failures.push(err ?? new Error(`registering ${req.getType()} ${req.getName()} failed`));
                 } else {
@@ -273,8 +306,10 @@ export class MockRecorder {
         const read = monitor.readResource.bind(monitor);
         monitor.readResource = (req, callback) => {
             this.pending++;
+            this.lastActivity = Date.now();
             read(req, (err, resp) => {
                 this.pending--;
+                this.lastActivity = Date.now();
                 if (err || !resp) {
                     this.failures.push(err ?? new Error(`reading ${req.getType()} ${req.getName()} failed`));
                 } else {
@@ -303,12 +338,18 @@ export class MockRecorder {
         const invoke = monitor.invoke.bind(monitor);
         monitor.invoke = (req, callback) => {
             this.pending++;
+            this.lastActivity = Date.now();
             const call = { token: req.getTok(), inputs: plain(pulumi, req.getArgs()) };
             this.calls.push(call);
             invoke(req, (err, resp) => {
                 this.pending--;
+                this.lastActivity = Date.now();
                 if (err) {
                     this.failures.push(err);
+                    // The SDK rethrows a failed invoke as `new Error(err.details)` (an engine error's text):
+                    // without details, every value computed from the lookup would fail with an empty message.
+                    const withDetails = err as Error & { details?: string };
+                    withDetails.details ??= err.message;
                 }
                 callback(err, resp);
             });

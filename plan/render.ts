@@ -4,8 +4,9 @@
  */
 import { createHash } from "crypto";
 import * as path from "path";
-import type { ProgramRun } from "./runProgram";
 import { AssetDescription, RecordedResource, Secret, UNKNOWN } from "./recorder";
+import { count } from "./report";
+import type { ProgramRun } from "./runProgram";
 
 /** One resource of a plan. */
 export interface PlannedResource {
@@ -18,6 +19,8 @@ export interface PlannedResource {
     /** Resource options that matter for review. */
     options: string[];
     inputs: Record<string, unknown>;
+    /** Inputs whose value came, in whole or in part, from the fixtures rather than from the program. */
+    fromFixtures?: string[];
 }
 
 /** A plan: what `datomic-plan --json` writes and `--diff` compares. */
@@ -28,51 +31,102 @@ export interface Plan {
     /** Provider functions called, with how many times. */
     lookups: Record<string, number>;
     outputs: Record<string, unknown>;
+    /** Outputs whose value came from the fixtures. */
+    outputsFromFixtures?: string[];
 }
 
 /**
- * The plan of a run: resources sorted by parent path, then type and name, so plans diff cleanly.
- * Paths under the program directory (asset and archive paths, for example) are shown relative to it,
- * so a plan is the same on every checkout.
+ * The plan of a run: resources in the order the program constructed them, so plans read like the program
+ * and diff cleanly. Paths under the program directory (asset and archive paths, for example) are shown
+ * relative to it, so a plan is the same on every checkout. Values the fixtures supplied are marked.
  */
 export function toPlan(run: ProgramRun): Plan {
     const masked = (value: unknown) => maskedValue(value, run.programDir);
     const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
     const key = (resource: RecordedResource) => `${resource.type}::${resource.name}`;
-    const path = (resource: RecordedResource): string => {
-        const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
-        return parent ? `${path(parent)} > ${key(resource)}` : key(resource);
-    };
-    const resources = [...run.resources]
-        .sort((a, b) => path(a).localeCompare(path(b)))
-        .map((resource): PlannedResource => {
+    const position = programPositions(run);
+    const fromFixtures = fixtureMarker(run);
+    const resources = run.resources
+        .map((resource, index) => ({ resource, at: position.get(key(resource)) ?? run.resources.length + index }))
+        .sort((a, b) => a.at - b.at)
+        .map(({ resource }): PlannedResource => {
             const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
+            const inputs = masked(resource.custom ? resource.inputs : {}) as Record<string, unknown>;
+            const marked = Object.keys(inputs).filter((name) => fromFixtures(inputs[name]));
             return {
                 type: resource.type,
                 name: resource.name,
                 ...(parent ? { parent: key(parent) } : {}),
                 kind: resource.read ? "read" : resource.custom ? "managed" : "component",
                 options: optionsOf(resource, byUrn),
-                inputs: masked(resource.custom ? resource.inputs : {}) as Record<string, unknown>,
+                inputs,
+                ...(marked.length ? { fromFixtures: marked } : {}),
             };
         });
     const lookups: Record<string, number> = {};
     for (const call of run.calls) {
         lookups[call.token] = (lookups[call.token] ?? 0) + 1;
     }
+    const outputs = masked(run.outputs) as Record<string, unknown>;
+    const outputsFromFixtures = Object.keys(outputs).filter((name) => fromFixtures(outputs[name]));
     return {
         project: run.project,
         stack: run.stack,
         resources,
         lookups: Object.fromEntries(Object.entries(lookups).sort(([a], [b]) => a.localeCompare(b))),
-        outputs: masked(run.outputs) as Record<string, unknown>,
+        outputs,
+        ...(outputsFromFixtures.length ? { outputsFromFixtures } : {}),
     };
+}
+
+/** Each resource's place in the program: the order of construction, else the order of registration. */
+function programPositions(run: ProgramRun): Map<string, number> {
+    const positions = new Map<string, number>();
+    (run.constructionOrder ?? []).forEach((key, index) => {
+        if (!positions.has(key)) {
+            positions.set(key, index);
+        }
+    });
+    return positions;
+}
+
+/** Fixture values shorter than this ("cloud", "alb", "true") are too common to tell apart from the program's. */
+const MIN_FIXTURE_VALUE_LENGTH = 6;
+
+/**
+ * Whether a value contains a string the fixtures supplied (a stack reference output, a lookup result),
+ * ignoring strings the stack's own settings also contain (a region, an account id).
+ */
+function fixtureMarker(run: ProgramRun): (value: unknown) => boolean {
+    const settings = JSON.stringify(run.config ?? {});
+    const supplied = (run.fixtureValues ?? []).filter(
+        (value) => value.length >= MIN_FIXTURE_VALUE_LENGTH && value !== UNKNOWN && !settings.includes(value),
+    );
+    const contains = (value: unknown): boolean => {
+        if (typeof value === "string") {
+            return supplied.some((fixture) => value.includes(fixture));
+        }
+        if (Array.isArray(value)) {
+            return value.some(contains);
+        }
+        return value !== null && typeof value === "object" && Object.values(value).some(contains);
+    };
+    return supplied.length ? contains : () => false;
+}
+
+/** Pulumi's markers: what the engine would do with each resource of a new stack. */
+function markerOf(resource: PlannedResource): string {
+    if (resource.kind === "read") {
+        return ">";
+    }
+    return resource.options.some((option) => option.startsWith("import ")) ? "=" : "+";
 }
 
 /** The plan as an indented tree for a terminal or a pull-request comment. */
 export function renderPlanText(plan: Plan): string {
     const lines = [
-        `Plan of stack "${plan.stack}" (project ${plan.project}), from mocks: no cloud calls were made.`,
+        `Plan of stack "${plan.stack}" (project ${plan.project}), from mocks: no cloud calls were made and no state was read,`,
+        "so every resource the program manages is shown as created (+); > reads an existing resource, = imports one.",
         "",
     ];
     const children = new Map<string | undefined, PlannedResource[]>();
@@ -81,14 +135,15 @@ export function renderPlanText(plan: Plan): string {
         siblings.push(resource);
         children.set(resource.parent, siblings);
     }
+    const fixtureNote = "  (from fixtures)";
     const walk = (parent: string | undefined, depth: number) => {
         for (const resource of children.get(parent) ?? []) {
             const indent = "  ".repeat(depth);
-            const marker = resource.kind === "read" ? "=" : "+";
             const options = resource.options.length ? `  [${resource.options.join(", ")}]` : "";
-            lines.push(`${indent}${marker} ${resource.type}  ${resource.name}${options}`);
+            lines.push(`${indent}${markerOf(resource)} ${resource.type}  ${resource.name}${options}`);
             for (const [name, value] of Object.entries(resource.inputs)) {
-                lines.push(`${indent}      ${name}: ${shortValue(value)}`);
+                const note = resource.fromFixtures?.includes(name) ? fixtureNote : "";
+                lines.push(`${indent}      ${name}: ${shortValue(value)}${note}`);
             }
             walk(`${resource.type}::${resource.name}`, depth + 1);
         }
@@ -103,17 +158,20 @@ export function renderPlanText(plan: Plan): string {
     }
     lines.push("", "Outputs:");
     for (const [name, value] of Object.entries(plan.outputs)) {
-        lines.push(`  ${name}: ${shortValue(value)}`);
+        const note = plan.outputsFromFixtures?.includes(name) ? fixtureNote : "";
+        lines.push(`  ${name}: ${shortValue(value)}${note}`);
     }
     const counts = { managed: 0, read: 0, component: 0 };
     for (const resource of plan.resources) {
         counts[resource.kind]++;
     }
-    const lookups = Object.values(plan.lookups).reduce((sum, count) => sum + count, 0);
+    const lookups = Object.values(plan.lookups).reduce((sum, n) => sum + n, 0);
     lines.push(
         "",
-        `${plan.resources.length} resources: ${counts.managed} managed, ${counts.component} components, ${counts.read} read; ${lookups} lookups.`,
-        `"${UNKNOWN}" marks values AWS assigns when the resources are created.`,
+        `${count(plan.resources.length, "resource")}: ${counts.managed} managed, ${count(counts.component, "component")}, ` +
+            `${counts.read} read; ${count(lookups, "lookup")}.`,
+        `"${UNKNOWN}" marks values AWS assigns when the resources are created; ` +
+            `"(from fixtures)" marks values taken from the fixture file, not from the program.`,
     );
     return lines.join("\n") + "\n";
 }

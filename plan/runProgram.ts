@@ -6,10 +6,11 @@
 import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
 import type * as pulumiModule from "@pulumi/pulumi";
 import { fixtureAnswers, LookupFixtures } from "./fixtures";
+import { InputFailure, observeProgram } from "./programHooks";
 import { MockAnswers, MockRecorder, RecordedCall, RecordedResource, Secret, UNKNOWN } from "./recorder";
+import { ProjectFile, readProject, readStackConfig } from "./stackConfig";
 
 type Pulumi = typeof pulumiModule;
 
@@ -25,6 +26,16 @@ export interface ProgramRun {
     readonly outputs: Record<string, unknown>;
     /** Errors the program raised or its registrations hit; empty on success. */
     readonly errors: Error[];
+    /** Which resource's inputs each failure was found in. */
+    readonly inputFailures?: InputFailure[];
+    /** `type::name` of the resources in the order the program constructed them. */
+    readonly constructionOrder?: string[];
+    /** String values the fixtures supplied (stack reference outputs, lookup results), for marking in plans. */
+    readonly fixtureValues?: string[];
+    /** The stack's configuration as the program saw it (secrets masked). */
+    readonly config?: Record<string, string>;
+    /** True when registrations were still waiting on failed values when the run ended. */
+    readonly stalled?: boolean;
 }
 
 /** Options of {@link runProgram}. */
@@ -57,66 +68,12 @@ export interface RunProgramOptions {
      * until the returned function is called. Defaults to listening on `process`.
      */
     trapRejections?: (listener: (reason: unknown) => void) => () => void;
-}
-
-/** The parts of `Pulumi.yaml` the runner uses. */
-export interface ProjectFile {
-    name: string;
-    main?: string;
-    config?: Record<string, unknown>;
-}
-
-/** Reads `Pulumi.yaml`. */
-export function readProject(programDir: string): ProjectFile {
-    const file = path.join(programDir, "Pulumi.yaml");
-    if (!fs.existsSync(file)) {
-        throw new Error(`${file} not found: --dir must be a Pulumi program directory`);
-    }
-    const project = parseYaml(fs.readFileSync(file, "utf8")) as ProjectFile;
-    if (typeof project?.name !== "string") {
-        throw new Error(`${file} has no project "name"`);
-    }
-    return project;
-}
-
-/** The stack's configuration as the runtime holds it: namespaced keys, string values, and which are secret. */
-export function readStackConfig(
-    programDir: string,
-    project: ProjectFile,
-    stack: string,
-    overrides: Record<string, string> = {},
-): { config: Record<string, string>; secretKeys: string[] } {
-    const file = path.join(programDir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        throw new Error(`${file} not found: no stack named "${stack}" in ${programDir}`);
-    }
-    const stackConfig =
-        ((parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    const put = (rawKey: string, value: unknown) => {
-        const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
-        if (isSecure(value)) {
-            // Secrets cannot be decrypted without the Pulumi CLI; the plan shows them masked.
-            config[key] = "[secret]";
-            secretKeys.push(key);
-        } else {
-            config[key] = typeof value === "string" ? value : JSON.stringify(value);
-        }
-    };
-    for (const [key, declaration] of Object.entries(project.config ?? {})) {
-        const value = isDeclaration(declaration) ? (declaration.value ?? declaration.default) : declaration;
-        if (value !== undefined) {
-            put(key, value);
-        }
-    }
-    for (const [key, value] of Object.entries(stackConfig)) {
-        put(key, value);
-    }
-    for (const [key, value] of Object.entries(overrides)) {
-        put(key, value);
-    }
-    return { config, secretKeys };
+    /**
+     * After a failure, how long the run may stay without a registration or lookup before it is taken to be
+     * stalled (registrations waiting on a failed value never finish). A run in its own process also ends
+     * when Node has nothing left to do. Default 5000.
+     */
+    stallAfterMs?: number;
 }
 
 /** Runs the program and collects its resources, lookups, outputs and errors. */
@@ -140,28 +97,40 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
         organization: options.organization ?? "organization",
         preview: options.preview ?? true,
     });
+    const hooks = observeProgram(requireModule);
 
     const errors: Error[] = [];
     const release = (options.trapRejections ?? listenOnProcess)((reason) => errors.push(asError(reason)));
+    const stall = whenStalled(() => errors.length + recorder.failures.length > 0, recorder, options.stallAfterMs);
     // The Pulumi CLI runs a program in its directory; relative paths in the program (assets, ion projects) rely on it.
     const originalDir = process.cwd();
     process.chdir(programDir);
     let outputs: Record<string, unknown> = {};
+    let stalled = false;
     try {
         let exported = requireModule(path.join(programDir, entryPoint(programDir, project)));
         if (typeof exported === "function") {
             exported = (exported as () => unknown)();
         }
-        outputs = (await resolveValue(pulumi, await exported)) as Record<string, unknown>;
+        const resolved = await Promise.race([resolveValue(pulumi, exported), stall.signal]);
+        stalled = resolved === STALLED;
+        outputs = stalled ? {} : (resolved as Record<string, unknown>);
     } catch (e) {
         errors.push(asError(e));
     }
     try {
         // A resource whose inputs are still resolving (an ion project being hashed, say) is part of the
         // plan too: wait for every registration the program started, as the runtime does before exiting.
-        await pulumi.runtime.disconnect();
-        await recorder.settle();
+        // After a failure, registrations that wait on the failed value never finish: stop at the stall.
+        if (!stalled) {
+            stalled = (await Promise.race([pulumi.runtime.disconnect(), stall.signal])) === STALLED;
+        }
+        if (!stalled) {
+            await recorder.settle();
+        }
     } finally {
+        stall.cancel();
+        hooks.release();
         process.chdir(originalDir);
         release();
     }
@@ -169,6 +138,9 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
         if (!errors.some((e) => e.message === failure.message)) {
             errors.push(failure);
         }
+    }
+    if (stalled && errors.length === 0) {
+        errors.push(new Error("the program stopped making progress: registrations wait on values that never resolve"));
     }
     return {
         programDir,
@@ -178,6 +150,46 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
         calls: [...recorder.calls],
         outputs: outputs ?? {},
         errors,
+        inputFailures: hooks.observations.inputFailures,
+        constructionOrder: hooks.observations.constructionOrder,
+        fixtureValues: [...answers.suppliedValues],
+        config,
+        stalled,
+    };
+}
+
+const STALLED = Symbol("stalled");
+
+/**
+ * Resolves to {@link STALLED} once the program can make no more progress: Node is about to exit with the
+ * program's promises still pending (in a process of its own), or, after `failed()`, no registration or
+ * lookup has happened for `quietMs` (in a process that stays alive, such as a test runner).
+ */
+function whenStalled(
+    failed: () => boolean,
+    recorder: MockRecorder,
+    quietMs = 5000,
+): { signal: Promise<typeof STALLED>; cancel: () => void } {
+    let finish: () => void = () => undefined;
+    const signal = new Promise<typeof STALLED>((resolve) => (finish = () => resolve(STALLED)));
+    const onBeforeExit = () => finish();
+    process.on("beforeExit", onBeforeExit);
+    // Unreferenced: the check must not keep alive a process that has nothing else to do.
+    const timer = setInterval(
+        () => {
+            if (failed() && recorder.quietFor() >= quietMs) {
+                finish();
+            }
+        },
+        Math.min(50, quietMs),
+    );
+    timer.unref();
+    return {
+        signal,
+        cancel: () => {
+            clearInterval(timer);
+            process.off("beforeExit", onBeforeExit);
+        },
     };
 }
 
@@ -224,19 +236,6 @@ async function resolveValue(pulumi: Pulumi, value: unknown): Promise<unknown> {
         return Object.fromEntries(entries.filter(([, item]) => item !== undefined));
     }
     return value;
-}
-
-function isSecure(value: unknown): boolean {
-    return value !== null && typeof value === "object" && "secure" in (value as Record<string, unknown>);
-}
-
-function isDeclaration(value: unknown): value is { value?: unknown; default?: unknown } {
-    return (
-        value !== null &&
-        typeof value === "object" &&
-        !Array.isArray(value) &&
-        ("default" in (value as object) || "value" in (value as object) || "type" in (value as object))
-    );
 }
 
 function asError(reason: unknown): Error {

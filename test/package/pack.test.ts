@@ -93,12 +93,14 @@ afterAll(() => {
 describe("npm pack", () => {
     const paths = () => packed.files.map((file) => file.path).sort();
 
-    test("holds the compiled package, its types, the commands, README, CHANGELOG and LICENSE, and nothing else", () => {
+    test("holds the compiled package, its types, the commands, README, CHANGELOG, LICENSE and the guides, and nothing else", () => {
         for (const file of paths()) {
             expect(file).toMatch(
-                /^(dist\/(components|plan|cli)\/[\w/.-]+\.(js|d\.ts)|cli\/ionRelease\/driver\.clj|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/,
+                /^(dist\/(components|plan|cli)\/[\w/.-]+\.(js|d\.ts)|cli\/ionRelease\/driver\.clj|docs\/[\w.-]+\.md|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/,
             );
         }
+        // What the README links to relatively ships with it; the examples are linked by absolute URL.
+        expect(paths()).toEqual(expect.arrayContaining(["docs/plan.md", "docs/MIGRATION.md"]));
         expect(paths()).toEqual(
             expect.arrayContaining([
                 "package.json",
@@ -139,6 +141,11 @@ describe("npm pack", () => {
         expect(files.has(manifest.exports["."].default.replace(/^\.\//, ""))).toBe(true);
         expect(files.has(manifest.exports["."].types.replace(/^\.\//, ""))).toBe(true);
         expect(manifest.peerDependenciesMeta["@pulumi/terraform"]).toEqual({ optional: true });
+        expect(manifest).toMatchObject({
+            repository: { type: "git", url: "git+https://github.com/pulumi-datomic/pulumi-datomic.git" },
+            homepage: "https://github.com/pulumi-datomic/pulumi-datomic#readme",
+            bugs: { url: "https://github.com/pulumi-datomic/pulumi-datomic/issues" },
+        });
         expect(manifest.dependencies["@pulumi/terraform"]).toBeUndefined();
     });
 });

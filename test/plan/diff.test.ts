@@ -108,7 +108,8 @@ describe("diffPlans", () => {
                 '  ~ topology: "alb" -> "nlb"\n' +
                 '  - vpcId: "<unknown before deployment>" (removed)\n',
         );
-        expect(text).toMatch(/1 added, 1 removed, 2 changed; 3 outputs changed\.\n$/);
+        expect(text).toContain("1 added, 1 removed, 2 changed (0 of them replaced); 3 outputs changed.\n");
+        expect(text).toMatch(/~ input changed; the engine decides between update and replace\./);
     });
 
     test("reports a new parent and a resource becoming read instead of managed", () => {
@@ -124,8 +125,47 @@ describe("diffPlans", () => {
             ["datomic-storage", undefined, { before: "managed", after: "read" }],
         ]);
         const text = renderPlanDiffText(diff);
+        expect(text).toContain(
+            "+- aws:cloudformation/stack:Stack::datomic-compute\n" +
+                "      replaced: the parent changed, so the URN does: created anew, the old one deleted, unless aliased\n",
+        );
         expect(text).toContain("      parent: datomic:cloud:System::datomic -> (none)\n");
         expect(text).toContain("      kind: managed -> read\n");
+    });
+
+    test("shows a replacement where a changed input is known to force one, and ~ where the engine decides", () => {
+        const renamed = plan([
+            resource("datomic-storage", { inputs: { name: "acme-dev2", parameters: { Restart: "true" } } }),
+            resource("datomic-compute", { inputs: { parameters: { InstanceType: "t3.xlarge" } } }),
+            resource("orders-report", {
+                type: "aws:lambda/function:Function",
+                options: ["replaceOnChanges handler"],
+                inputs: { handler: "b" },
+            }),
+        ]);
+        const before = plan([
+            resource("datomic-storage", { inputs: { name: "acme-dev", parameters: { Restart: "true" } } }),
+            resource("datomic-compute", { inputs: { parameters: { InstanceType: "t3.large" } } }),
+            resource("orders-report", {
+                type: "aws:lambda/function:Function",
+                options: ["replaceOnChanges handler"],
+                inputs: { handler: "a" },
+            }),
+        ]);
+        const diff = diffPlans(before, renamed);
+        expect(diff.changed.map((change) => [change.name, change.replacedBecause])).toEqual([
+            ["datomic-storage", ["name forces replacement"]],
+            ["datomic-compute", undefined],
+            ["orders-report", ["handler forces replacement"]],
+        ]);
+        const text = renderPlanDiffText(diff);
+        expect(text).toContain(
+            "+- aws:cloudformation/stack:Stack::datomic-storage\n" +
+                "      replaced: name forces replacement\n" +
+                '      name: "acme-dev" -> "acme-dev2"\n',
+        );
+        expect(text).toContain("~ aws:cloudformation/stack:Stack::datomic-compute\n");
+        expect(text).toContain("0 added, 0 removed, 3 changed (2 of them replaced); 0 outputs changed.\n");
     });
 
     test("names the two stacks when comparing different ones", () => {

@@ -31,9 +31,12 @@ describe.each(STACKS)("the environment's %s stack", (stack) => {
     });
 });
 
+const examplePlans = new Map<string, Plan>();
+
 describe.each(STACKS)("the example service's %s stack", (stack) => {
     test("plans as recorded", async () => {
         const plan = await planOf(stack, EXAMPLE_DIR);
+        examplePlans.set(stack, plan);
         expectNoMachinePaths(plan);
         expect(plan).toMatchSnapshot();
     });
@@ -58,6 +61,8 @@ test("the example's feature-branch stack plans as recorded", async () => {
     expect(plan).toMatchSnapshot();
 });
 
-test("two runs of a stack give the same plan", async () => {
-    expect(await planOf("stage", EXAMPLE_DIR)).toEqual(await planOf("stage", EXAMPLE_DIR));
+test("a second run of a stack gives the same plan", async () => {
+    // The first run is the snapshot test's; without it (a filtered run), run twice.
+    const first = examplePlans.get("stage") ?? (await planOf("stage", EXAMPLE_DIR));
+    expect(await planOf("stage", EXAMPLE_DIR)).toEqual(first);
 });

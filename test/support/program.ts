@@ -28,11 +28,13 @@ export async function runStack(
         programDir,
         stack,
         config: options.config,
-        fixtures: loadFixtureFile(fixtureFile),
+        fixtures: loadFixtureFile(fixtureFile, { optional: true }),
         fixtureSource: path.relative(REPO_ROOT, fixtureFile),
         preview: options.preview ?? true,
         resourceOutputs: options.resourceOutputs,
         requireModule: require,
         trapRejections,
+        // Jest keeps the process alive, so a run that waits on a failed value is ended by quiet time alone.
+        stallAfterMs: 300,
     });
 }

@@ -1,0 +1,273 @@
+/**
+ * datomic-plan: plans a Pulumi program's stack offline, under Pulumi's mock
+ * runtime with the stack's config and lookups answered from a fixture file.
+ * No Pulumi CLI and no cloud credentials are needed. With --diff, compares the
+ * plan with one written earlier by --json, for reviewing a change.
+ *
+ * `datomic-plan fixtures --from <outputs.json> --stack <org/project/stack>`
+ * writes the fixtures a service needs from an environment stack's
+ * `pulumi stack output --json`.
+ *
+ * Exit codes: 0 the plan (or the diff, whether or not anything changed) was
+ * printed; 1 the program failed (an error, or a lookup no fixture answers);
+ * 2 bad flags, or a program directory, stack, fixture or base plan file that
+ * cannot be read.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import * as fs from "fs";
+import * as path from "path";
+import { diffPlans, parsePlan, PlanDiff, renderPlanDiffText } from "./diff";
+import { loadFixtureFile } from "./fixtures";
+import { fixturesFromOutputs, parseStackOutputs, renderFixtureFile } from "./fixturesFromOutputs";
+import { registerPackageFallback } from "./packageFallback";
+import { Plan, renderPlanText, toPlan } from "./render";
+import { renderFailure } from "./report";
+import { runProgram } from "./runProgram";
+import { readProject, readStackConfig } from "./stackConfig";
+
+/** Where the command writes: the process's streams, or a test's buffers. */
+export interface CliOutput {
+    stdout(text: string): void;
+    stderr(text: string): void;
+}
+
+interface PlanOptions {
+    stack: string;
+    dir: string;
+    fixtures?: string;
+    config?: Record<string, string>;
+    json?: string | boolean;
+    diff?: string;
+    verbose?: boolean;
+}
+
+const EXIT = { ok: 0, programFailed: 1, usage: 2 } as const;
+
+/**
+ * Runs `datomic-plan` with the arguments after the command's name and returns its exit code; every error
+ * is reported on `out.stderr`, none is thrown.
+ */
+export async function runDatomicPlan(args: string[], out: CliOutput): Promise<number> {
+    try {
+        return args[0] === "fixtures" ? writeFixtures(args.slice(1), out) : await plan(args, out);
+    } catch (error) {
+        out.stderr(`datomic-plan: ${error instanceof Error ? error.message : String(error)}\n`);
+        return EXIT.usage;
+    }
+}
+
+async function plan(args: string[], out: CliOutput): Promise<number> {
+    const program = new Command()
+        .name("datomic-plan")
+        .description(
+            "Plan a Pulumi stack offline: the resource tree its program would register, from mocks and fixtures.",
+        )
+        .requiredOption("-s, --stack <name>", "the stack whose Pulumi.<stack>.yaml config to use")
+        .option("-d, --dir <path>", "the Pulumi program directory", ".")
+        .option("-f, --fixtures <file>", "lookup fixtures (default: <dir>/plan-fixtures/<stack>.yaml)")
+        .option(
+            "-c, --config <key=value>",
+            "set a config value over the stack file's, as pulumi preview --config does (repeatable)",
+            collectConfig,
+        )
+        .option("--json [file]", "write the plan as JSON (to stdout, or to the file); with --diff, the diff to stdout")
+        .option("--diff <base.json>", "print what changed since a plan written earlier with --json <file>")
+        .option("--verbose", "on failure, also print the errors' stacks and the Pulumi runtime's log")
+        .addHelpText(
+            "after",
+            "\nFixtures from an environment stack's outputs (see datomic-plan fixtures --help):\n" +
+                "  pulumi stack output --json --stack acme/datomic/dev > dev-outputs.json\n" +
+                "  datomic-plan fixtures --from dev-outputs.json --stack acme/datomic/dev --out plan-fixtures/dev.yaml\n",
+        )
+        .showHelpAfterError()
+        .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
+        .exitOverride();
+    try {
+        program.parse(args, { from: "user" });
+    } catch (e) {
+        const code = (e as { exitCode?: number }).exitCode;
+        return code === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const options = program.opts<PlanOptions>();
+
+    const programDir = path.resolve(options.dir);
+    const fixtureFile = path.resolve(
+        options.fixtures ?? path.join(programDir, "plan-fixtures", `${options.stack}.yaml`),
+    );
+    const base = options.diff === undefined ? undefined : readBasePlan(options.diff);
+    // Every file is checked before the program is loaded: a mistake in one exits 2 at once, naming it.
+    readStackConfig(programDir, readProject(programDir), options.stack, options.config);
+    // The default file is optional (a program may make no lookups); a file named with -f must exist.
+    const fixtures = loadFixtureFile(fixtureFile, { optional: options.fixtures === undefined });
+    registerTypeScript(programDir);
+    registerPackageFallback();
+
+    const runtimeLog: string[] = [];
+    const run = await withRuntimeLogCaptured(runtimeLog, () =>
+        withoutStackTraces(!options.verbose, () =>
+            runProgram({
+                programDir,
+                stack: options.stack,
+                config: options.config,
+                fixtures,
+                fixtureSource: path.relative(process.cwd(), fixtureFile) || fixtureFile,
+            }),
+        ),
+    );
+    if (run.errors.length > 0) {
+        out.stderr(renderFailure(run, options.verbose));
+        if (options.verbose) {
+            out.stderr(runtimeLog.map((line) => `${line}\n`).join(""));
+        }
+        return EXIT.programFailed;
+    }
+    const plan = toPlan(run);
+    if (typeof options.json === "string") {
+        fs.writeFileSync(options.json, JSON.stringify(plan, null, 2) + "\n");
+    }
+    if (base) {
+        const diff = diffPlans(base.plan, plan);
+        out.stdout(options.json === true ? diffJson(diff) : renderPlanDiffText(diff, base.source));
+    } else {
+        out.stdout(options.json === true ? JSON.stringify(plan, null, 2) + "\n" : renderPlanText(plan));
+    }
+    return EXIT.ok;
+}
+
+interface FixturesOptions {
+    from: string;
+    stack: string;
+    out?: string;
+}
+
+/** `datomic-plan fixtures`: a service's fixture file from an environment stack's outputs. */
+function writeFixtures(args: string[], out: CliOutput): number {
+    const command = new Command()
+        .name("datomic-plan fixtures")
+        .description(
+            "Write the fixtures a service's plan needs from `pulumi stack output --json` of the environment stack " +
+                "it references. Secret outputs (shown as [secret]) are left out. With --out, an existing file keeps " +
+                "its lookups and other stacks; this stack's entry is replaced.",
+        )
+        .requiredOption("--from <file>", "the JSON `pulumi stack output --json --stack <stack>` printed")
+        .requiredOption(
+            "-s, --stack <name>",
+            "the environment stack, as the service references it: <organization>/<project>/<stack>",
+        )
+        .option("-o, --out <file>", "the fixture file to write or update (default: print to stdout)")
+        .showHelpAfterError()
+        .configureOutput({ writeOut: out.stdout, writeErr: out.stderr })
+        .exitOverride();
+    try {
+        command.parse(args, { from: "user" });
+    } catch (e) {
+        return (e as { exitCode?: number }).exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const options = command.opts<FixturesOptions>();
+    let text: string;
+    try {
+        text = fs.readFileSync(options.from, "utf8");
+    } catch (e) {
+        throw new Error(`--from: cannot read ${options.from}: ${(e as Error).message}`);
+    }
+    const outputs = parseStackOutputs(text, options.from);
+    const existingText = options.out && fs.existsSync(options.out) ? fs.readFileSync(options.out, "utf8") : undefined;
+    const existing = options.out && existingText !== undefined ? loadFixtureFile(options.out) : {};
+    const { fixtures, skippedSecrets } = fixturesFromOutputs(options.stack, outputs, existing);
+    const yaml = renderFixtureFile(fixtures, options.stack, options.from, existingText);
+    if (skippedSecrets.length > 0) {
+        out.stderr(
+            `datomic-plan fixtures: left out secret output(s) ${skippedSecrets.join(", ")}: ` +
+                "secrets never go into a fixture file; if the service reads them, add a stand-in value by hand\n",
+        );
+    }
+    if (options.out) {
+        fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+        fs.writeFileSync(options.out, yaml);
+        out.stderr(`datomic-plan fixtures: wrote stackReferences.${options.stack} to ${options.out}\n`);
+    } else {
+        out.stdout(yaml);
+    }
+    return EXIT.ok;
+}
+
+function collectConfig(value: string, previous: Record<string, string> = {}): Record<string, string> {
+    const separator = value.indexOf("=");
+    if (separator <= 0) {
+        throw new InvalidArgumentError(`"${value}" is not key=value (for example orders:suffix=alice)`);
+    }
+    return { ...previous, [value.slice(0, separator)]: value.slice(separator + 1) };
+}
+
+function readBasePlan(file: string): { plan: Plan; source: string } {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new Error(`--diff: cannot read ${file}: ${(e as Error).message}`);
+    }
+    try {
+        return { plan: parsePlan(text, file), source: file };
+    } catch (e) {
+        throw new Error(`--diff: ${(e as Error).message}`);
+    }
+}
+
+function diffJson(diff: PlanDiff): string {
+    return JSON.stringify(diff, null, 2) + "\n";
+}
+
+/**
+ * Runs `body` with the Pulumi runtime's error log (which, without an engine, it writes to the console)
+ * kept in `captured`, and with anything the program prints to stdout sent to stderr, so `--json` output
+ * stays parseable.
+ */
+async function withRuntimeLogCaptured<T>(captured: string[], body: () => Promise<T>): Promise<T> {
+    const { error, log, info } = console;
+    console.error = (...args: unknown[]) => {
+        const line = args.map(String).join(" ");
+        if (line.startsWith("error: [runtime]")) {
+            captured.push(line);
+        } else {
+            error(...args);
+        }
+    };
+    console.log = console.info = (...args: unknown[]) => error(...args);
+    try {
+        return await body();
+    } finally {
+        Object.assign(console, { error, log, info });
+    }
+}
+
+/**
+ * Runs `body` with no stack traces captured for errors. The Pulumi SDK captures one for every internal
+ * promise it creates, and ts-node maps each through source maps: half of a plan's time with a hundred
+ * services (bench/plan.ts). A plan prints messages, not stacks; --verbose keeps them.
+ */
+async function withoutStackTraces<T>(enabled: boolean, body: () => Promise<T>): Promise<T> {
+    const limit = Error.stackTraceLimit;
+    if (enabled) {
+        Error.stackTraceLimit = 0;
+    }
+    try {
+        return await body();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}
+
+/** Pulumi TypeScript programs are loaded with ts-node, transpile-only, as the Pulumi CLI does. */
+function registerTypeScript(programDir: string): void {
+    // `npm run plan` already registers ts-node (node -r ts-node/register/transpile-only); a second
+    // registration would compile every file twice.
+    if ((process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) {
+        return;
+    }
+    const tsNode = require.resolve("ts-node", { paths: [programDir, __dirname] });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(tsNode) as typeof import("ts-node")).register({
+        transpileOnly: true,
+        compilerOptions: { module: "commonjs" },
+    });
+}
