@@ -37,6 +37,14 @@ export interface IonService {
     url: pulumi.Output<string | undefined>;
 }
 
+/**
+ * Ion web services answer at `https://$(IonApiGatewayEndpoint)` (docs.datomic.com/ions/ions-reference.html);
+ * the output is a bare host in some releases and an https URL in others.
+ */
+function ionWebServiceUrl(endpoint: string): string {
+    return /^https:\/\//.test(endpoint) ? endpoint : `https://${endpoint}`;
+}
+
 export function deployIonService(name: string, args: IonServiceArgs): IonService {
     const { datomic, topology } = args.environment;
     const { config } = args;
@@ -78,6 +86,8 @@ export function deployIonService(name: string, args: IonServiceArgs): IonService
         projectDir: ION_PROJECT,
         group: group.deploymentGroup,
         groupStackId: group.stackId,
+        // Checked at preview against ion-config.edn's :app-name.
+        applicationName: APPLICATION_NAME,
         region: datomic.region,
         credsProfile: config.ionCredsProfile,
         // ion-dev runs locally, out of reach of the provider's assumeRoles: the release assumes the role itself.
@@ -99,5 +109,11 @@ export function deployIonService(name: string, args: IonServiceArgs): IonService
         );
         return { group, ions, url: api.url };
     }
-    return { group, ions, url: group.stack.outputs.apply((outputs) => outputs?.IonApiGatewayEndpoint) };
+    return {
+        group,
+        ions,
+        url: group.ionApiGatewayEndpoint.apply((endpoint) =>
+            endpoint === undefined ? undefined : ionWebServiceUrl(endpoint),
+        ),
+    };
 }
