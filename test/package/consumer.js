@@ -56,8 +56,6 @@ function answer(token, inputs) {
             return { id: inputs.id, cidrBlock: "10.9.1.0/24", availabilityZoneId: "use1-az1", tags: {} };
         case "aws:autoscaling/getAmiIds:getAmiIds":
             return { id: REGION, names: ["orders-asg"] };
-        case "aws:ssm/getParameter:getParameter":
-            return { id: inputs.name, value: "ami-0al2023", type: "String" };
         case "terraform:state:getS3Reference":
             return { outputs: { system_name: { prod: "acme" }, vpc_id: { prod: "vpc-0datomic" } } };
         default:
@@ -155,6 +153,7 @@ async function main() {
     });
     const transactor = new datomic.DatomicTransactor("pro", {
         version: "1.0.7075",
+        amiId: "ami-0123456789abcdef0",
         vpcId: "vpc-0pro",
         subnetIds: ["subnet-0a", "subnet-0b"],
         peerCidrs: ["10.9.0.0/16"],
