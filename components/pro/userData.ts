@@ -268,8 +268,8 @@ UNIT
 
 /**
  * The health watcher: after the grace period, asks the transactor's health endpoint every
- * {@link HEALTH_CHECK_INTERVAL_SECONDS} seconds; after {@link HEALTH_CHECK_FAILURES} failed answers in a
- * row it marks the instance Unhealthy (`aws autoscaling set-instance-health`), and the group replaces it.
+ * {@link HEALTH_CHECK_INTERVAL_SECONDS} seconds; after {@link HEALTH_CHECK_FAILURES} checks in a row with no
+ * answer (refused or timed out; an HTTP answer of any status means the process is up) it marks the instance Unhealthy (`aws autoscaling set-instance-health`), and the group replaces it.
  * Arguments: the health URL, the instance id, the region. The timings come from `DATOMIC_HEALTH_*`
  * variables when set, so tests run it in milliseconds.
  */
@@ -289,8 +289,11 @@ log() { printf 'datomic-health-watch: %s\\n' "$*" >&2; }
 sleep "\${grace_seconds}"
 failures=0
 while true; do
-    if curl -fsS --max-time 5 -o /dev/null "\${url}"; then
+    # Any HTTP answer means the process serves: Datomic documents only "a 2xx status code" when the
+    # endpoint is enabled, not what a standby answers, so only no answer at all counts as a failure.
+    if status="$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "\${url}")"; then
         failures=0
+        [[ "\${status}" == 2* ]] || log "\${url} answered \${status}; the transactor process is up (a standby?)"
     else
         failures=$((failures + 1))
         log "\${url} did not answer (\${failures} of \${failures_allowed})"

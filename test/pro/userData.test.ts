@@ -211,7 +211,8 @@ function startServer(zip: Buffer, requests: Sandbox["requests"], healthAnswers: 
         if (url === "/health") {
             const answers = healthAnswers.get(run) ?? [503];
             const status = answers.length > 1 ? answers.shift()! : answers[0];
-            return send(status, "");
+            // 0: no answer at all, as from a transactor that is down or hung.
+            return status === 0 ? req.socket.destroy() : send(status, "");
         }
         send(404, "not found");
     });
@@ -295,9 +296,11 @@ const scenarios: Record<string, Scenario> = {
 
 /** Health watcher runs: the answers its /health gets, and how many questions to wait for at most. */
 const watches: Record<string, { answers: number[]; checks: number }> = {
-    // Fails, answers (the count starts again), then fails three times in a row.
-    failing: { answers: [503, 200, 503, 503, 503], checks: 50 },
+    // No answer, an answer (the count starts again), then no answer three times in a row.
+    failing: { answers: [0, 200, 0, 0, 0], checks: 50 },
     serving: { answers: [204], checks: 6 },
+    // Datomic does not document what a standby answers; an answer of any status is a process that is up.
+    answeringWithAnError: { answers: [503], checks: 6 },
 };
 const watchRuns = new Map<string, Promise<{ log: string[]; asked: number }>>();
 
@@ -577,10 +580,16 @@ describe("the transactor user data", () => {
 describe("the health watcher", () => {
     const markUnhealthy = `aws autoscaling set-instance-health --region us-east-1 --instance-id ${INSTANCE_ID} --health-status Unhealthy --should-respect-grace-period`;
 
-    test("marks the instance unhealthy after three failed answers in a row, and stops", async () => {
+    test("marks the instance unhealthy after three checks in a row with no answer, and stops", async () => {
         const { log, asked } = await watchRuns.get("failing")!;
         expect(asked).toBe(5);
         expect(log).toEqual([markUnhealthy]);
+    });
+
+    test("leaves a transactor that answers with an error status alone (a standby may), and logs the status", async () => {
+        const { log, asked } = await watchRuns.get("answeringWithAnError")!;
+        expect(asked).toBeGreaterThanOrEqual(6);
+        expect(log).toEqual([]);
     });
 
     test("leaves a serving transactor alone", async () => {
