@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicCloudSystem } from "../../components/cloud/system";
 import { LookupFixture } from "../../plan/fixtures";
-import { adoptedSystemLookups, nlbCompute, nlbStorage } from "../fixtures/cloudStacks";
+import { adoptedSystemLookups, DATOMIC_SUBNETS, nlbCompute, nlbStorage } from "../fixtures/cloudStacks";
 import { installMocks, resetWorld, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/harness";
 
 const recorder = installMocks(true);
@@ -50,8 +50,13 @@ test("a system adopted under a provider for another region and account plans the
     });
     const provider = new aws.Provider("eu", { region: "eu-west-1", allowedAccountIds: [OTHER_ACCOUNT] });
     const component = new DatomicCloudSystem("datomic", { systemName: system, topology: "nlb" }, { provider });
-    const outputs = await valueOf(pulumi.output({ region: component.region, accountId: component.accountId }));
-    expect(outputs).toEqual({ region: "eu-west-1", accountId: OTHER_ACCOUNT });
+    // Every contract output, so that no lookup is still running when the next test resets the fixtures.
+    const outputs = await valueOf(pulumi.output(component.contractOutputs()));
+    expect(outputs).toMatchObject({
+        region: "eu-west-1",
+        accountId: OTHER_ACCOUNT,
+        subnetIds: DATOMIC_SUBNETS.map((subnet) => subnet.id),
+    });
     expect(recorder.failures).toEqual([]);
 });
 

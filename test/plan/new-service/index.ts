@@ -13,6 +13,7 @@ const datomic = new DatomicSystemReference("datomic", { stack: config.require("e
 const group = new QueryGroup("billing", {
     systemName: datomic.systemName,
     applicationName: "billing",
+    keyName: datomic.keyName,
     instanceType: "t3.large",
     desiredCapacity: 1,
 });
