@@ -157,7 +157,6 @@ async function main() {
         vpcId: "vpc-0pro",
         subnetIds: ["subnet-0a", "subnet-0b"],
         peerCidrs: ["10.9.0.0/16"],
-        amiId: "ami-0a1b2c3d4e5f60789",
     });
     new datomic.DatomicBackup("pro-backup", {
         version: "1.0.7075",
