@@ -17,6 +17,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupSettings, DatomicBackupArgs } from "./backupSettings";
+import { instanceBaseline } from "./instanceBaseline";
 import type { TransactorScope } from "./scope";
 
 /** A security group with no inbound rules; runs reach S3, DynamoDB, CloudWatch and the download over HTTPS. */
@@ -81,18 +82,7 @@ export function createRunGroup(
             instanceType: settings.instanceType,
             iamInstanceProfile: { arn: spec.profile.arn },
             vpcSecurityGroupIds: [spec.securityGroup.id],
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-            blockDeviceMappings: [
-                {
-                    deviceName: "/dev/xvda",
-                    ebs: {
-                        volumeSize: settings.rootVolumeSizeGb,
-                        volumeType: "gp3",
-                        encrypted: "true",
-                        deleteOnTermination: "true",
-                    },
-                },
-            ],
+            ...instanceBaseline(settings.rootVolumeSizeGb),
             // The fallback when a run cannot leave its group: powering off terminates, and the group retries.
             instanceInitiatedShutdownBehavior: "terminate",
             userData: spec.userData,

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatomicTransactorArgs } from "./args";
 import { renderTransactorProperties } from "./properties";
+import { instanceBaseline } from "./instanceBaseline";
 import type { TransactorScope } from "./scope";
 import type { TransactorSettings } from "./settings";
 import { renderTransactorUserData, USER_DATA_MAX_BYTES } from "./userData";
@@ -98,18 +99,7 @@ export function createTransactorGroup(
             keyName: args.keyName,
             iamInstanceProfile: { arn: inputs.instanceProfileArn },
             vpcSecurityGroupIds: [inputs.securityGroupId],
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-            blockDeviceMappings: [
-                {
-                    deviceName: "/dev/xvda",
-                    ebs: {
-                        volumeSize: settings.rootVolumeSizeGb,
-                        volumeType: "gp3",
-                        encrypted: "true",
-                        deleteOnTermination: "true",
-                    },
-                },
-            ],
+            ...instanceBaseline(settings.rootVolumeSizeGb),
             // The unit powers the instance off when the transactor exits; terminating lets the group replace it.
             instanceInitiatedShutdownBehavior: "terminate",
             userData: transactorUserData(scope, settings, args, inputs),
