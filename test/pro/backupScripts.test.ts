@@ -341,7 +341,7 @@ describe("the backup scripts, run against the fakes", () => {
     test("a run that may not leave its group powers off instead (the group then replaces it)", () => {
         expect(stuck.code).toBe(0);
         expect(stuck.calls.slice(-2)).toEqual([TERMINATE, "systemctl poweroff --no-block"]);
-        expect(fs.readFileSync(path.join(stuck.state, "../work/backup.log"), "utf8")).toContain(
+        expect(fs.readFileSync(path.join(stuck.state, "..", "work", "backup.log"), "utf8")).toContain(
             "could not leave the Auto Scaling group; powering off",
         );
     });
