@@ -23,7 +23,7 @@
  * `DATOMIC_DOWNLOAD_URL`, `DATOMIC_INSTALL_ROOT`, `DATOMIC_WORK_DIR`, `DATOMIC_MEMINFO`,
  * `DATOMIC_SYSTEMCTL`), with the production values as defaults, so tests run the scripts against fakes.
  */
-import { CURL_RETRY_LINE, heapSize, installDatomic, installJre } from "./datomicInstall";
+import { CURL_RETRY_LINE, heapSize, installConstants, installDatomic, installJre } from "./datomicInstall";
 import { DATOMIC_PRO_DOWNLOAD_URL, IMDS_URL, shellQuote } from "./userData";
 
 /** The CloudWatch namespace of the metrics the scripts publish. */
@@ -166,11 +166,7 @@ log "the restore drill passed for every database"
  */
 function prelude(settings: BackupScriptSettings, kind: "backup" | "restore-drill"): string {
     const constants: [string, string][] = [
-        ["DATOMIC_VERSION", settings.version],
-        ["DATOMIC_SHA256", settings.sha256 ?? ""],
-        ["AWS_REGION_NAME", settings.region],
-        ["JRE_PACKAGE", settings.jrePackage],
-        ["JAVA_XMX", settings.javaXmx ?? ""],
+        ...installConstants(settings),
         ["SYSTEM_NAME", settings.systemName],
         ["TABLE_NAME", settings.tableName],
         ["BUCKET", settings.bucketName],

@@ -7,6 +7,26 @@
  * the script's EXIT trap to handle.
  */
 
+/** The settings the install steps read. */
+export interface DatomicInstallSettings {
+    readonly version: string;
+    readonly sha256?: string;
+    readonly region: string;
+    readonly jrePackage: string;
+    readonly javaXmx?: string;
+}
+
+/** The script constants the install steps expect, as name and value, for a script's `readonly` block. */
+export function installConstants(settings: DatomicInstallSettings): [string, string][] {
+    return [
+        ["DATOMIC_VERSION", settings.version],
+        ["DATOMIC_SHA256", settings.sha256 ?? ""],
+        ["AWS_REGION_NAME", settings.region],
+        ["JRE_PACKAGE", settings.jrePackage],
+        ["JAVA_XMX", settings.javaXmx ?? ""],
+    ];
+}
+
 /** The share of the instance's memory given to the heap when no `javaXmx` is set (ensure-cf's default). */
 export const DEFAULT_HEAP_PERCENT = 70;
 

@@ -38,7 +38,7 @@
  * defaults, so tests run the script against fakes.
  */
 
-import { CURL_RETRY_LINE, heapSize, installDatomic, installJre } from "./datomicInstall";
+import { CURL_RETRY_LINE, heapSize, installConstants, installDatomic, installJre } from "./datomicInstall";
 
 /** Where Datomic Pro releases are published (docs.datomic.com/setup/pro-setup.html). */
 export const DATOMIC_PRO_DOWNLOAD_URL = "https://datomic-pro-downloads.s3.amazonaws.com";
@@ -108,11 +108,7 @@ export function renderTransactorUserData(settings: TransactorUserDataSettings): 
         );
     }
     const constants: [string, string][] = [
-        ["DATOMIC_VERSION", settings.version],
-        ["DATOMIC_SHA256", settings.sha256 ?? ""],
-        ["AWS_REGION_NAME", settings.region],
-        ["JRE_PACKAGE", settings.jrePackage],
-        ["JAVA_XMX", settings.javaXmx ?? ""],
+        ...installConstants(settings),
         ["JAVA_OPTS_VALUE", settings.javaOpts ?? ""],
         ["ALT_HOST", settings.altHost ?? ""],
         ["ALT_HOST_PUBLIC_IP", settings.altHostIsPublicIp ? "true" : "false"],
