@@ -126,11 +126,9 @@ export function createTransactorIam(
                 `${name}-transactor-license-key`,
                 transactor.role,
                 inlinePolicyNames.transactorLicenseKey,
-                pulumi
-                    .all([targets.partition, targets.region, targets.accountId])
-                    .apply(([partition, region, account]) =>
-                        licenseKeyParameterPolicy(parameterArn(partition, region, account, licenseKeyParameterName)),
-                    ),
+                inTargetAccount(targets, (partition, region, account) =>
+                    licenseKeyParameterPolicy(parameterArn(partition, region, account, licenseKeyParameterName)),
+                ),
             ),
         );
     }
@@ -144,15 +142,11 @@ export function createTransactorIam(
                 `${name}-transactor-secret-properties`,
                 transactor.role,
                 inlinePolicyNames.transactorSecretProperties,
-                pulumi
-                    .all([targets.partition, targets.region, targets.accountId])
-                    .apply(([partition, region, account]) =>
-                        secretParametersPolicy(
-                            secretParameterNames.map((parameter) =>
-                                parameterArn(partition, region, account, parameter),
-                            ),
-                        ),
+                inTargetAccount(targets, (partition, region, account) =>
+                    secretParametersPolicy(
+                        secretParameterNames.map((parameter) => parameterArn(partition, region, account, parameter)),
                     ),
+                ),
             ),
         );
     }
@@ -163,13 +157,9 @@ export function createTransactorIam(
                 `${name}-transactor-instance-health`,
                 transactor.role,
                 inlinePolicyNames.transactorInstanceHealth,
-                pulumi
-                    .all([targets.partition, targets.region, targets.accountId])
-                    .apply(([partition, region, account]) =>
-                        transactorInstanceHealthPolicy(
-                            autoScalingGroupArn(partition, region, account, settings.groupName),
-                        ),
-                    ),
+                inTargetAccount(targets, (partition, region, account) =>
+                    transactorInstanceHealthPolicy(autoScalingGroupArn(partition, region, account, settings.groupName)),
+                ),
             ),
         );
     }
@@ -198,4 +188,14 @@ export function createTransactorIam(
         peerProfile: peer.profile,
         peerPolicy,
     };
+}
+
+/** A policy built from ARNs in the transactor's partition, region and account. */
+function inTargetAccount<T>(
+    targets: TransactorIamTargets,
+    build: (partition: string, region: string, account: string) => T,
+): pulumi.Output<T> {
+    return pulumi
+        .all([targets.partition, targets.region, targets.accountId])
+        .apply(([partition, region, account]) => build(partition, region, account));
 }
