@@ -7,6 +7,7 @@ module.exports = {
     // second worker overlaps with work.
     maxWorkers: Math.max(2, os.availableParallelism() - 1),
     testEnvironment: "<rootDir>/test/support/environment.js",
+    setupFilesAfterEnv: ["<rootDir>/test/support/stackTraces.js"],
     roots: ["<rootDir>/test"],
     testMatch: ["**/*.test.ts"],
     transform: {
