@@ -22,7 +22,7 @@ import { fixturesFromOutputs, parseStackOutputs, renderFixtureFile } from "./fix
 import { registerPackageFallback } from "./packageFallback";
 import { Plan, renderPlanText, toPlan } from "./render";
 import { renderFailure } from "./report";
-import { runProgram } from "./runProgram";
+import { RunProgramOptions, runProgram } from "./runProgram";
 import { readProject, readStackConfig } from "./stackConfig";
 
 /** Where the command writes: the process's streams, or a test's buffers. */
@@ -44,19 +44,25 @@ interface PlanOptions {
 const EXIT = { ok: 0, programFailed: 1, usage: 2 } as const;
 
 /**
+ * How the program's modules are loaded. By default Node's `require` rooted at the program, with ts-node
+ * and the pulumi-datomic fallback registered; a test passes its own module registry instead.
+ */
+export type ProgramLoader = Pick<RunProgramOptions, "requireModule" | "trapRejections" | "stallAfterMs">;
+
+/**
  * Runs `datomic-plan` with the arguments after the command's name and returns its exit code; every error
  * is reported on `out.stderr`, none is thrown.
  */
-export async function runDatomicPlan(args: string[], out: CliOutput): Promise<number> {
+export async function runDatomicPlan(args: string[], out: CliOutput, loader?: ProgramLoader): Promise<number> {
     try {
-        return args[0] === "fixtures" ? writeFixtures(args.slice(1), out) : await plan(args, out);
+        return args[0] === "fixtures" ? writeFixtures(args.slice(1), out) : await plan(args, out, loader);
     } catch (error) {
         out.stderr(`datomic-plan: ${error instanceof Error ? error.message : String(error)}\n`);
         return EXIT.usage;
     }
 }
 
-async function plan(args: string[], out: CliOutput): Promise<number> {
+async function plan(args: string[], out: CliOutput, loader: ProgramLoader | undefined): Promise<number> {
     const program = new Command()
         .name("datomic-plan")
         .description(
@@ -99,8 +105,10 @@ async function plan(args: string[], out: CliOutput): Promise<number> {
     readStackConfig(programDir, readProject(programDir), options.stack, options.config);
     // The default file is optional (a program may make no lookups); a file named with -f must exist.
     const fixtures = loadFixtureFile(fixtureFile, { optional: options.fixtures === undefined });
-    registerTypeScript(programDir);
-    registerPackageFallback();
+    if (!loader) {
+        registerTypeScript(programDir);
+        registerPackageFallback();
+    }
 
     const runtimeLog: string[] = [];
     const run = await withRuntimeLogCaptured(runtimeLog, () =>
@@ -111,6 +119,7 @@ async function plan(args: string[], out: CliOutput): Promise<number> {
                 config: options.config,
                 fixtures,
                 fixtureSource: path.relative(process.cwd(), fixtureFile) || fixtureFile,
+                ...loader,
             }),
         ),
     );

@@ -1,13 +1,18 @@
 /**
- * datomic-plan end to end, as `npm run plan` runs it: a child process with
- * ts-node, on the environment program and on the example service.
+ * datomic-plan on the environment program and on the example service. Where a process is what is
+ * tested (exit codes, stdout written out before exit, a run that stalls in Node, the program's own
+ * SDK), the command runs as `npm run plan` runs it: a child process with ts-node. The other cases run
+ * the same command in this process, its program loaded through Jest's module registry: a process
+ * costs seconds of loading TypeScript and the Pulumi SDK.
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runDatomicPlan } from "../../plan/cli";
 import type { Plan } from "../../plan/render";
 import { REPO_ROOT } from "../support/program";
+import { trapRejections } from "../support/rejections";
 
 interface CliResult {
     code: number;
@@ -29,7 +34,27 @@ function datomicPlan(...args: string[]): Promise<CliResult> {
     });
 }
 
-// Each test runs the command (a Node process that loads TypeScript, the Pulumi SDK and the program) once or
+/** The same command in this process, from the repository root as the process runs it, with a fresh module registry. */
+async function datomicPlanInProcess(...args: string[]): Promise<CliResult> {
+    let stdout = "";
+    let stderr = "";
+    const cwd = process.cwd();
+    process.chdir(REPO_ROOT);
+    jest.resetModules();
+    try {
+        const code = await runDatomicPlan(
+            args,
+            { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+            // Jest keeps the process alive, so a run that waits on a failed value is ended by quiet time alone.
+            { requireModule: require, trapRejections, stallAfterMs: 300 },
+        );
+        return { code, stdout, stderr };
+    } finally {
+        process.chdir(cwd);
+    }
+}
+
+// Each process test runs the command (a Node process that loads TypeScript, the Pulumi SDK and the program) once or
 // twice: on a loaded machine that can take well over Jest's default minute.
 jest.setTimeout(180_000);
 
@@ -60,13 +85,13 @@ describe("--json and --diff", () => {
         expect(basePlan.resources.map((r) => `${r.type}::${r.name}`)).toContain(
             "aws:cloudformation/stack:Stack::datomic-compute",
         );
-        const result = await datomicPlan("--stack", "dev", "--json");
+        const result = await datomicPlanInProcess("--stack", "dev", "--json");
         expect(result.code).toBe(0);
         expect(JSON.parse(result.stdout)).toEqual(basePlan);
     });
 
     test("--diff against the same plan prints no changes and exits 0", async () => {
-        const result = await datomicPlan("--stack", "dev", "--diff", baseFile);
+        const result = await datomicPlanInProcess("--stack", "dev", "--diff", baseFile);
         expect(result).toEqual({
             code: 0,
             stdout: `Changes to stack "dev" (project datomic) since ${baseFile}:\n\nno changes\n`,
@@ -86,7 +111,7 @@ describe("--json and --diff", () => {
         const editedFile = path.join(workDir, "dev-edited.json");
         fs.writeFileSync(editedFile, JSON.stringify(edited));
 
-        const result = await datomicPlan("--stack", "dev", "--diff", editedFile);
+        const result = await datomicPlanInProcess("--stack", "dev", "--diff", editedFile);
         expect(result.code).toBe(0);
         expect(result.stderr).toBe("");
         expect(result.stdout).toContain(
@@ -102,7 +127,7 @@ describe("--json and --diff", () => {
         expect(result.stdout).toContain('Outputs:\n  ~ systemName: "acme-old" -> "acme-dev"\n');
         expect(result.stdout).toContain("1 added, 1 removed, 1 changed (0 of them replaced); 1 output changed.");
 
-        const json = await datomicPlan("--stack", "dev", "--diff", editedFile, "--json");
+        const json = await datomicPlanInProcess("--stack", "dev", "--diff", editedFile, "--json");
         expect(JSON.parse(json.stdout)).toMatchObject({
             added: [{ name: "datomic-sqs-endpoint" }],
             removed: [{ name: "datomic-old-compute" }],
@@ -116,7 +141,7 @@ describe("lookups no fixture answers", () => {
     test("fail naming the function, its inputs and the fixture file, without the errors that follow from them", async () => {
         const empty = path.join(workDir, "empty.yaml");
         fs.writeFileSync(empty, 'accountId: "222222222222"\n');
-        const result = await datomicPlan("--stack", "stage", "--fixtures", empty);
+        const result = await datomicPlanInProcess("--stack", "stage", "--fixtures", empty);
         expect(result.code).toBe(1);
         const where = path.relative(REPO_ROOT, empty);
         expect(result.stderr).toContain(`datomic-plan: stack "stage" makes lookups that no fixture answers:`);
@@ -131,7 +156,14 @@ describe("lookups no fixture answers", () => {
     test("a stack reference with no fixture names the stack and the file's stackReferences", async () => {
         const empty = path.join(workDir, "no-references.yaml");
         fs.writeFileSync(empty, 'accountId: "111111111111"\n');
-        const result = await datomicPlan("--dir", "examples/ion-service", "--stack", "dev", "--fixtures", empty);
+        const result = await datomicPlanInProcess(
+            "--dir",
+            "examples/ion-service",
+            "--stack",
+            "dev",
+            "--fixtures",
+            empty,
+        );
         expect(result.code).toBe(1);
         expect(result.stderr).toContain(
             `No fixture answers stack reference acme/datomic/dev called with {"name":"acme/datomic/dev"}; ` +
@@ -163,11 +195,11 @@ describe("mistakes", () => {
 
 describe("--dir", () => {
     test("plans the example service, which imports pulumi-datomic without installing it, and takes --config", async () => {
-        const main = await datomicPlan("--dir", "examples/ion-service", "--stack", "dev", "--json");
+        const main = await datomicPlanInProcess("--dir", "examples/ion-service", "--stack", "dev", "--json");
         expect(main.code).toBe(0);
         expect(JSON.parse(main.stdout)).toMatchObject({ project: "orders", outputs: { queryGroup: "orders" } });
 
-        const feature = await datomicPlan(
+        const feature = await datomicPlanInProcess(
             ...["--dir", "examples/ion-service", "--stack", "dev", "--json"],
             ...["--config", "orders:suffix=alice", "-c", "orders:mainStack=acme/orders/dev"],
         );

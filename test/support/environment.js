@@ -12,8 +12,10 @@ class PulumiTestEnvironment extends TestEnvironment {
     async setup() {
         await super.setup();
         this.global.__hostProcess = process;
-        // Each fresh copy of @pulumi/pulumi (one per program run) adds an exit listener.
+        // Each fresh copy of @pulumi/pulumi (one per program run) adds exit listeners, to the real process
+        // and to the sandbox's own process object.
         process.setMaxListeners(100);
+        this.global.process.setMaxListeners(100);
     }
 }
 
