@@ -66,6 +66,8 @@ async function releaseOnce(design: "one JVM" | "per operation", loadMilliseconds
                 FAKE_ION_LOAD_MS: String(loadMilliseconds),
                 FAKE_ION_STATUS_MS: "50",
                 FAKE_CLOJURE_SPATH_MS: String(LAUNCH_COST_MILLISECONDS),
+                // The JVM at its defaults, as users run it (the tests tune theirs for short runs).
+                JAVA_CMD: "java",
                 ...(design === "per operation" ? { FAKE_CLOJURE_SPATH: "unsupported" } : {}),
             },
             cwd,

@@ -6,7 +6,7 @@ import { IonDeployment, IonDeploymentArgs } from "../../components/cloud/ionDepl
 import { RecordedResource, Secret } from "../../plan/recorder";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
 import { captureRejections } from "../support/rejections";
-import { readState } from "../fakes/ionDevStandIn";
+import { readState, SHORT_RUN_JAVA } from "../fakes/ionDevStandIn";
 import { sampleIonProject, shuffled, temporaryDirectory, writeTree } from "../ions/sourceTree";
 
 const recorder = installMocks();
@@ -263,6 +263,7 @@ describe("IonDeployment", () => {
                 NODE_PATH: path.join(REPO, "node_modules"),
                 TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
                 FAKE_ION_STATE: stateFile,
+                JAVA_CMD: SHORT_RUN_JAVA,
             },
         });
         expect(run.stderr).toContain("deploy SUCCEEDED, code deploy SUCCEEDED");

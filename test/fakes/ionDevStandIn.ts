@@ -10,6 +10,8 @@ import { parseEdn } from "../../components/internal/edn";
 export const REPO = path.resolve(__dirname, "..", "..");
 export const FAKE_CLOJURE = path.join(REPO, "test", "fakes", "clojure");
 export const CLI = path.join(REPO, "cli", "ion-release.ts");
+/** A real JVM tuned for short runs (see the script); runs use it unless their env sets JAVA_CMD. */
+export const SHORT_RUN_JAVA = path.join(REPO, "test", "fakes", "short-run-java");
 
 /** What the stand-in recorded (its EDN state file), in plain form. */
 export interface StandInState {
@@ -71,6 +73,7 @@ export function runRelease(
                     TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
                     FAKE_ION_STATE: stateFile,
                     FAKE_CLOJURE_LAUNCHES: launchesFile,
+                    JAVA_CMD: SHORT_RUN_JAVA,
                     ...env,
                 },
             },
