@@ -6,7 +6,8 @@ import { IonDeployment, IonDeploymentArgs } from "../../components/cloud/ionDepl
 import { RecordedResource, Secret } from "../../plan/recorder";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
 import { captureRejections } from "../support/rejections";
-import { readState, SHORT_RUN_JAVA } from "../fakes/ionDevStandIn";
+import { CLI_SOURCE, readState, SHORT_RUN_JAVA } from "../fakes/ionDevStandIn";
+import { compiledCommand } from "../support/compiledCommand";
 import { sampleIonProject, shuffled, temporaryDirectory, writeTree } from "../ions/sourceTree";
 
 const recorder = installMocks();
@@ -238,14 +239,12 @@ describe("IonDeployment", () => {
     test("the registered command, run by a shell as the command provider would, releases through the fake ion-dev", async () => {
         resetWorld(recorder);
         const { program, ion } = checkout();
-        const cli = path
-            .relative(ion, path.join(REPO, "cli", "ion-release.ts"))
-            .split(path.sep)
-            .join("/");
+        // The command compiled to JavaScript, as the package ships it, by a path relative to the ion project.
+        const cli = path.relative(ion, compiledCommand(CLI_SOURCE)).split(path.sep).join("/");
         const command = await deploy(
             "shell",
             {
-                releaseCommand: `node -r ts-node/register/transpile-only ${cli}`,
+                releaseCommand: `node ${cli}`,
                 uname: "wip-1",
                 credsProfile: "ops",
                 pollIntervalSeconds: 0.2,
@@ -261,7 +260,6 @@ describe("IonDeployment", () => {
                 ...(command.inputs.environment as Record<string, string>),
                 PATH: `${path.join(REPO, "test", "fakes")}${path.delimiter}${process.env.PATH}`,
                 NODE_PATH: path.join(REPO, "node_modules"),
-                TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
                 FAKE_ION_STATE: stateFile,
                 JAVA_CMD: SHORT_RUN_JAVA,
             },

@@ -1,15 +1,17 @@
 /**
- * Runs `datomic-ion-release` as a process against the fake Clojure CLI (test/fakes/clojure), whose
+ * Runs `datomic-ion-release`, compiled to JavaScript as the package ships it, as a process against the fake Clojure CLI (test/fakes/clojure), whose
  * ion-dev is the Clojure stand-in test/fakes/ion-dev/datomic/ion/dev.clj on a real JVM.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseEdn } from "../../components/internal/edn";
+import { compiledCommand } from "../support/compiledCommand";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const FAKE_CLOJURE = path.join(REPO, "test", "fakes", "clojure");
-export const CLI = path.join(REPO, "cli", "ion-release.ts");
+/** The command, compiled to JavaScript as the package ships it (see compiledCommand). */
+export const CLI_SOURCE = "cli/ion-release.ts";
 /** A real JVM tuned for short runs (see the script); runs use it unless their env sets JAVA_CMD. */
 export const SHORT_RUN_JAVA = path.join(REPO, "test", "fakes", "short-run-java");
 
@@ -63,21 +65,16 @@ export function runRelease(
     fs.rmSync(stateFile, { force: true });
     fs.rmSync(launchesFile, { force: true });
     return new Promise((resolve, reject) => {
-        const child = spawn(
-            process.execPath,
-            ["-r", require.resolve("ts-node/register/transpile-only"), CLI, "--clojure", FAKE_CLOJURE, ...args],
-            {
-                cwd,
-                env: {
-                    ...process.env,
-                    TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
-                    FAKE_ION_STATE: stateFile,
-                    FAKE_CLOJURE_LAUNCHES: launchesFile,
-                    JAVA_CMD: SHORT_RUN_JAVA,
-                    ...env,
-                },
+        const child = spawn(process.execPath, [compiledCommand(CLI_SOURCE), "--clojure", FAKE_CLOJURE, ...args], {
+            cwd,
+            env: {
+                ...process.env,
+                FAKE_ION_STATE: stateFile,
+                FAKE_CLOJURE_LAUNCHES: launchesFile,
+                JAVA_CMD: SHORT_RUN_JAVA,
+                ...env,
             },
-        );
+        });
         onStart?.(child);
         let stdout = "";
         let stderr = "";
