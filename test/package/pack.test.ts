@@ -12,6 +12,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as ts from "typescript";
+import { servicePrograms } from "../support/readmeQuickStarts";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOT_COPIED = new Set(["node_modules", "dist", ".git", "coverage", "api"]);
@@ -246,6 +248,38 @@ describe("the installed tarball", () => {
             legacyClientEndpoint: "http://entry.acme.us-east-1.datomic.net:8182",
         });
     });
+
+    test("the README's service programs compile against it, strictly, as a reader's project compiles them", () => {
+        const readme = path.join(consumer, "readme");
+        fs.mkdirSync(readme);
+        const files = Object.entries(servicePrograms()).map(([topology, source]) => {
+            const file = path.join(readme, `${topology}.ts`);
+            fs.writeFileSync(file, source);
+            return file;
+        });
+        const program = ts.createProgram(files, {
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            target: ts.ScriptTarget.ES2022,
+            module: ts.ModuleKind.CommonJS,
+            moduleResolution: ts.ModuleResolutionKind.Node10,
+            esModuleInterop: true,
+            types: ["node"],
+            typeRoots: [path.join(ROOT, "node_modules", "@types")],
+        });
+        // pulumi-datomic resolves to the tarball's declarations, not to the sources.
+        expect(program.getSourceFiles().map((file) => path.relative(consumer, file.fileName))).toContain(
+            path.join("node_modules", "pulumi-datomic", "dist", "components", "index.d.ts"),
+        );
+        const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+            const where = diagnostic.file
+                ? `${path.relative(consumer, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}: `
+                : "";
+            return where + ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+        });
+        expect(problems).toEqual([]);
+    }, 120_000);
 
     test.each([
         ["datomic-plan", "--stack <name>"],

@@ -2,13 +2,13 @@
  * The README's quick starts as executable documentation. Their code blocks are taken from README.md as
  * a reader copies them: the environment config of each topology goes through the environment program's
  * parser, and the service program (alb as written; nlb with the HTTP Direct statement the nlb quick start
- * swaps in) is type-checked against the package and run at preview under the mocks, with the service's
- * stack config from the README and the environment's outputs from test/fixtures/readme.
+ * swaps in) is run at preview under the mocks, with the service's stack config from the README and the
+ * environment's outputs from test/fixtures/readme. test/package/pack.test.ts type-checks both programs
+ * against the packed package, as a reader who ran `npm install pulumi-datomic` compiles them.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as ts from "typescript";
 import { parse as parseYaml } from "yaml";
 import type { DatomicCloudSystemArgs } from "../../components/cloud/system";
 import { EnvironmentConfig, parseEnvironmentConfig } from "../../environment/config";
@@ -16,51 +16,9 @@ import { LookupFixtures, loadFixtureFile } from "../../plan/fixtures";
 import { RecordedResource, UNKNOWN } from "../../plan/recorder";
 import { ProgramRun } from "../../plan/runProgram";
 import { REPO_ROOT, runStack } from "../support/program";
+import { alb, nlb, PROJECT, QuickStart, servicePrograms } from "../support/readmeQuickStarts";
 
-const README = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
 const FIXTURES = path.join(REPO_ROOT, "test", "fixtures", "readme");
-
-interface QuickStart {
-    /** The environment program's stack config (the YAML block with `datomic:` keys). */
-    environment: Record<string, unknown>;
-    /** The service's stack file, as written. */
-    serviceConfig: string;
-    /** The TypeScript blocks. */
-    code: string[];
-}
-
-/** The code blocks of the README section whose heading starts with `heading`. */
-function quickStart(heading: string): QuickStart {
-    const sections = README.split(/^## /m).filter((section) => section.startsWith(heading));
-    expect(sections).toHaveLength(1);
-    const blocks = [...sections[0].matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map(([, language, text]) => ({
-        language,
-        text,
-    }));
-    const yamlBlocks = blocks.filter((block) => block.language === "yaml").map((block) => block.text);
-    const configs = yamlBlocks.map((text) => (parseYaml(text) as { config: Record<string, unknown> }).config);
-    const isEnvironment = (config: Record<string, unknown>) =>
-        Object.keys(config).some((k) => k.startsWith("datomic:"));
-    expect(configs.filter(isEnvironment)).toHaveLength(1);
-    expect(configs.filter((config) => !isEnvironment(config))).toHaveLength(1);
-    return {
-        environment: configs.find(isEnvironment)!,
-        serviceConfig: yamlBlocks[configs.findIndex((config) => !isEnvironment(config))],
-        code: blocks.filter((block) => block.language === "ts").map((block) => block.text),
-    };
-}
-
-const alb = quickStart("Quick start: an alb system");
-const nlb = quickStart("Quick start: an nlb system");
-/** The service project's name, as the README creates it; its config keys live under it. */
-const PROJECT = README.match(/pulumi new aws-typescript --name (\S+)`/)?.[1];
-
-/** The alb program with its `const api = new IonApiDomain(...)` statement replaced by the nlb block. */
-function nlbProgram(): string {
-    const statement = /^const api = new IonApiDomain\([\s\S]*?^\}\);\n/m;
-    expect(alb.code[0]).toMatch(statement);
-    return alb.code[0].replace(statement, nlb.code[0]);
-}
 
 let workDir: string;
 const programs: Record<"alb" | "nlb", { dir: string; stack: string }> = {
@@ -70,10 +28,8 @@ const programs: Record<"alb" | "nlb", { dir: string; stack: string }> = {
 
 beforeAll(() => {
     expect(PROJECT).toBeDefined();
-    expect(alb.code).toHaveLength(1);
-    expect(nlb.code).toHaveLength(1);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "readme-quick-start-"));
-    const sources = { alb: alb.code[0], nlb: nlbProgram() };
+    const sources = servicePrograms();
     const serviceConfigs = { alb: alb.serviceConfig, nlb: nlb.serviceConfig };
     for (const topology of ["alb", "nlb"] as const) {
         const { stack } = programs[topology];
@@ -134,30 +90,6 @@ describe("the environment configs", () => {
         expect(outputs.endpointServiceName).toMatch(new RegExp(`${String(cloud.endpointServiceId)}$`));
     });
 });
-
-test("both service programs compile against the package, strictly", () => {
-    const files = Object.values(programs).map(({ dir }) => path.join(dir, "index.ts"));
-    const program = ts.createProgram(files, {
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.CommonJS,
-        moduleResolution: ts.ModuleResolutionKind.Node10,
-        esModuleInterop: true,
-        types: ["node"],
-        typeRoots: [path.join(REPO_ROOT, "node_modules", "@types")],
-        baseUrl: REPO_ROOT,
-        paths: { "pulumi-datomic": ["components/index.ts"] },
-    });
-    const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-        const where = diagnostic.file
-            ? `${path.relative(workDir, diagnostic.file.fileName)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}: `
-            : "";
-        return where + ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
-    });
-    expect(problems).toEqual([]);
-}, 180_000);
 
 function one(run: ProgramRun, type: string, name?: string): RecordedResource {
     const found = run.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
