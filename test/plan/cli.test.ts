@@ -34,24 +34,26 @@ function datomicPlan(...args: string[]): Promise<CliResult> {
     });
 }
 
-/** The same command in this process, from the repository root as the process runs it, with a fresh module registry. */
+/** The same command in this process, from the repository root as the process runs it, with a module registry of its own. */
 async function datomicPlanInProcess(...args: string[]): Promise<CliResult> {
     let stdout = "";
     let stderr = "";
+    let code = -1;
     const cwd = process.cwd();
     process.chdir(REPO_ROOT);
-    jest.resetModules();
     try {
-        const code = await runDatomicPlan(
-            args,
-            { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
-            // Jest keeps the process alive, so a run that waits on a failed value is ended by quiet time alone.
-            { requireModule: require, trapRejections, stallAfterMs: 300 },
-        );
-        return { code, stdout, stderr };
+        await jest.isolateModulesAsync(async () => {
+            code = await runDatomicPlan(
+                args,
+                { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+                // Jest keeps the process alive, so a run that waits on a failed value is ended by quiet time alone.
+                { requireModule: require, trapRejections, stallAfterMs: 300 },
+            );
+        });
     } finally {
         process.chdir(cwd);
     }
+    return { code, stdout, stderr };
 }
 
 // Each process test runs the command (a Node process that loads TypeScript, the Pulumi SDK and the program) once or

@@ -22,19 +22,23 @@ export async function runStack(
 ): Promise<ProgramRun> {
     const programDir = options.programDir ?? REPO_ROOT;
     const fixtureFile = path.join(programDir, "plan-fixtures", `${stack}.yaml`);
-    // A fresh registry gives the program, and the mocks, their own @pulumi/pulumi.
-    jest.resetModules();
-    return runProgram({
-        programDir,
-        stack,
-        config: options.config,
-        fixtures: loadFixtureFile(fixtureFile, { optional: true }),
-        fixtureSource: path.relative(REPO_ROOT, fixtureFile),
-        preview: options.preview ?? true,
-        resourceOutputs: options.resourceOutputs,
-        requireModule: require,
-        trapRejections,
-        // Jest keeps the process alive, so a run that waits on a failed value is ended by quiet time alone.
-        stallAfterMs: 300,
+    // A registry of its own gives the program, and the mocks, their own @pulumi/pulumi. Isolating (rather
+    // than resetting) the registry keeps Jest's caches of file contents and transforms across runs.
+    let run: ProgramRun | undefined;
+    await jest.isolateModulesAsync(async () => {
+        run = await runProgram({
+            programDir,
+            stack,
+            config: options.config,
+            fixtures: loadFixtureFile(fixtureFile, { optional: true }),
+            fixtureSource: path.relative(REPO_ROOT, fixtureFile),
+            preview: options.preview ?? true,
+            resourceOutputs: options.resourceOutputs,
+            requireModule: require,
+            trapRejections,
+            // Jest keeps the process alive, so a run that waits on a failed value is ended by quiet time alone.
+            stallAfterMs: 300,
+        });
     });
+    return run!;
 }
