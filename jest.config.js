@@ -16,7 +16,9 @@ module.exports = {
     moduleNameMapper: {
         // Example programs import the package by name; tests run them against the source.
         "^pulumi-datomic$": "<rootDir>/components/index.ts",
-        "^@npmcli/arborist$": "<rootDir>/test/support/lazyArborist.js",
+        // What the Pulumi SDK requires eagerly but these tests never use, loaded on first use (test/support/lazy).
+        "^@npmcli/arborist$": "<rootDir>/test/support/lazy/arborist.js",
+        "^(\\./|(\\.\\./)+)typescript-shim$": "<rootDir>/test/support/lazy/typescriptShim.js",
     },
     testTimeout: 60000,
 };
