@@ -1,6 +1,7 @@
 /**
- * Runs `datomic-ion-release`, compiled to JavaScript as the package ships it, as a process against the fake Clojure CLI (test/fakes/clojure), whose
- * ion-dev is the Clojure stand-in test/fakes/ion-dev/datomic/ion/dev.clj on a real JVM.
+ * Runs `datomic-ion-release`, compiled to JavaScript as the package ships it, as a process against the
+ * fake Clojure CLI (test/fakes/clojure), whose ion-dev is the Clojure stand-in
+ * test/fakes/ion-dev/datomic/ion/dev.clj on a real JVM.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";

@@ -9,16 +9,8 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runDatomicPlan } from "../../plan/cli";
 import type { Plan } from "../../plan/render";
-import { REPO_ROOT } from "../support/program";
-import { trapRejections } from "../support/rejections";
-
-interface CliResult {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
+import { CliResult, datomicPlanInProcess, REPO_ROOT } from "../support/program";
 
 function datomicPlan(...args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
@@ -32,28 +24,6 @@ function datomicPlan(...args: string[]): Promise<CliResult> {
             },
         );
     });
-}
-
-/** The same command in this process, from the repository root as the process runs it, with a module registry of its own. */
-async function datomicPlanInProcess(...args: string[]): Promise<CliResult> {
-    let stdout = "";
-    let stderr = "";
-    let code = -1;
-    const cwd = process.cwd();
-    process.chdir(REPO_ROOT);
-    try {
-        await jest.isolateModulesAsync(async () => {
-            code = await runDatomicPlan(
-                args,
-                { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
-                // Jest keeps the process alive, so a run that waits on a failed value is ended by quiet time alone.
-                { requireModule: require, trapRejections, stallAfterMs: 300 },
-            );
-        });
-    } finally {
-        process.chdir(cwd);
-    }
-    return { code, stdout, stderr };
 }
 
 // Each process test runs the command (a Node process that loads TypeScript, the Pulumi SDK and the program) once or

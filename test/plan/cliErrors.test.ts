@@ -6,8 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runDatomicPlan } from "../../plan/cli";
-import { REPO_ROOT } from "../support/program";
+import { datomicPlanInProcess, REPO_ROOT } from "../support/program";
 
 let workDir: string;
 
@@ -16,16 +15,6 @@ beforeAll(() => {
 });
 
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
-
-async function datomicPlan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const code = await runDatomicPlan(args, {
-        stdout: (text) => (stdout += text),
-        stderr: (text) => (stderr += text),
-    });
-    return { code, stdout, stderr };
-}
 
 test.each([
     ["a missing -f file", "missing.yaml", null, "cannot read the fixture file {file}: ENOENT"],
@@ -43,7 +32,7 @@ test.each([
     if (content !== null) {
         fs.writeFileSync(file, content);
     }
-    const result = await datomicPlan("--dir", REPO_ROOT, "--stack", "dev", "-f", file);
+    const result = await datomicPlanInProcess("--dir", REPO_ROOT, "--stack", "dev", "-f", file);
     expect(result).toEqual({
         code: 2,
         stdout: "",
@@ -56,7 +45,7 @@ test("a stack file whose config is not a map exits 2 naming the file and the key
     fs.mkdirSync(programDir);
     fs.writeFileSync(path.join(programDir, "Pulumi.yaml"), "name: bad-config\nruntime: nodejs\n");
     fs.writeFileSync(path.join(programDir, "Pulumi.test.yaml"), "config: oops\n");
-    const result = await datomicPlan("--dir", programDir, "--stack", "test");
+    const result = await datomicPlanInProcess("--dir", programDir, "--stack", "test");
     expect(result).toEqual({
         code: 2,
         stdout: "",
@@ -67,7 +56,7 @@ test("a stack file whose config is not a map exits 2 naming the file and the key
 });
 
 test("a directory without Pulumi.yaml exits 2 saying so", async () => {
-    const result = await datomicPlan("--dir", workDir, "--stack", "dev");
+    const result = await datomicPlanInProcess("--dir", workDir, "--stack", "dev");
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Pulumi.yaml not found: --dir must be a Pulumi program directory");
 });
@@ -75,7 +64,7 @@ test("a directory without Pulumi.yaml exits 2 saying so", async () => {
 test("--diff with a file that is not a plan exits 2 naming the file", async () => {
     const notAPlan = path.join(workDir, "not-a-plan.json");
     fs.writeFileSync(notAPlan, '{"hello": "world"}');
-    const result = await datomicPlan("--dir", REPO_ROOT, "--stack", "dev", "--diff", notAPlan);
+    const result = await datomicPlanInProcess("--dir", REPO_ROOT, "--stack", "dev", "--diff", notAPlan);
     expect(result).toEqual({
         code: 2,
         stdout: "",
@@ -84,7 +73,7 @@ test("--diff with a file that is not a plan exits 2 naming the file", async () =
 });
 
 test("flags it does not know exit 2 with the usage", async () => {
-    const result = await datomicPlan("--stack", "dev", "--stak", "x");
+    const result = await datomicPlanInProcess("--stack", "dev", "--stak", "x");
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("error: unknown option '--stak'");
 });

@@ -7,11 +7,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { runDatomicPlan } from "../../plan/cli";
 import { loadFixtureFile } from "../../plan/fixtures";
 import { fixturesFromOutputs, parseStackOutputs, renderFixtureFile } from "../../plan/fixturesFromOutputs";
 import { toPlan } from "../../plan/render";
-import { REPO_ROOT, runStack } from "../support/program";
+import { datomicPlanInProcess, REPO_ROOT, runStack } from "../support/program";
 
 const SERVICE_DIR = path.join(__dirname, "new-service");
 const OUTPUTS_FILE = path.join(SERVICE_DIR, "dev-outputs.json");
@@ -24,16 +23,6 @@ beforeAll(() => {
 });
 
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
-
-async function datomicPlan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const code = await runDatomicPlan(args, {
-        stdout: (text) => (stdout += text),
-        stderr: (text) => (stderr += text),
-    });
-    return { code, stdout, stderr };
-}
 
 describe("fixturesFromOutputs", () => {
     const outputs = parseStackOutputs(fs.readFileSync(OUTPUTS_FILE, "utf8"), OUTPUTS_FILE);
@@ -87,7 +76,15 @@ test("a new service plans with the fixture file the command wrote, and nothing w
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(serviceDir, "node_modules"));
     const fixtureFile = path.join(serviceDir, "plan-fixtures", "dev.yaml");
 
-    const result = await datomicPlan("fixtures", "--from", OUTPUTS_FILE, "--stack", ENVIRONMENT, "--out", fixtureFile);
+    const result = await datomicPlanInProcess(
+        "fixtures",
+        "--from",
+        OUTPUTS_FILE,
+        "--stack",
+        ENVIRONMENT,
+        "--out",
+        fixtureFile,
+    );
     expect(result).toMatchObject({ code: 0, stdout: "" });
     expect(result.stderr).toContain("left out secret output(s) opsWebhookUrl");
     expect(loadFixtureFile(fixtureFile).stackReferences?.[ENVIRONMENT]).toMatchObject({

@@ -46,8 +46,20 @@ function compilerOptions(): ts.CompilerOptions {
     return ts.parseJsonConfigFileContent(config, ts.sys, ROOT).options;
 }
 
+/** Compiled paths by entry: the sources are hashed once per process, not once per run of the command. */
+const compiledByEntry = new Map<string, string>();
+
 /** The absolute path of `entry` (for example `cli/ion-release.ts`) compiled, compiling it if needed. */
 export function compiledCommand(entry: string): string {
+    let compiled = compiledByEntry.get(entry);
+    if (compiled === undefined) {
+        compiled = compile(entry);
+        compiledByEntry.set(entry, compiled);
+    }
+    return compiled;
+}
+
+function compile(entry: string): string {
     const sources = localClosure(entry);
     const hash = createHash("sha256").update(ts.version);
     for (const source of sources) {

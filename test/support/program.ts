@@ -1,5 +1,6 @@
 /** Runs a Pulumi program directory under the mocks with a fresh module registry, as `datomic-plan` does. */
 import * as path from "path";
+import { runDatomicPlan } from "../../plan/cli";
 import { loadFixtureFile } from "../../plan/fixtures";
 import type { MockAnswers } from "../../plan/recorder";
 import { ProgramRun, runProgram } from "../../plan/runProgram";
@@ -41,4 +42,36 @@ export async function runStack(
         });
     });
     return run!;
+}
+
+/** What `datomic-plan` printed and the code it exited with. */
+export interface CliResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/**
+ * `datomic-plan` with these arguments, in this process: from the repository root as `npm run plan` runs
+ * it, the program loaded through a module registry of its own, as {@link runStack} loads it.
+ */
+export async function datomicPlanInProcess(...args: string[]): Promise<CliResult> {
+    let stdout = "";
+    let stderr = "";
+    let code = -1;
+    const cwd = process.cwd();
+    process.chdir(REPO_ROOT);
+    try {
+        await jest.isolateModulesAsync(async () => {
+            code = await runDatomicPlan(
+                args,
+                { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+                // Jest keeps the process alive, so a run that waits on a failed value is ended by quiet time alone.
+                { requireModule: require, trapRejections, stallAfterMs: 300 },
+            );
+        });
+    } finally {
+        process.chdir(cwd);
+    }
+    return { code, stdout, stderr };
 }
