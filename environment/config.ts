@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DATOMIC_FLAVORS } from "../components/contract";
+import { issueMessage, locateIssue } from "../components/internal/validationIssues";
 import type { DatomicCloudSystemArgs } from "../components/cloud/system";
 import type { DatomicTransactorArgs } from "../components/pro/transactor";
 import type { DatomicBackupArgs } from "../components/pro/backup";
@@ -388,17 +389,8 @@ function numberOrDefault(value: number | "Default" | undefined): number | undefi
     return value === "Default" ? undefined : value;
 }
 
-function describeIssue(key: string, issue: z.core.$ZodIssue, root: unknown): string {
-    const path = issue.path.reduce<string>(
-        (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${String(part)}`),
-        key,
-    );
-    const value = issue.path.reduce<unknown>(
-        (node, part) =>
-            node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[part] : undefined,
-        root,
-    );
-    const message = issue.message.replace(/^Invalid input: /, "");
+function describeIssue(prefix: string, issue: z.core.$ZodIssue, root: unknown): string {
+    const { key, value } = locateIssue(issue, root, prefix);
     const shown = issue.code === "unrecognized_keys" || value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    return `${path}: ${message}${shown}`;
+    return `${key}: ${issueMessage(issue)}${shown}`;
 }

@@ -24,6 +24,7 @@
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { issueMessage, locateIssue } from "../components/internal/validationIssues";
 import type { MockAnswers, ProviderReference } from "./recorder";
 
 const ACCOUNT_MESSAGE = 'expected a 12-digit AWS account id in quotes, such as "111111111111"';
@@ -132,19 +133,10 @@ export function parseFixtures(value: unknown, source: string): LookupFixtures {
 }
 
 function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
-    const key = issue.path.reduce<string>(
-        (text, part) =>
-            typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part),
-        "",
-    );
-    const value = issue.path.reduce<unknown>(
-        (node, part) =>
-            node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[part] : undefined,
-        root,
-    );
+    const { key, value } = locateIssue(issue, root);
     const unrecognized = issue.code === "unrecognized_keys" ? `: ${issue.keys.join(", ")}` : "";
     const shown = unrecognized || value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
-    return `${key || "(the file)"}: ${issue.message.replace(/^Invalid input: /, "")}${unrecognized}${shown}`;
+    return `${key || "(the file)"}: ${issueMessage(issue)}${unrecognized}${shown}`;
 }
 
 /** Settings the built-in answers read. */
