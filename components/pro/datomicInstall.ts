@@ -1,10 +1,11 @@
 /**
- * Bash fragments shared by the user data of the transactor (userData.ts) and of DatomicBackup's runs
- * (backupScripts.ts): install a JRE and check that it runs, download and unpack the Datomic Pro zip
+ * Bash fragments shared by the user data of the transactor (transactor/userData.ts) and of DatomicBackup's runs
+ * (backup/scripts.ts): install a JRE and check that it runs, download and unpack the Datomic Pro zip
  * (its SHA-256 checked when given), and size the heap. They expect the variables `JRE_PACKAGE`,
  * `DATOMIC_VERSION`, `DATOMIC_SHA256`, `JAVA_XMX`, `download_url`, `install_root`, `meminfo` and a
  * `log` function; they set `zip_path`, `distribution` and `heap`. Any failure exits non-zero, for
- * the script's EXIT trap to handle.
+ * the script's EXIT trap to handle. The download bucket, the metadata endpoint, the user-data size limit
+ * and shell quoting are shared here too.
  */
 
 /** The settings the install steps read. */
@@ -69,4 +70,18 @@ else
     memory_kb="$(awk '/^MemTotal:/ { print $2 }' "\${meminfo}")"
     heap="$((memory_kb * ${DEFAULT_HEAP_PERCENT} / 100 / 1024))m"
 fi`;
+}
+
+/** Where Datomic Pro releases are published (docs.datomic.com/setup/pro-setup.html). */
+export const DATOMIC_PRO_DOWNLOAD_URL = "https://datomic-pro-downloads.s3.amazonaws.com";
+
+/** The instance metadata service. */
+export const IMDS_URL = "http://169.254.169.254";
+
+/** EC2 user data may be at most 16 KB before base64 encoding. */
+export const USER_DATA_MAX_BYTES = 16384;
+
+/** `value` as one single-quoted shell word. */
+export function shellQuote(value: string): string {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,8 +1,11 @@
-/** What every part of the transactor (storage, IAM, network, compute, alarms) is created in. */
+/**
+ * What every part of a Datomic Pro component is created in: the transactor's and DatomicBackup's
+ * storage, IAM, network, compute and alarms.
+ */
 import type * as pulumi from "@pulumi/pulumi";
 
 /** The component's name, the component itself and the tags. */
-export interface TransactorScope {
+export interface ComponentScope {
     /** The component's name; children's names start with it. */
     name: string;
     /** The component: every child's parent. */

@@ -3,8 +3,8 @@
  * `pulumi.all`: DatomicClientEndpoint and HttpDirect (DatomicPeering's are in peering.test.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicClientEndpoint } from "../../components/cloud/clientEndpoint";
-import { HttpDirect } from "../../components/cloud/httpDirect";
+import { DatomicClientEndpoint } from "../../components/cloud/access/clientEndpoint";
+import { HttpDirect } from "../../components/cloud/http/httpDirect";
 import { vpcEndpointOutputs } from "../fixtures/accessEnvironments";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
 

@@ -4,9 +4,9 @@
  * must stay known, or the preview shows them replaced.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { HttpDirect } from "../../components/cloud/httpDirect";
-import { QueryGroup } from "../../components/cloud/queryGroup";
-import { DatomicCloudSystem } from "../../components/cloud/system";
+import { HttpDirect } from "../../components/cloud/http/httpDirect";
+import { QueryGroup } from "../../components/cloud/ions/queryGroup";
+import { DatomicCloudSystem } from "../../components/cloud/system/system";
 import { UNKNOWN } from "../../plan/recorder";
 import { createdSystemLookups, nlbCompute, nlbStorage, stackLookup, vpcLookups } from "../fixtures/cloudStacks";
 import { installMocks, resetWorld, valueOf } from "../support/harness";

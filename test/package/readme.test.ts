@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import type { DatomicCloudSystemArgs } from "../../components/cloud/system";
+import type { DatomicCloudSystemArgs } from "../../components/cloud/system/system";
 import { EnvironmentConfig, parseEnvironmentConfig } from "../../environment/config";
 import { LookupFixtures, loadFixtureFile } from "../../plan/fixtures";
 import { RecordedResource, UNKNOWN } from "../../plan/recorder";

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicCloudSystem } from "../../components/cloud/system";
+import { DatomicCloudSystem } from "../../components/cloud/system/system";
 import { LookupFixture } from "../../plan/fixtures";
 import { adoptedSystemLookups, DATOMIC_SUBNETS, nlbCompute, nlbStorage } from "../fixtures/cloudStacks";
 import { installMocks, resetWorld, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/harness";

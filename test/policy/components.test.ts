@@ -4,9 +4,9 @@
  * Relaxing a default the guardrails rely on is reported.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicClientEndpoint } from "../../components/cloud/clientEndpoint";
-import { DatomicCloudSystem } from "../../components/cloud/system";
-import { DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
+import { DatomicClientEndpoint } from "../../components/cloud/access/clientEndpoint";
+import { DatomicCloudSystem } from "../../components/cloud/system/system";
+import { DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor/transactor";
 import { datomicPolicies } from "../../policy/policies";
 import {
     adoptedSystemLookups,

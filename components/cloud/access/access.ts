@@ -6,11 +6,11 @@
  * preview too, and builds what that topology needs for the chosen path: an
  * interface VPC endpoint (nlb), VPC peering with the private hosted zone (alb), or
  * nothing at all for the Client API gateway (alb). It returns the `DATOMIC_*`
- * environment a client needs for that path. See accessParts.ts for the sources.
+ * environment a client needs for that path. See paths.ts for the sources.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { accessPathProblem, resolveAccessPath } from "../internal/accessPaths";
-import { DatomicSystemReference } from "../reference";
+import { accessPathProblem, resolveAccessPath } from "../../internal/accessPaths";
+import { DatomicSystemReference } from "../../reference";
 import {
     apiGateway,
     BuiltPath,
@@ -21,8 +21,8 @@ import {
     plainOutput,
     requireCallerArguments,
     requireEnvironmentOutputs,
-} from "./accessParts";
-import { checkCallerCidrs, isPlain } from "./inputValues";
+} from "./paths";
+import { checkCallerCidrs, isPlain } from "../inputValues";
 
 /** Arguments of {@link DatomicAccess}. */
 export interface DatomicAccessArgs {

@@ -9,10 +9,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { datomicClientEnvironment } from "../contract";
-import { CLIENT_API_PORT } from "../internal/endpoints";
-import { clientApiUrl, regionalDnsName } from "../internal/vpcEndpointDns";
-import { checkCallerCidrs, isPlain, mapInput, stringList, whenKnown } from "./inputValues";
+import { datomicClientEnvironment } from "../../contract";
+import { CLIENT_API_PORT } from "../../internal/endpoints";
+import { clientApiUrl, regionalDnsName } from "../../internal/vpcEndpointDns";
+import { checkCallerCidrs, isPlain, mapInput, stringList, whenKnown } from "../inputValues";
 
 /** Arguments of {@link DatomicClientEndpoint}. */
 export interface DatomicClientEndpointArgs {

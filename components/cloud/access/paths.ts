@@ -12,13 +12,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ContractOutputName } from "../contract";
-import type { DatomicSystemReference } from "../reference";
-import { ResolvedAccessPath } from "../internal/accessPaths";
-import { parseApiGatewayEndpoint } from "../internal/apiGateway";
-import { CLIENT_API_PORT } from "../internal/endpoints";
+import type { ContractOutputName } from "../../contract";
+import type { DatomicSystemReference } from "../../reference";
+import { ResolvedAccessPath } from "../../internal/accessPaths";
+import { parseApiGatewayEndpoint } from "../../internal/apiGateway";
+import { CLIENT_API_PORT } from "../../internal/endpoints";
 import { DatomicClientEndpoint } from "./clientEndpoint";
-import { StringListInput, stringList } from "./inputValues";
+import { StringListInput, stringList } from "../inputValues";
 import { DatomicPeering, DatomicPeeringIngressRule } from "./peering";
 
 /** The caller's side, as DatomicAccess was given it. */

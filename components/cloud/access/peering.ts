@@ -13,7 +13,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { isPlain, mapInput, stringList } from "./inputValues";
+import { isPlain, mapInput, stringList } from "../inputValues";
 import type { DatomicPeeringIngressRule } from "./peeringIngressRule";
 import { checkedAddressSpace, createPeeringRoutes, planPeeringIngressRules } from "./peeringParts";
 

@@ -13,7 +13,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { mapInput, stringList } from "./inputValues";
+import { mapInput, stringList } from "../inputValues";
 import type { DatomicPeeringIngressRule } from "./peeringIngressRule";
 import { checkedAddressSpace, checkedCidr, createPeeringRoutes, planPeeringIngressRules } from "./peeringParts";
 

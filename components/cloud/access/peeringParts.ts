@@ -6,11 +6,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { cidrProblem, parseCidr } from "../internal/cidr";
-import { CLIENT_API_PORT } from "../internal/endpoints";
-import { nameFragment } from "../internal/naming";
-import { peeringAddressSpaceProblem, peeringRoutes } from "../internal/peering";
-import { checkCallerCidrs, isPlain, mapInput, stringList, whenKnown } from "./inputValues";
+import { cidrProblem, parseCidr } from "../../internal/cidr";
+import { CLIENT_API_PORT } from "../../internal/endpoints";
+import { nameFragment } from "../../internal/naming";
+import { peeringAddressSpaceProblem, peeringRoutes } from "../../internal/peering";
+import { checkCallerCidrs, isPlain, mapInput, stringList, whenKnown } from "../inputValues";
 import type { DatomicPeeringIngressRule } from "./peeringIngressRule";
 
 /** The directions of {@link DatomicPeeringIngressRule}. */

@@ -23,8 +23,8 @@ import {
     methodSpec,
     normalizedHttpDirectEndpoint,
     stageNameProblem,
-} from "../internal/httpDirect";
-import { mapInput, stringList } from "./inputValues";
+} from "../../internal/httpDirect";
+import { mapInput, stringList } from "../inputValues";
 
 /** Arguments of {@link HttpDirect}. */
 export interface HttpDirectArgs {

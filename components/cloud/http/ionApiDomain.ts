@@ -20,9 +20,9 @@ import {
     domainNameProblem,
     httpApiStageNameProblem,
     parseApiGatewayEndpoint,
-} from "../internal/apiGateway";
-import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../internal/httpDirect";
-import { mapInput } from "./inputValues";
+} from "../../internal/apiGateway";
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../../internal/httpDirect";
+import { mapInput } from "../inputValues";
 import { serviceStage, validatedCertificate } from "./ionApiDomainParts";
 
 /** Arguments of {@link IonApiDomain}. */

@@ -14,7 +14,7 @@
 import { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { hashIonSources } from "../internal/ionSources";
+import { hashIonSources } from "../../internal/ionSources";
 import {
     commandDir,
     defaultReleaseCommand,
@@ -22,7 +22,7 @@ import {
     KEEP_PREVIOUS_RESULT,
     parseReleaseResult,
     releaseCommandLine,
-} from "../internal/ionReleaseCommand";
+} from "../../internal/ionReleaseCommand";
 
 /** Arguments of {@link IonDeployment}. */
 export interface IonDeploymentArgs {

@@ -10,17 +10,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
-import { EdnSyntaxError, ednProblem, parseEdn, toEdn } from "../internal/edn";
-import { DEFAULT_QUERY_GROUP_NAME_MAX_LENGTH, lambdaNameProblem, queryGroupStackName } from "../internal/naming";
+import { EdnSyntaxError, ednProblem, parseEdn, toEdn } from "../../internal/edn";
+import { DEFAULT_QUERY_GROUP_NAME_MAX_LENGTH, lambdaNameProblem, queryGroupStackName } from "../../internal/naming";
 import {
     confirmedTemplateUrl,
     DEFAULT_TEMPLATE_VERSION,
     parseTemplateVersion,
     unconfirmedTemplateUrlProblem,
-} from "../internal/templates";
-import { capacityProblem, definedParameters, instanceTypeProblem, numberParameter } from "./parameters";
-import { managedStackView, optionalStackOutput } from "./stackOutputs";
-import { computeStackOptions } from "./systemStacks";
+} from "../../internal/templates";
+import { capacityProblem, definedParameters, instanceTypeProblem, numberParameter } from "../parameters";
+import { managedStackView, optionalStackOutput } from "../stackOutputs";
+import { computeStackOptions } from "../stackOptions";
 
 /**
  * One statement of the query group nodes' IAM policy, as IAM's JSON spells it, with lists where IAM also

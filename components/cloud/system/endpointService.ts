@@ -9,8 +9,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicCloudSystemArgs } from "./systemArgs";
-import { EndpointServiceChoice } from "./systemValidation";
+import { DatomicCloudSystemArgs } from "./args";
+import { EndpointServiceChoice } from "./validation";
 
 /** The endpoint service's name (`com.amazonaws.vpce.<region>.vpce-svc-...`), or undefined with `"none"`. */
 export function systemEndpointService(

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicStackView, optionalStackOutput } from "./stackOutputs";
+import { DatomicStackView, optionalStackOutput } from "../stackOutputs";
 
 /** The Datomic VPC's route tables; none found is an error naming the tag searched. */
 export function datomicRouteTableIds(

@@ -11,11 +11,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { definedParameters, numberParameter } from "./parameters";
-import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./systemArgs";
-import { SystemRelease } from "./systemValidation";
-
-const DEFAULT_TIMEOUT_MINUTES = 45;
+import { definedParameters, numberParameter } from "../parameters";
+import { computeStackOptions, DEFAULT_STACK_TIMEOUT_MINUTES } from "../stackOptions";
+import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./args";
+import { SystemRelease } from "./validation";
 
 /** What the stacks are built from. */
 export interface SystemStackSettings {
@@ -48,7 +47,7 @@ export function storageRestartParameter(
 export function createStorageStack(owner: pulumi.Resource, settings: SystemStackSettings): aws.cloudformation.Stack {
     const { name, args, create, release } = settings;
     const protectStorage = create.protectStorage ?? true;
-    const timeout = `${create.storageTimeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES}m`;
+    const timeout = `${create.storageTimeoutMinutes ?? DEFAULT_STACK_TIMEOUT_MINUTES}m`;
     return new aws.cloudformation.Stack(
         `${name}-storage`,
         {
@@ -74,25 +73,6 @@ export function createStorageStack(owner: pulumi.Resource, settings: SystemStack
             customTimeouts: { create: timeout, update: timeout, delete: timeout },
         },
     );
-}
-
-/**
- * Options of a compute or query-group stack that must not be left in ROLLBACK_COMPLETE by a failed
- * create: a new stack is deleted when its create fails. `onFailure` forces replacement of an existing
- * stack, so a change of it is ignored: stacks created before it was set keep theirs.
- */
-export function computeStackOptions(
-    owner: pulumi.Resource,
-    timeoutMinutes: number | undefined,
-    dependsOn: pulumi.Resource[] = [],
-): pulumi.CustomResourceOptions {
-    const timeout = `${timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES}m`;
-    return {
-        parent: owner,
-        dependsOn,
-        ignoreChanges: ["onFailure"],
-        customTimeouts: { create: timeout, update: timeout, delete: timeout },
-    };
 }
 
 export function createComputeStack(

@@ -11,9 +11,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicEnvironmentOutputs } from "../contract";
-import { inVpcClientEndpoint, privateHostedZoneName } from "../internal/endpoints";
-import { nameFragment } from "../internal/naming";
+import { DatomicEnvironmentOutputs } from "../../contract";
+import { inVpcClientEndpoint, privateHostedZoneName } from "../../internal/endpoints";
+import { nameFragment } from "../../internal/naming";
 import { systemEndpointService } from "./endpointService";
 import {
     lookedUpStackView,
@@ -22,19 +22,19 @@ import {
     optionalStackParameter,
     requiredStackOutput,
     stackOutputOrParameter,
-} from "./stackOutputs";
-import { DatomicCloudSystemArgs } from "./systemArgs";
+} from "../stackOutputs";
+import { DatomicCloudSystemArgs } from "./args";
 import {
     datomicRouteTableIds,
     datomicSubnetIds,
     datomicSubnets,
     nodeSecurityGroupId,
     privateHostedZoneId,
-} from "./systemLookups";
-import { createComputeStack, createStorageStack } from "./systemStacks";
-import { checkSystemArgs } from "./systemValidation";
+} from "./lookups";
+import { createComputeStack, createStorageStack } from "./stacks";
+import { checkSystemArgs } from "./validation";
 
-export type { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./systemArgs";
+export type { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./args";
 
 /**
  * The shared Datomic Cloud layer of one AWS account, and the source of the

@@ -3,9 +3,9 @@
  * constructed so bad input fails the preview with a message naming the argument.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DATOMIC_TOPOLOGIES } from "../contract";
-import { ingressCidrProblem } from "../internal/cidr";
-import { newSystemNameProblem, stackNameProblem } from "../internal/naming";
+import { DATOMIC_TOPOLOGIES } from "../../contract";
+import { ingressCidrProblem } from "../../internal/cidr";
+import { newSystemNameProblem, stackNameProblem } from "../../internal/naming";
 import {
     confirmedTemplateUrl,
     DEFAULT_TEMPLATE_VERSION,
@@ -13,10 +13,10 @@ import {
     TemplateVersion,
     topologyOfRelease,
     unconfirmedTemplateUrlProblem,
-} from "../internal/templates";
-import { validateNewSystemNetwork } from "../internal/systemNetwork";
-import { capacityProblem, instanceTypeProblem } from "./parameters";
-import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./systemArgs";
+} from "../../internal/templates";
+import { validateNewSystemNetwork } from "../../internal/systemNetwork";
+import { capacityProblem, instanceTypeProblem } from "../parameters";
+import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./args";
 
 /** The endpoint-service choices of the nlb topology. */
 export const ENDPOINT_SERVICE_CHOICES = ["create", "adopt", "none"] as const;

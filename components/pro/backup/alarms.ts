@@ -5,13 +5,13 @@
  * or never ran), is breaching.
  */
 import * as aws from "@pulumi/aws";
-import { BACKUP_METRICS, BACKUP_METRICS_NAMESPACE } from "./backupScripts";
-import { BackupSettings, DatomicBackupArgs } from "./backupSettings";
-import type { TransactorScope } from "./scope";
+import { BACKUP_METRICS, BACKUP_METRICS_NAMESPACE } from "./scripts";
+import { BackupSettings, DatomicBackupArgs } from "./settings";
+import type { ComponentScope } from "../scope";
 
 /** The alarm of each database, by database name. */
 export function createStalenessAlarms(
-    { name, parent, tags }: TransactorScope,
+    { name, parent, tags }: ComponentScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
 ): Record<string, aws.cloudwatch.MetricAlarm> {

@@ -3,23 +3,23 @@
  * S3 on a schedule, on one-shot instances away from the transactors; a CloudWatch alarm per database
  * when its newest successful backup is too old; and an on-demand restore drill into a scratch table.
  *
- * It composes backupStorage.ts (bucket, log group), backupRuns.ts (each kind of run: its role from
- * backupIam.ts and backupPolicies.ts, its launch template and group from backupSchedule.ts, booting a
- * script of backupScripts.ts), the schedule and security group of backupSchedule.ts, and backupAlarms.ts.
+ * It composes storage.ts (bucket, log group), runs.ts (each kind of run: its role from
+ * iam.ts and policies.ts, its launch template and group from schedule.ts, booting a
+ * script of scripts.ts), the schedule and security group of schedule.ts, and alarms.ts.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createStalenessAlarms } from "./backupAlarms";
-import { backupJobPolicy, restoreDrillPolicy } from "./backupPolicies";
-import { BackupScriptSettings, renderBackupScript, renderRestoreDrillScript } from "./backupScripts";
-import { createRun } from "./backupRuns";
-import { createBackupSchedule, createRunSecurityGroup } from "./backupSchedule";
-import { backupTableNameProblem, DatomicBackupArgs, resolveBackupSettings } from "./backupSettings";
-import { createBackupBucket, createRunLogGroup } from "./backupStorage";
-import type { TransactorScope } from "./scope";
+import { createStalenessAlarms } from "./alarms";
+import { backupJobPolicy, restoreDrillPolicy } from "./policies";
+import { BackupScriptSettings, renderBackupScript, renderRestoreDrillScript } from "./scripts";
+import { createRun } from "./runs";
+import { createBackupSchedule, createRunSecurityGroup } from "./schedule";
+import { backupTableNameProblem, DatomicBackupArgs, resolveBackupSettings } from "./settings";
+import { createBackupBucket, createRunLogGroup } from "./storage";
+import type { ComponentScope } from "../scope";
 
-export type { DatomicBackupArgs } from "./backupSettings";
-export { BACKUP_METRICS, BACKUP_METRICS_NAMESPACE } from "./backupScripts";
+export type { DatomicBackupArgs } from "./settings";
+export { BACKUP_METRICS, BACKUP_METRICS_NAMESPACE } from "./scripts";
 
 /**
  * Scheduled Datomic Pro backups to S3, a staleness alarm per database and an on-demand restore drill.
@@ -69,7 +69,7 @@ export class DatomicBackup extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`${argument}: ${problem}`, this);
         });
         // The transactor's parts and these share the shape of what they are created in.
-        const scope: TransactorScope = { name, parent: this, tags: args.tags ?? {} };
+        const scope: ComponentScope = { name, parent: this, tags: args.tags ?? {} };
         const parent = { parent: this };
 
         const partition = aws.getPartitionOutput({}, parent).partition;

@@ -1,14 +1,14 @@
 /**
  * DatomicBackup's IAM: one instance role and profile for the backup job and one for the restore
  * drill (made as the transactor's are, by iam.ts), each with a single inline policy
- * (backupPolicies.ts) scoped to the live table, the bucket, the log group and its own group.
+ * (policies.ts) scoped to the live table, the bucket, the log group and its own group.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupPolicyTargets } from "./backupPolicies";
-import { createInstanceRole, createRolePolicy } from "./iam";
-import { PolicyDocument } from "./policies";
-import type { TransactorScope } from "./scope";
+import { BackupPolicyTargets } from "./policies";
+import { createInstanceRole, createRolePolicy } from "../instanceRole";
+import { PolicyDocument } from "../policies";
+import type { ComponentScope } from "../scope";
 
 /** A role its one-shot instances assume, with its policy in place before any instance boots. */
 export interface RunRole {
@@ -22,7 +22,7 @@ export interface RunRole {
  * `document(targets)` for instances of the Auto Scaling group `groupName`.
  */
 export function createRunRole(
-    scope: TransactorScope,
+    scope: ComponentScope,
     resourceName: string,
     groupName: string,
     targets: pulumi.Output<Omit<BackupPolicyTargets, "groupName">>,

@@ -16,8 +16,8 @@
  * (docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html), and a differential backup looks for
  * segments that are not there yet.
  */
-import { BACKUP_METRICS_NAMESPACE, BACKUP_PREFIX, STATUS_PREFIX } from "./backupScripts";
-import { PEER_TABLE_ACTIONS, PolicyDocument, PolicyStatement } from "./policies";
+import { BACKUP_METRICS_NAMESPACE, BACKUP_PREFIX, STATUS_PREFIX } from "./scripts";
+import { PEER_TABLE_ACTIONS, PolicyDocument, PolicyStatement } from "../policies";
 
 /** Where the roles act. */
 export interface BackupPolicyTargets {

@@ -5,14 +5,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createRunRole } from "./backupIam";
-import { BackupPolicyTargets } from "./backupPolicies";
-import { BackupScriptSettings } from "./backupScripts";
-import { createRunGroup } from "./backupSchedule";
-import { BackupSettings, DatomicBackupArgs } from "./backupSettings";
-import { PolicyDocument } from "./policies";
-import type { TransactorScope } from "./scope";
-import { USER_DATA_MAX_BYTES } from "./userData";
+import { createRunRole } from "./iam";
+import { BackupPolicyTargets } from "./policies";
+import { BackupScriptSettings } from "./scripts";
+import { createRunGroup } from "./schedule";
+import { BackupSettings, DatomicBackupArgs } from "./settings";
+import { PolicyDocument } from "../policies";
+import type { ComponentScope } from "../scope";
+import { USER_DATA_MAX_BYTES } from "../datomicInstall";
 
 /** What every kind of run uses. */
 export interface SharedRunParts {
@@ -33,7 +33,7 @@ export interface RunKind {
 
 /** A run's role and group; the group is named `<systemName>-datomic-<kind>`, as is the role. */
 export function createRun(
-    scope: TransactorScope,
+    scope: ComponentScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
     shared: SharedRunParts,

@@ -16,13 +16,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupSettings, DatomicBackupArgs } from "./backupSettings";
-import { instanceBaseline } from "./instanceBaseline";
-import type { TransactorScope } from "./scope";
+import { BackupSettings, DatomicBackupArgs } from "./settings";
+import { instanceBaseline } from "../instanceBaseline";
+import type { ComponentScope } from "../scope";
 
 /** A security group with no inbound rules; runs reach S3, DynamoDB, CloudWatch and the download over HTTPS. */
 export function createRunSecurityGroup(
-    { name, parent, tags }: TransactorScope,
+    { name, parent, tags }: ComponentScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
 ): aws.ec2.SecurityGroup {
@@ -68,7 +68,7 @@ export interface RunGroupSpec {
 
 /** The launch template and the empty group of one kind of run. */
 export function createRunGroup(
-    { name, parent, tags }: TransactorScope,
+    { name, parent, tags }: ComponentScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
     spec: RunGroupSpec,
@@ -116,7 +116,7 @@ export function createRunGroup(
 
 /** Starts a backup run on the schedule: the group's desired capacity becomes 1. */
 export function createBackupSchedule(
-    { name, parent }: TransactorScope,
+    { name, parent }: ComponentScope,
     settings: BackupSettings,
     group: aws.autoscaling.Group,
 ): aws.autoscaling.Schedule {

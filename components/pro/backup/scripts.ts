@@ -23,8 +23,16 @@
  * `DATOMIC_DOWNLOAD_URL`, `DATOMIC_INSTALL_ROOT`, `DATOMIC_WORK_DIR`, `DATOMIC_MEMINFO`,
  * `DATOMIC_SYSTEMCTL`), with the production values as defaults, so tests run the scripts against fakes.
  */
-import { CURL_RETRY_LINE, heapSize, installConstants, installDatomic, installJre } from "./datomicInstall";
-import { DATOMIC_PRO_DOWNLOAD_URL, IMDS_URL, shellQuote } from "./userData";
+import {
+    CURL_RETRY_LINE,
+    DATOMIC_PRO_DOWNLOAD_URL,
+    heapSize,
+    IMDS_URL,
+    installConstants,
+    installDatomic,
+    installJre,
+    shellQuote,
+} from "../datomicInstall";
 
 /** The CloudWatch namespace of the metrics the scripts publish. */
 export const BACKUP_METRICS_NAMESPACE = "Datomic/Backup";

@@ -18,7 +18,7 @@ import {
     sha256Problem,
     systemNameProblem,
     tableNameProblem,
-} from "./validation";
+} from "../validation";
 
 /** Arguments of {@link DatomicBackup}. */
 export interface DatomicBackupArgs {

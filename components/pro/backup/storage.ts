@@ -11,14 +11,14 @@
  * versioning resource would otherwise suspend versioning on the retained bucket.
  */
 import * as aws from "@pulumi/aws";
-import { BackupSettings, DatomicBackupArgs } from "./backupSettings";
-import type { TransactorScope } from "./scope";
+import { BackupSettings, DatomicBackupArgs } from "./settings";
+import type { ComponentScope } from "../scope";
 
 /** Days after which a multipart upload that never completed is aborted. */
 const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 export function createBackupBucket(
-    { name, parent, tags }: TransactorScope,
+    { name, parent, tags }: ComponentScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
 ): aws.s3.Bucket {
@@ -94,7 +94,7 @@ export function createBackupBucket(
 
 /** The log group every run writes its own stream to (`backup/...` and `restore-drill/...`). */
 export function createRunLogGroup(
-    { name, parent, tags }: TransactorScope,
+    { name, parent, tags }: ComponentScope,
     settings: BackupSettings,
 ): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(

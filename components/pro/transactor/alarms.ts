@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatomicTransactorArgs } from "./args";
-import type { TransactorScope } from "./scope";
+import type { ComponentScope } from "../scope";
 import type { TransactorSettings } from "./settings";
 
 /** The CloudWatch namespace of the transactor's metrics. */
@@ -27,7 +27,7 @@ export interface TransactorAlarms {
 
 /** Alarms on `Alarm` (any in a minute) and on missing `HeartbeatMsec` samples (none for 3 minutes). */
 export function createTransactorAlarms(
-    scope: TransactorScope,
+    scope: ComponentScope,
     settings: TransactorSettings,
     args: DatomicTransactorArgs,
 ): TransactorAlarms {

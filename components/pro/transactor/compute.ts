@@ -6,10 +6,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatomicTransactorArgs } from "./args";
 import { renderTransactorProperties } from "./properties";
-import { instanceBaseline } from "./instanceBaseline";
-import type { TransactorScope } from "./scope";
+import { instanceBaseline } from "../instanceBaseline";
+import type { ComponentScope } from "../scope";
 import type { TransactorSettings } from "./settings";
-import { renderTransactorUserData, USER_DATA_MAX_BYTES } from "./userData";
+import { USER_DATA_MAX_BYTES } from "../datomicInstall";
+import { renderTransactorUserData } from "./userData";
 
 const DEFAULT_JRE_PACKAGE = "java-21-amazon-corretto-headless";
 /** An instance refresh keeps at least half the group in service: one instance at a time for a pair. */
@@ -29,7 +30,7 @@ export interface TransactorComputeInputs {
 
 /** The base64 user data, checked against EC2's size limit. */
 export function transactorUserData(
-    scope: TransactorScope,
+    scope: ComponentScope,
     settings: TransactorSettings,
     args: DatomicTransactorArgs,
     inputs: Pick<TransactorComputeInputs, "region" | "logBucketName">,
@@ -75,7 +76,7 @@ export function transactorUserData(
 
 /** The launch template and the Auto Scaling group. */
 export function createTransactorGroup(
-    scope: TransactorScope,
+    scope: ComponentScope,
     settings: TransactorSettings,
     args: DatomicTransactorArgs,
     inputs: TransactorComputeInputs,

@@ -7,54 +7,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     autoScalingGroupArn,
-    ec2AssumeRolePolicy,
     inlinePolicyNames,
     licenseKeyParameterPolicy,
     parameterArn,
     peerTablePolicy,
-    PolicyDocument,
     secretParametersPolicy,
     transactorLogsPolicy,
     transactorInstanceHealthPolicy,
     transactorMetricsPolicy,
     transactorTablePolicy,
-} from "./policies";
-import type { TransactorScope } from "./scope";
+} from "../policies";
+import { createInstanceRole, createRolePolicy } from "../instanceRole";
+import type { ComponentScope } from "../scope";
 import type { TransactorSettings } from "./settings";
-
-/** An EC2 instance role named `roleName`, and its instance profile of the same name. */
-export function createInstanceRole(
-    scope: TransactorScope,
-    resourceName: string,
-    roleName: string,
-): { role: aws.iam.Role; profile: aws.iam.InstanceProfile } {
-    const role = new aws.iam.Role(
-        `${resourceName}-role`,
-        { name: roleName, assumeRolePolicy: JSON.stringify(ec2AssumeRolePolicy()), tags: scope.tags },
-        { parent: scope.parent },
-    );
-    const profile = new aws.iam.InstanceProfile(
-        `${resourceName}-profile`,
-        { name: role.name, role: role.name, tags: scope.tags },
-        { parent: scope.parent },
-    );
-    return { role, profile };
-}
-
-/** An inline policy of `role`. */
-export function createRolePolicy(
-    scope: TransactorScope,
-    resourceName: string,
-    role: aws.iam.Role,
-    policyName: pulumi.Input<string>,
-    policy: pulumi.Output<PolicyDocument>,
-): aws.iam.RolePolicy {
-    return new aws.iam.RolePolicy(
-        `${resourceName}-policy`,
-        { role: role.name, name: policyName, policy: policy.apply((document) => JSON.stringify(document)) },
-        { parent: scope.parent },
-    );
-}
 
 /** Where the transactor's and peers' policies point. */
 export interface TransactorIamTargets {
@@ -79,7 +44,7 @@ export interface TransactorIam {
 
 /** Creates both roles with the policies ensure-transactor gave them. */
 export function createTransactorIam(
-    scope: TransactorScope,
+    scope: ComponentScope,
     settings: TransactorSettings,
     targets: TransactorIamTargets,
 ): TransactorIam {

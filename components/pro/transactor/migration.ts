@@ -12,7 +12,7 @@
  * license key belongs in SSM Parameter Store (`licenseKeyParameterName`).
  */
 import type { DatomicTransactorArgs } from "./args";
-import { parseJavaPropertyEntries, PropertyEntry } from "../internal/javaProperties";
+import { parseJavaPropertyEntries, PropertyEntry } from "../../internal/javaProperties";
 import { TRANSACTOR_PORT } from "./properties";
 import {
     CF_PROPERTY_KEYS,

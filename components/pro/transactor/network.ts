@@ -4,10 +4,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { nameFragment } from "../internal/naming";
+import { nameFragment } from "../../internal/naming";
 import type { DatomicTransactorArgs } from "./args";
 import { TRANSACTOR_PORT } from "./properties";
-import type { TransactorScope } from "./scope";
+import type { ComponentScope } from "../scope";
 import type { TransactorSettings } from "./settings";
 
 /** How long a replaced transactor group's deletion may wait for the instance refresh to move the instances off it. */
@@ -21,7 +21,7 @@ export interface TransactorNetwork {
 
 /** Both security groups, their egress and the transactor group's ingress rules. */
 export function createTransactorNetwork(
-    scope: TransactorScope,
+    scope: ComponentScope,
     settings: TransactorSettings,
     args: DatomicTransactorArgs,
     vpcCidrBlock: pulumi.Output<string>,

@@ -9,7 +9,7 @@
  * `license-key` are known only on the instance; the user data script writes
  * them ahead of the lines rendered here (see userData.ts).
  */
-import { formatJavaProperty } from "../internal/javaProperties";
+import { formatJavaProperty } from "../../internal/javaProperties";
 import {
     isAwsCredentialKey,
     isSecretPropertyKey,

@@ -3,7 +3,7 @@
  * a bad argument throws {@link TransactorArgumentError}, which the component turns into a
  * `pulumi.ResourceError`.
  */
-import { ingressCidrProblem } from "../internal/cidr";
+import { ingressCidrProblem } from "../../internal/cidr";
 import type { DatomicTransactorArgs } from "./args";
 import { AL2023_AMI_PARAMETERS } from "./images";
 import {
@@ -31,7 +31,7 @@ import {
     sha256Problem,
     systemNameProblem,
     tableNameProblem,
-} from "./validation";
+} from "../validation";
 
 /** An argument that cannot be used: the message starts with the argument's name. */
 export class TransactorArgumentError extends Error {

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatomicTransactorArgs } from "./args";
-import type { TransactorScope } from "./scope";
+import type { ComponentScope } from "../scope";
 import type { TransactorSettings } from "./settings";
 
 /**
@@ -18,7 +18,7 @@ import type { TransactorSettings } from "./settings";
  * recovery) would otherwise be flipped by the first update after it.
  */
 export function createStorageTable(
-    scope: TransactorScope,
+    scope: ComponentScope,
     settings: TransactorSettings,
     args: DatomicTransactorArgs,
     tableName: pulumi.Output<string>,
@@ -81,7 +81,7 @@ export function createStorageTable(
 }
 
 /** The log bucket: AES-256 encrypted, public access blocked, optional expiry, protected like the table. */
-export function createLogBucket(scope: TransactorScope, args: DatomicTransactorArgs, protect: boolean): aws.s3.Bucket {
+export function createLogBucket(scope: ComponentScope, args: DatomicTransactorArgs, protect: boolean): aws.s3.Bucket {
     const { name, parent, tags } = scope;
     const bucket = new aws.s3.Bucket(
         `${name}-logs`,

@@ -12,14 +12,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicEnvironmentOutputs } from "../contract";
+import { DatomicEnvironmentOutputs } from "../../contract";
 import { createTransactorAlarms } from "./alarms";
 import type { DatomicTransactorArgs } from "./args";
 import { createTransactorGroup } from "./compute";
 import { createTransactorIam } from "./iam";
 import { createTransactorNetwork, routeTableIds, subnetCidrBlocks } from "./network";
 import { connectionUriBase } from "./properties";
-import type { TransactorScope } from "./scope";
+import type { ComponentScope } from "../scope";
 import { resolveTransactorSettings, TransactorArgumentError, TransactorSettings } from "./settings";
 import { createLogBucket, createStorageTable } from "./storage";
 
@@ -84,7 +84,7 @@ export class DatomicTransactor extends pulumi.ComponentResource {
     constructor(name: string, args: DatomicTransactorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("datomic:pro:Transactor", name, {}, opts);
         const settings = this.resolve(args.systemName ?? name, args);
-        const scope: TransactorScope = { name, parent: this, tags: args.tags ?? {} };
+        const scope: ComponentScope = { name, parent: this, tags: args.tags ?? {} };
         const parent = { parent: this };
 
         const partition = aws.getPartitionOutput({}, parent).partition;

@@ -38,13 +38,16 @@
  * defaults, so tests run the script against fakes.
  */
 
-import { CURL_RETRY_LINE, heapSize, installConstants, installDatomic, installJre } from "./datomicInstall";
-
-/** Where Datomic Pro releases are published (docs.datomic.com/setup/pro-setup.html). */
-export const DATOMIC_PRO_DOWNLOAD_URL = "https://datomic-pro-downloads.s3.amazonaws.com";
-
-/** The instance metadata service. */
-export const IMDS_URL = "http://169.254.169.254";
+import {
+    CURL_RETRY_LINE,
+    DATOMIC_PRO_DOWNLOAD_URL,
+    heapSize,
+    IMDS_URL,
+    installConstants,
+    installDatomic,
+    installJre,
+    shellQuote,
+} from "../datomicInstall";
 
 /** The systemd unit the script installs. */
 export const TRANSACTOR_UNIT = "datomic-transactor.service";
@@ -56,10 +59,7 @@ export const HEALTH_WATCH_UNIT = "datomic-health-watch.service";
 export const HEALTH_CHECK_INTERVAL_SECONDS = 30;
 export const HEALTH_CHECK_FAILURES = 3;
 
-/** EC2 user data may be at most 16 KB before base64 encoding. */
-export const USER_DATA_MAX_BYTES = 16384;
-
-export { DEFAULT_HEAP_PERCENT } from "./datomicInstall";
+export { DEFAULT_HEAP_PERCENT } from "../datomicInstall";
 
 /** What the script needs to know. */
 export interface TransactorUserDataSettings {
@@ -304,9 +304,4 @@ while true; do
     sleep "\${interval_seconds}"
 done
 `;
-}
-
-/** `value` as one single-quoted shell word. */
-export function shellQuote(value: string): string {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicAccess, DatomicAccessArgs } from "../../components/cloud/access";
+import { DatomicAccess, DatomicAccessArgs } from "../../../components/cloud/access/access";
 import {
     ALB_STACK,
     albEnvironment,
@@ -9,9 +9,9 @@ import {
     REGIONAL_DNS,
     serviceLookups,
     vpcEndpointOutputs,
-} from "../fixtures/accessEnvironments";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
+} from "../../fixtures/accessEnvironments";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
 
 const recorder = installMocks();
 

@@ -5,11 +5,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicAccess } from "../../components/cloud/access";
-import { HttpDirect } from "../../components/cloud/httpDirect";
-import { IonApiDomain } from "../../components/cloud/ionApiDomain";
-import { DatomicSystemReference } from "../../components/reference";
-import { UNKNOWN } from "../../plan/recorder";
+import { DatomicAccess } from "../../../components/cloud/access/access";
+import { HttpDirect } from "../../../components/cloud/http/httpDirect";
+import { IonApiDomain } from "../../../components/cloud/http/ionApiDomain";
+import { DatomicSystemReference } from "../../../components/reference";
+import { UNKNOWN } from "../../../plan/recorder";
 import {
     ALB_STACK,
     albEnvironment,
@@ -17,9 +17,9 @@ import {
     NLB_STACK,
     nlbEnvironment,
     serviceLookups,
-} from "../fixtures/accessEnvironments";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
+} from "../../fixtures/accessEnvironments";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
 
 const recorder = installMocks(true);
 

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicClientEndpoint, DatomicClientEndpointArgs } from "../../components/cloud/clientEndpoint";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
+import { DatomicClientEndpoint, DatomicClientEndpointArgs } from "../../../components/cloud/access/clientEndpoint";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
 
 const recorder = installMocks();
 

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicPeering, DatomicPeeringArgs } from "../../components/cloud/peering";
-import { DatomicPeeringAccepter } from "../../components/cloud/peeringAccepter";
-import { RecordedResource } from "../../plan/recorder";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
+import { DatomicPeering, DatomicPeeringArgs } from "../../../components/cloud/access/peering";
+import { DatomicPeeringAccepter } from "../../../components/cloud/access/peeringAccepter";
+import { RecordedResource } from "../../../plan/recorder";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
 
 const recorder = installMocks();
 

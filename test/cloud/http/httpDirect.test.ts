@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { HttpDirect, HttpDirectArgs } from "../../components/cloud/httpDirect";
-import { installMocks, resetWorld, TestWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
+import { HttpDirect, HttpDirectArgs } from "../../../components/cloud/http/httpDirect";
+import { installMocks, resetWorld, TestWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
 
 const recorder = installMocks();
 

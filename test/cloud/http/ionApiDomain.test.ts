@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IonApiDomain, IonApiDomainArgs } from "../../components/cloud/ionApiDomain";
-import { installMocks, resetWorld, TestWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
+import { IonApiDomain, IonApiDomainArgs } from "../../../components/cloud/http/ionApiDomain";
+import { installMocks, resetWorld, TestWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
 
 const recorder = installMocks();
 

@@ -2,18 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { IonDeployment, IonDeploymentArgs } from "../../components/cloud/ionDeployment";
-import { RecordedResource, Secret } from "../../plan/recorder";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
-import { CLI_SOURCE, readState, SHORT_RUN_JAVA } from "../fakes/ionDevStandIn";
-import { compiledCommand } from "../support/compiledCommand";
-import { sampleIonProject, shuffled, temporaryDirectory, writeTree } from "../ions/sourceTree";
+import { IonDeployment, IonDeploymentArgs } from "../../../components/cloud/ions/ionDeployment";
+import { RecordedResource, Secret } from "../../../plan/recorder";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
+import { CLI_SOURCE, readState, SHORT_RUN_JAVA } from "../../fakes/ionDevStandIn";
+import { compiledCommand } from "../../support/compiledCommand";
+import { sampleIonProject, shuffled, temporaryDirectory, writeTree } from "../../ions/sourceTree";
 
 const recorder = installMocks();
 
 const COMMAND = "command:local:Command";
-const REPO = path.resolve(__dirname, "..", "..");
+const REPO = path.resolve(__dirname, "..", "..", "..");
 const STACK_ID = "arn:aws:cloudformation:us-east-1:111111111111:stack/orders/1b2c3d4e-0000-1111-2222-333344445555";
 
 const created: string[] = [];

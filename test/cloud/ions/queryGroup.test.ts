@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { QueryGroup, QueryGroupArgs } from "../../components/cloud/queryGroup";
-import { Secret } from "../../plan/recorder";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
-import { temporaryDirectory } from "../ions/sourceTree";
+import { QueryGroup, QueryGroupArgs } from "../../../components/cloud/ions/queryGroup";
+import { Secret } from "../../../plan/recorder";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
+import { temporaryDirectory } from "../../ions/sourceTree";
 
 const recorder = installMocks();
 

@@ -3,8 +3,8 @@
  * as updates of existing stacks (a second program run against the state of the first).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicCloudSystem, DatomicCloudSystemArgs } from "../../components/cloud/system";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
+import { DatomicCloudSystem, DatomicCloudSystemArgs } from "../../../components/cloud/system/system";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
 import {
     albCompute,
     albStorage,
@@ -12,8 +12,8 @@ import {
     nlbCompute,
     nlbStorage,
     vpcLookups,
-} from "../fixtures/cloudStacks";
-import { captureRejections } from "../support/rejections";
+} from "../../fixtures/cloudStacks";
+import { captureRejections } from "../../support/rejections";
 
 const recorder = installMocks();
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicCloudSystem, DatomicCloudSystemArgs } from "../../components/cloud/system";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
+import { DatomicCloudSystem, DatomicCloudSystemArgs } from "../../../components/cloud/system/system";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
 import {
     adoptedSystemLookups,
     albCompute,
@@ -9,8 +9,8 @@ import {
     nlbCompute,
     nlbStorage,
     StackFixture,
-} from "../fixtures/cloudStacks";
-import { captureRejections } from "../support/rejections";
+} from "../../fixtures/cloudStacks";
+import { captureRejections } from "../../support/rejections";
 
 const recorder = installMocks();
 

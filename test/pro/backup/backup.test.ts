@@ -3,11 +3,11 @@
  * statement, the user data it renders, the alarms, and the arguments it refuses.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicBackup, DatomicBackupArgs } from "../../components/pro/backup";
-import { renderBackupScript, renderRestoreDrillScript } from "../../components/pro/backupScripts";
-import { RecordedResource } from "../../plan/recorder";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
+import { DatomicBackup, DatomicBackupArgs } from "../../../components/pro/backup/backup";
+import { renderBackupScript, renderRestoreDrillScript } from "../../../components/pro/backup/scripts";
+import { RecordedResource } from "../../../plan/recorder";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
 
 const recorder = installMocks();
 

@@ -18,14 +18,14 @@ import {
     BackupScriptSettings,
     renderBackupScript,
     renderRestoreDrillScript,
-} from "../../components/pro/backupScripts";
-import { USER_DATA_MAX_BYTES } from "../../components/pro/userData";
-import { requireTools } from "../support/tools";
+} from "../../../components/pro/backup/scripts";
+import { USER_DATA_MAX_BYTES } from "../../../components/pro/datomicInstall";
+import { requireTools } from "../../support/tools";
 
 const VERSION = "1.0.7075";
 const INSTANCE_ID = "i-0b22a22eec53b9321";
 const IMDS_TOKEN = "AQAEAFakeToken==";
-const FAKES = path.join(__dirname, "../fakes/backup");
+const FAKES = path.join(__dirname, "../../fakes/backup");
 const TABLE = "acme-orders";
 const BUCKET = "acme-orders-datomic-backups";
 const LOG_GROUP = "/datomic/acme-orders/backup";

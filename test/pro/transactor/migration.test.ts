@@ -1,14 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCfProperties, parseTransactorProperties } from "../../components/pro/migration";
-import { DatomicTransactor } from "../../components/pro/transactor";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
-import { AMI_PINNED, NAMED_GROUPS, SUBNETS, transactorLookups, VPC_ID } from "../fixtures/proTransactor";
+import { parseCfProperties, parseTransactorProperties } from "../../../components/pro/transactor/migration";
+import { DatomicTransactor } from "../../../components/pro/transactor/transactor";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
+import { AMI_PINNED, NAMED_GROUPS, SUBNETS, transactorLookups, VPC_ID } from "../../fixtures/proTransactor";
 
 const recorder = installMocks();
 
-const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "../fixtures/pro", name), "utf8");
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "../../fixtures/pro", name), "utf8");
 const LOG_BUCKET = "datomic-logs-3f6c1d2e-8a4b-4c5d-9e0f-1a2b3c4d5e6f";
 
 describe("parseTransactorProperties", () => {

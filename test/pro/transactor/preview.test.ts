@@ -3,9 +3,13 @@
  * outputs, and across two runs, where the second sees what changed since the first.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AL2023_AMI_PARAMETERS, DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
-import { Secret, UNKNOWN } from "../../plan/recorder";
-import { installMocks, resetWorld, valueOf } from "../support/harness";
+import {
+    AL2023_AMI_PARAMETERS,
+    DatomicTransactor,
+    DatomicTransactorArgs,
+} from "../../../components/pro/transactor/transactor";
+import { Secret, UNKNOWN } from "../../../plan/recorder";
+import { installMocks, resetWorld, valueOf } from "../../support/harness";
 import {
     AMI_PINNED,
     amiParameterLookup,
@@ -14,7 +18,7 @@ import {
     tableLookup,
     transactorLookups,
     VPC_ID,
-} from "../fixtures/proTransactor";
+} from "../../fixtures/proTransactor";
 
 const recorder = installMocks(true);
 

@@ -4,8 +4,8 @@ import {
     editDistance,
     isSecretPropertyKey,
     TRANSACTOR_PROPERTY_KEYS,
-} from "../../components/pro/propertyKeys";
-import { parseJavaPropertyEntries } from "../../components/internal/javaProperties";
+} from "../../../components/pro/transactor/propertyKeys";
+import { parseJavaPropertyEntries } from "../../../components/internal/javaProperties";
 import {
     BOOT_TIME_KEYS,
     connectionUriBase,
@@ -13,7 +13,7 @@ import {
     renderTransactorProperties,
     TransactorPropertiesSettings,
     TYPED_KEYS,
-} from "../../components/pro/properties";
+} from "../../../components/pro/transactor/properties";
 import {
     datomicMemorySizeProblem,
     datomicVersionProblem,
@@ -25,7 +25,7 @@ import {
     roleNameProblem,
     sha256Problem,
     tableNameProblem,
-} from "../../components/pro/validation";
+} from "../../../components/pro/validation";
 
 /** The keys of Datomic's DynamoDB sample (config/samples/ddb-transactor-template.properties, DATOMIC-FACTS.md). */
 const DYNAMODB_SAMPLE_KEYS = [

@@ -1,9 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource } from "../../plan/recorder";
-import { AL2023_AMI_PARAMETERS, DatomicTransactor, DatomicTransactorArgs } from "../../components/pro/transactor";
-import { renderTransactorProperties } from "../../components/pro/properties";
-import { installMocks, resetWorld, TestWorld, valueOf } from "../support/harness";
-import { captureRejections } from "../support/rejections";
+import { RecordedResource } from "../../../plan/recorder";
+import {
+    AL2023_AMI_PARAMETERS,
+    DatomicTransactor,
+    DatomicTransactorArgs,
+} from "../../../components/pro/transactor/transactor";
+import { renderTransactorProperties } from "../../../components/pro/transactor/properties";
+import { installMocks, resetWorld, TestWorld, valueOf } from "../../support/harness";
+import { captureRejections } from "../../support/rejections";
 import {
     AMI_ARM,
     AMI_PINNED,
@@ -16,7 +20,7 @@ import {
     transactorLookups,
     VPC_CIDR,
     VPC_ID,
-} from "../fixtures/proTransactor";
+} from "../../fixtures/proTransactor";
 
 const recorder = installMocks();
 

@@ -18,17 +18,17 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { parseJavaPropertyEntries } from "../../components/internal/javaProperties";
-import { renderTransactorProperties } from "../../components/pro/properties";
+import { parseJavaPropertyEntries } from "../../../components/internal/javaProperties";
+import { renderTransactorProperties } from "../../../components/pro/transactor/properties";
 import {
     HEALTH_WATCH_UNIT,
     renderHealthWatcher,
     renderTransactorUserData,
     TransactorUserDataSettings,
     TRANSACTOR_UNIT,
-    USER_DATA_MAX_BYTES,
-} from "../../components/pro/userData";
-import { requireTools } from "../support/tools";
+} from "../../../components/pro/transactor/userData";
+import { USER_DATA_MAX_BYTES } from "../../../components/pro/datomicInstall";
+import { requireTools } from "../../support/tools";
 
 const VERSION = "1.0.7075";
 const PRIVATE_IP = "10.20.1.37";
