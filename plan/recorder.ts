@@ -6,111 +6,18 @@
  * so the recorder also wraps the monitor to read the options from the request.
  */
 import type * as pulumiModule from "@pulumi/pulumi";
+import { MockAnswers, MockRunSettings, RecordedCall, RecordedResource, ProviderReference } from "./recorded";
+import { plain, StructLike } from "./rpcValues";
 
 type Pulumi = typeof pulumiModule;
 
-/** How a value that is only known after deployment appears in recorded inputs and outputs. */
-export const UNKNOWN = "<unknown before deployment>";
-
-/** A value marked secret; renderers print it masked. */
-export class Secret {
-    constructor(public readonly value: unknown) {}
-
-    public toJSON(): string {
-        return "[secret]";
-    }
-}
-
-/** An asset or archive in recorded inputs: its kind and where its content comes from. */
-export class AssetDescription {
-    public readonly path?: string;
-    public readonly uri?: string;
-    public readonly text?: string;
-    public readonly assets?: Record<string, AssetDescription>;
-
-    constructor(
-        /** `FileAsset`, `StringAsset`, `RemoteAsset`, `FileArchive`, `RemoteArchive` or `AssetArchive`. */
-        public readonly kind: string,
-        source: { path?: string; uri?: string; text?: string; assets?: Record<string, AssetDescription> },
-    ) {
-        Object.assign(this, source);
-    }
-}
-
-/** One registered or read resource. */
-export interface RecordedResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    /** The parent's URN, when the resource has a parent. */
-    readonly parent?: string;
-    /** False for component resources. */
-    readonly custom: boolean;
-    /** True when the resource was read (`get`/StackReference) rather than managed. */
-    readonly read: boolean;
-    readonly inputs: Record<string, unknown>;
-    /** The outputs the mock answered with. */
-    readonly outputs: Record<string, unknown>;
-    readonly protect: boolean;
-    readonly retainOnDelete: boolean;
-    /** URNs of explicit and implicit dependencies. */
-    readonly dependencies: string[];
-    readonly provider?: string;
-    readonly importId?: string;
-    readonly customTimeouts?: { create?: string; update?: string; delete?: string };
-    readonly ignoreChanges: string[];
-    readonly replaceOnChanges: string[];
-    readonly deleteBeforeReplace: boolean;
-}
-
-/** One provider function call (a lookup). */
-export interface RecordedCall {
-    readonly token: string;
-    readonly inputs: Record<string, unknown>;
-}
-
-/** The explicit provider a lookup runs under, as the program registered it. */
-export interface ProviderReference {
-    /** `pulumi:providers:<package>`. */
-    readonly type: string;
-    readonly name: string;
-    /** The provider's settings (`region`, `assumeRoles`...); nested values may arrive as JSON text. */
-    readonly inputs: Record<string, unknown>;
-}
-
-/** What the mocks answer. */
-export interface MockAnswers {
-    /**
-     * The result of a provider function call; `provider` is the explicit provider it runs under, if any.
-     * Throw to fail the lookup with a message.
-     */
-    call(token: string, inputs: Record<string, unknown>, provider?: ProviderReference): Record<string, unknown>;
-    /**
-     * Outputs a new resource has beyond its inputs (ids, ARNs, computed names).
-     * Return `undefined` for none. In a preview, anything not returned is unknown.
-     */
-    resourceOutputs?(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined;
-    /** The id of a resource that already exists in the state the run updates (known in a preview too). */
-    existingResourceId?(type: string, name: string): string | undefined;
-}
-
-/** Settings of one mock run. */
-export interface MockRunSettings {
-    project: string;
-    stack: string;
-    organization?: string;
-    /** Preview mode: resource outputs the mocks do not return are unknown, as in `pulumi preview`. */
-    preview: boolean;
-}
+export { AssetDescription, Secret, UNKNOWN } from "./recorded";
+export type { MockAnswers, MockRunSettings, ProviderReference, RecordedCall, RecordedResource } from "./recorded";
 
 interface MonitorLike {
     registerResource(req: RegisterRequest, callback: (err: Error | null, resp?: RegisterResponse) => void): void;
     readResource(req: ReadRequest, callback: (err: Error | null, resp?: ReadResponse) => void): void;
     invoke(req: InvokeRequest, callback: (err: Error | null, resp?: unknown) => void): void;
-}
-
-interface StructLike {
-    toJavaScript(): unknown;
 }
 
 interface RegisterRequest {
@@ -355,104 +262,4 @@ export class MockRecorder {
             });
         };
     }
-}
-
-/** Deserializes a protobuf struct of properties into plain data, showing unknowns as {@link UNKNOWN}. */
-function plain(pulumi: Pulumi, struct: StructLike | undefined): Record<string, unknown> {
-    if (!struct) {
-        return {};
-    }
-    const properties = Object.entries(struct.toJavaScript() as Record<string, unknown>)
-        .filter(([, value]) => value !== undefined)
-        .map(([key, value]) => [key, deserialize(pulumi, value)]);
-    return replaceUnknowns(pulumi, Object.fromEntries(properties)) as Record<string, unknown>;
-}
-
-/**
- * Pulumi's deserialization of one property, except that assets and archives become
- * {@link AssetDescription}s: the SDK's own asset classes hold their path in a promise, which a
- * synchronous recording cannot read.
- */
-function deserialize(pulumi: Pulumi, value: unknown): unknown {
-    const { runtime } = pulumi;
-    if (value === null || typeof value !== "object") {
-        return runtime.deserializeProperty(value, true);
-    }
-    const signature = (value as Record<string, unknown>)[runtime.specialSigKey];
-    if (signature === runtime.specialAssetSig || signature === runtime.specialArchiveSig) {
-        return describeAsset(pulumi, value as Record<string, unknown>, signature === runtime.specialArchiveSig);
-    }
-    if (signature !== undefined) {
-        return runtime.deserializeProperty(value, true);
-    }
-    // As the SDK does, a list or map holding a secret is secret as a whole.
-    let secret = false;
-    const open = (item: unknown) => {
-        const deserialized = deserialize(pulumi, item);
-        if (isRpcSecret(pulumi, deserialized)) {
-            secret = true;
-            return deserialized.value;
-        }
-        return deserialized;
-    };
-    const result = Array.isArray(value)
-        ? value.map(open)
-        : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, open(item)]));
-    return secret ? { [runtime.specialSigKey]: runtime.specialSecretSig, value: result } : result;
-}
-
-function describeAsset(pulumi: Pulumi, raw: Record<string, unknown>, archive: boolean): AssetDescription {
-    const noun = archive ? "Archive" : "Asset";
-    if (typeof raw.path === "string") {
-        return new AssetDescription(`File${noun}`, { path: raw.path });
-    }
-    if (typeof raw.uri === "string") {
-        return new AssetDescription(`Remote${noun}`, { uri: raw.uri });
-    }
-    if (typeof raw.text === "string") {
-        return new AssetDescription("StringAsset", { text: raw.text });
-    }
-    const members = Object.entries((raw.assets ?? {}) as Record<string, Record<string, unknown>>).map(
-        ([name, member]) =>
-            [
-                name,
-                describeAsset(
-                    pulumi,
-                    member,
-                    member[pulumi.runtime.specialSigKey] === pulumi.runtime.specialArchiveSig,
-                ),
-            ] as const,
-    );
-    return new AssetDescription("AssetArchive", { assets: Object.fromEntries(members) });
-}
-
-function replaceUnknowns(pulumi: Pulumi, value: unknown): unknown {
-    if (pulumi.isUnknown(value)) {
-        return UNKNOWN;
-    }
-    if (isRpcSecret(pulumi, value)) {
-        return new Secret(replaceUnknowns(pulumi, value.value));
-    }
-    if (Array.isArray(value)) {
-        return value.map((item) => replaceUnknowns(pulumi, item));
-    }
-    if (value !== null && typeof value === "object") {
-        if (pulumi.Resource.isInstance(value) || value instanceof AssetDescription) {
-            return value;
-        }
-        return Object.fromEntries(
-            Object.entries(value as Record<string, unknown>)
-                .filter(([, item]) => item !== undefined)
-                .map(([key, item]) => [key, replaceUnknowns(pulumi, item)]),
-        );
-    }
-    return value;
-}
-
-function isRpcSecret(pulumi: Pulumi, value: unknown): value is { value: unknown } {
-    return (
-        value !== null &&
-        typeof value === "object" &&
-        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
-    );
 }
