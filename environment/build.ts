@@ -3,10 +3,10 @@
  * and returns the environment stack contract.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicCloudSystem } from "../components/cloud/system";
+import { DatomicCloudSystem } from "../components/cloud/system/system";
 import { DatomicEnvironmentOutputs } from "../components/contract";
-import { DatomicBackup } from "../components/pro/backup";
-import { DatomicTransactor } from "../components/pro/transactor";
+import { DatomicBackup } from "../components/pro/backup/backup";
+import { DatomicTransactor } from "../components/pro/transactor/transactor";
 import { CONFIG_KEYS, EnvironmentConfig } from "./config";
 
 /** The transactor component's name, and so its default system name. */

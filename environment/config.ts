@@ -7,9 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DATOMIC_FLAVORS } from "../components/contract";
 import { issueMessage, locateIssue } from "../components/internal/validationIssues";
-import type { DatomicCloudSystemArgs } from "../components/cloud/system";
-import type { DatomicTransactorArgs } from "../components/pro/transactor";
-import type { DatomicBackupArgs } from "../components/pro/backup";
+import type { DatomicCloudSystemArgs } from "../components/cloud/system/system";
+import type { DatomicTransactorArgs } from "../components/pro/transactor/transactor";
+import type { DatomicBackupArgs } from "../components/pro/backup/backup";
 
 /** The project's config namespace (`name` in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "datomic";

@@ -172,7 +172,7 @@ export class IonDeployment extends pulumi.ComponentResource {
         );
         const releaseCommand =
             args.releaseCommand ??
-            defaultReleaseCommand(projectDir, path.resolve(__dirname, "..", "..", "cli", "ion-release.js"));
+            defaultReleaseCommand(projectDir, path.resolve(__dirname, "..", "..", "..", "cli", "ion-release.js"));
         const create = pulumi.all([group, args.region, args.uname, args.rev]).apply(([groupName, region, uname, rev]) =>
             releaseCommandLine(releaseCommand, {
                 group: groupName,
