@@ -6,7 +6,10 @@
  */
 import * as os from "os";
 import { Plan, toPlan } from "../../plan/render";
+import * as path from "path";
 import { ALB_EXAMPLE_DIR, EXAMPLE_DIR, REPO_ROOT, runStack } from "../support/program";
+
+const PRO_ENVIRONMENT_DIR = path.join(__dirname, "../fixtures/pro-environment");
 
 const STACKS = ["dev", "stage", "prod"];
 
@@ -26,6 +29,15 @@ function expectNoMachinePaths(plan: Plan): void {
 describe.each(STACKS)("the environment's %s stack", (stack) => {
     test("plans as recorded", async () => {
         const plan = await planOf(stack);
+        expectNoMachinePaths(plan);
+        expect(plan).toMatchSnapshot();
+    });
+});
+
+// Datomic Pro: the transactor, and the backups on the prod stack.
+describe.each(["pro", "prod"])("the environment's Datomic Pro %s stack", (stack) => {
+    test("plans as recorded", async () => {
+        const plan = await planOf(stack, PRO_ENVIRONMENT_DIR);
         expectNoMachinePaths(plan);
         expect(plan).toMatchSnapshot();
     });
