@@ -2,10 +2,11 @@
  * Benchmark: hashIonSources over a generated ion project of 10,000 files / 200 MiB, beside
  * `find | sort | xargs sha256sum | sha256sum` over the same tree in the same run.
  *
- *   node -r ts-node/register/transpile-only bench/hashIonSources.ts [--files N] [--mib M] [--runs R] [--keep]
+ *   npm run bench:hash [-- --files N] [--mib M] [--runs R] [--keep] [--quick]
  *
  * The tree is written under the system's temporary directory and removed afterwards (unless --keep).
- * Both are measured warm (after one untimed pass each), R times; the median is printed.
+ * Both are measured warm (after one untimed pass each), R times; the median is printed. `--quick` (what
+ * test/bench runs): 50 files, 1 MiB, one run.
  */
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
@@ -14,16 +15,24 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { hashIonSources } from "../components/internal/ionSources";
+import { isQuick, Log, numberOption, runAsScript } from "./options";
 
-function option(name: string, fallback: number): number {
-    const index = process.argv.indexOf(name);
-    return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+interface HashBenchmarkOptions {
+    files: number;
+    mib: number;
+    runs: number;
+    keep: boolean;
 }
 
-const FILES = option("--files", 10_000);
-const MIB = option("--mib", 200);
-const RUNS = option("--runs", 3);
-const KEEP = process.argv.includes("--keep");
+function hashBenchmarkOptions(argv: readonly string[]): HashBenchmarkOptions {
+    const quick = isQuick(argv);
+    return {
+        files: numberOption(argv, "--files", quick ? 50 : 10_000),
+        mib: numberOption(argv, "--mib", quick ? 1 : 200),
+        runs: numberOption(argv, "--runs", quick ? 1 : 3),
+        keep: argv.includes("--keep"),
+    };
+}
 
 /** File sizes with a long tail (most sources are small, some resources are large), summing to `total`. */
 function fileSizes(count: number, total: number): number[] {
@@ -39,8 +48,8 @@ function fileSizes(count: number, total: number): number[] {
     return sizes;
 }
 
-function generate(root: string): number {
-    const sizes = fileSizes(FILES, MIB * 1024 * 1024);
+function generate(root: string, files: number, mib: number): number {
+    const sizes = fileSizes(files, mib * 1024 * 1024);
     fs.writeFileSync(path.join(root, "deps.edn"), '{:paths ["src" "resources"]}\n');
     const pool = randomBytes(4 * 1024 * 1024);
     let bytes = 0;
@@ -66,14 +75,16 @@ function median(values: number[]): number {
     return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function main(): Promise<void> {
+/** Runs the benchmark with the options of `argv` and prints its figures through `log`. */
+export async function runHashBenchmark(argv: readonly string[], log: Log = console.log): Promise<void> {
+    const { files, mib, runs, keep } = hashBenchmarkOptions(argv);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "bench-ion-sources-"));
     try {
         const started = performance.now();
-        const bytes = generate(root);
+        const bytes = generate(root, files, mib);
         const mb = bytes / (1024 * 1024);
-        console.log(
-            `tree: ${FILES} files, ${mb.toFixed(1)} MiB, generated in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+        log(
+            `tree: ${files} files, ${mb.toFixed(1)} MiB, generated in ${((performance.now() - started) / 1000).toFixed(1)}s`,
         );
 
         const pipeline = "find . -type f | sort | xargs sha256sum | sha256sum";
@@ -84,7 +95,7 @@ async function main(): Promise<void> {
         const ours: number[] = [];
         const theirs: number[] = [];
         let result = await hashIonSources(root);
-        for (let run = 0; run < RUNS; run++) {
+        for (let run = 0; run < runs; run++) {
             let t = performance.now();
             result = await hashIonSources(root);
             ours.push((performance.now() - t) / 1000);
@@ -94,26 +105,23 @@ async function main(): Promise<void> {
         }
         const oursSeconds = median(ours);
         const theirSeconds = median(theirs);
-        console.log(
+        log(
             `hashIonSources:      ${oursSeconds.toFixed(3)}s  ${(mb / oursSeconds).toFixed(0)} MiB/s  (${result.files.length} files, ${result.hash.slice(0, 16)}...)`,
         );
-        console.log(`${pipeline}:  ${theirSeconds.toFixed(3)}s  ${(mb / theirSeconds).toFixed(0)} MiB/s`);
-        console.log(
+        log(`${pipeline}:  ${theirSeconds.toFixed(3)}s  ${(mb / theirSeconds).toFixed(0)} MiB/s`);
+        log(
             `ratio (pipeline time / hashIonSources time): ${(theirSeconds / oursSeconds).toFixed(2)}  (>= 1 means no slower)`,
         );
-        console.log(
+        log(
             `runs: hashIonSources ${ours.map((s) => s.toFixed(3)).join(", ")}; pipeline ${theirs.map((s) => s.toFixed(3)).join(", ")}`,
         );
     } finally {
-        if (KEEP) {
-            console.log(`kept the tree in ${root}`);
+        if (keep) {
+            log(`kept the tree in ${root}`);
         } else {
             fs.rmSync(root, { recursive: true, force: true });
         }
     }
 }
 
-main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-});
+runAsScript(module, () => runHashBenchmark(process.argv.slice(2)));

@@ -2,7 +2,7 @@
  * Benchmark: datomic-ion-release at its default flags against ion-dev stand-ins with realistic
  * costs, in its usual one-JVM design and in the per-operation fallback, in the same run.
  *
- *   node -r ts-node/register/transpile-only bench/ionRelease.ts [--deploy-seconds 40] [--runs 2]
+ *   npm run bench:release [-- --deploy-seconds 40] [--runs 2] [--java java] [--quick]
  *
  * Costs: every launch costs at least 2 s. An ion-dev launch is a real JVM running the Clojure
  * stand-in (test/fakes/ion-dev), topped up to 2 s when this machine starts a JVM faster
@@ -13,27 +13,40 @@
  *
  * Printed per design: process launches per release, and the time from the deploy's end to the
  * CLI's exit. Targets at default flags (one-JVM design): at most 3 launches, at most 2 s.
+ * `--quick` (what test/bench runs): deploys end after 1 s, no launch top-up, one run each; its figures say
+ * nothing about the targets. `--java` names the JVM (default plain `java`, as users run it).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ReleaseRun, runRelease } from "../test/fakes/ionDevStandIn";
+import { isQuick, Log, numberOption, runAsScript, stringOption } from "./options";
 
-function option(name: string, fallback: number): number {
-    const index = process.argv.indexOf(name);
-    return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+interface ReleaseBenchmarkOptions {
+    deploySeconds: number;
+    runs: number;
+    /** The least a launch costs: JVM start plus a top-up. */
+    launchCostMilliseconds: number;
+    /** The JVM command. */
+    javaCommand: string;
 }
 
-const DEPLOY_SECONDS = option("--deploy-seconds", 40);
-const RUNS = option("--runs", 2);
-const LAUNCH_COST_MILLISECONDS = 2000;
+function releaseBenchmarkOptions(argv: readonly string[]): ReleaseBenchmarkOptions {
+    const quick = isQuick(argv);
+    return {
+        deploySeconds: numberOption(argv, "--deploy-seconds", quick ? 1 : 40),
+        runs: numberOption(argv, "--runs", quick ? 1 : 2),
+        launchCostMilliseconds: quick ? 0 : 2000,
+        javaCommand: stringOption(argv, "--java", "java"),
+    };
+}
 const TARGET = { launches: 3, endToExitMilliseconds: 2000 };
 
 /** How long this machine takes to start a JVM that loads Clojure and pprint, as the stand-in does. */
-function jvmStartMilliseconds(): number {
+function jvmStartMilliseconds(java: string): number {
     const started = Date.now();
-    const run = spawnSync("java", [
+    const run = spawnSync(java, [
         "-cp",
         "/usr/share/java/clojure.jar",
         "clojure.main",
@@ -53,7 +66,11 @@ interface Sample {
     total: number;
 }
 
-async function releaseOnce(design: "one JVM" | "per operation", loadMilliseconds: number): Promise<Sample> {
+async function releaseOnce(
+    design: "one JVM" | "per operation",
+    loadMilliseconds: number,
+    options: ReleaseBenchmarkOptions,
+): Promise<Sample> {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "bench-ion-release-"));
     fs.writeFileSync(path.join(cwd, "deps.edn"), "{}\n");
     const started = Date.now();
@@ -62,12 +79,12 @@ async function releaseOnce(design: "one JVM" | "per operation", loadMilliseconds
         run = await runRelease(
             ["--group", "orders-dev", "--uname", "bench", "--json"],
             {
-                FAKE_ION_DEPLOY_MS: String(DEPLOY_SECONDS * 1000),
+                FAKE_ION_DEPLOY_MS: String(options.deploySeconds * 1000),
                 FAKE_ION_LOAD_MS: String(loadMilliseconds),
                 FAKE_ION_STATUS_MS: "50",
-                FAKE_CLOJURE_SPATH_MS: String(LAUNCH_COST_MILLISECONDS),
+                FAKE_CLOJURE_SPATH_MS: String(options.launchCostMilliseconds),
                 // The JVM at its defaults, as users run it (the tests tune theirs for short runs).
-                JAVA_CMD: "java",
+                JAVA_CMD: options.javaCommand,
                 ...(design === "per operation" ? { FAKE_CLOJURE_SPATH: "unsupported" } : {}),
             },
             cwd,
@@ -88,26 +105,29 @@ async function releaseOnce(design: "one JVM" | "per operation", loadMilliseconds
     };
 }
 
-async function main(): Promise<void> {
-    const jvm = jvmStartMilliseconds();
-    const load = Math.max(0, LAUNCH_COST_MILLISECONDS - jvm);
-    console.log(
-        `JVM start on this machine ${jvm} ms; each ion-dev launch gets ${load} ms more (at least ${LAUNCH_COST_MILLISECONDS} ms a launch); ` +
-            `-Spath costs ${LAUNCH_COST_MILLISECONDS} ms; deploys end ${DEPLOY_SECONDS} s after the deploy call; default flags; ${RUNS} runs each`,
+/** Runs the benchmark with the options of `argv` and prints its figures through `log`. */
+export async function runReleaseBenchmark(argv: readonly string[], log: Log = console.log): Promise<void> {
+    const options = releaseBenchmarkOptions(argv);
+    const { deploySeconds, runs, launchCostMilliseconds } = options;
+    const jvm = jvmStartMilliseconds(options.javaCommand);
+    const load = Math.max(0, launchCostMilliseconds - jvm);
+    log(
+        `JVM start on this machine ${jvm} ms; each ion-dev launch gets ${load} ms more (at least ${launchCostMilliseconds} ms a launch); ` +
+            `-Spath costs ${launchCostMilliseconds} ms; deploys end ${deploySeconds} s after the deploy call; default flags; ${runs} runs each`,
     );
     const results: Record<string, Sample[]> = {};
     for (const design of ["one JVM", "per operation"] as const) {
         results[design] = [];
-        for (let run = 1; run <= RUNS; run++) {
-            const sample = await releaseOnce(design, load);
+        for (let run = 1; run <= runs; run++) {
+            const sample = await releaseOnce(design, load, options);
             results[design].push(sample);
-            console.log(
+            log(
                 `${design.padEnd(13)} run ${run}: ${sample.launches} launches, ${sample.polls} polls, ` +
                     `deploy end -> exit ${sample.endToExit} ms, release ${(sample.total / 1000).toFixed(1)} s`,
             );
         }
     }
-    console.log("");
+    log("");
     for (const [design, samples] of Object.entries(results)) {
         const launches = Math.max(...samples.map((s) => s.launches));
         const worst = Math.max(...samples.map((s) => s.endToExit));
@@ -117,13 +137,10 @@ async function main(): Promise<void> {
             design === "one JVM"
                 ? `${meets ? "meets" : "MISSES"} the targets: <= ${TARGET.launches} launches, <= ${TARGET.endToExitMilliseconds} ms`
                 : "the fallback; the targets are for the one-JVM design";
-        console.log(
+        log(
             `${design.padEnd(13)}: launches per release ${launches}; deploy end -> exit mean ${mean} ms, max ${worst} ms (${verdict})`,
         );
     }
 }
 
-main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-});
+runAsScript(module, () => runReleaseBenchmark(process.argv.slice(2)));

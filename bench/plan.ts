@@ -1,7 +1,7 @@
 /**
  * Benchmark: how long `datomic-plan` takes, and how that grows with the number of services.
  *
- *   npm run bench:plan [-- --runs R]
+ *   npm run bench:plan [-- --runs R] [--quick]
  *
  * Each figure is the wall-clock time of one `datomic-plan` child process, the median of R runs (default
  * 5), all measured in this run. The command is run as a service repository runs it: pulumi-datomic
@@ -15,16 +15,33 @@
  * - for comparison, 10 services with `npm run plan` in this repository, which compiles pulumi-datomic's
  *   TypeScript on every run.
  * The aim: linear growth in services, and 10 services in under twice the empty program's time.
+ * `--quick` (what test/bench runs): 1 and 2 services, one run of each case and no warm-up run; its figures
+ * mean nothing.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
+import { isQuick, Log, numberOption, runAsScript } from "./options";
 
 const REPO = path.resolve(__dirname, "..");
-const RUNS = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 5;
-const SERVICE_COUNTS = [1, 10, 100];
+
+interface PlanBenchmarkOptions {
+    runs: number;
+    serviceCounts: number[];
+    /** Whether a first, untimed run of each case warms the file system cache. */
+    warmUp: boolean;
+}
+
+function planBenchmarkOptions(argv: readonly string[]): PlanBenchmarkOptions {
+    const quick = isQuick(argv);
+    return {
+        runs: numberOption(argv, "--runs", quick ? 1 : 5),
+        serviceCounts: quick ? [1, 2] : [1, 10, 100],
+        warmUp: !quick,
+    };
+}
 
 interface Case {
     label: string;
@@ -119,7 +136,12 @@ for (let i = 0; i < services; i++) {
     const name = \`svc\${i}\`;
     const block = \`172.\${16 + Math.floor(i / 256)}.\${i % 256}.0/24\`;
     const vpcId = \`vpc-0\${hex(i, 16)}\`;
-    const group = new QueryGroup(name, { systemName: datomic.systemName, applicationName: name, instanceType: "t3.large" });
+    const group = new QueryGroup(name, {
+        systemName: datomic.systemName,
+        applicationName: name,
+        instanceType: "t3.large",
+        keyName: "bench",
+    });
     new IonDeployment(\`\${name}-ions\`, {
         projectDir: "ion",
         group: group.deploymentGroup,
@@ -175,7 +197,7 @@ function installPackage(root: string): string {
     return path.join(installed, "dist", "cli", "plan.js");
 }
 
-function writePrograms(root: string): Case[] {
+function writePrograms(root: string, serviceCounts: number[]): Case[] {
     const installedCli = [installPackage(root)];
     const sourceCli = ["-r", require.resolve("ts-node/register/transpile-only"), path.join(REPO, "cli", "plan.ts")];
 
@@ -194,7 +216,7 @@ function writePrograms(root: string): Case[] {
         accountId: "222222222222",
         stackReferences: { "acme/datomic/bench": ENVIRONMENT },
     });
-    for (const count of SERVICE_COUNTS) {
+    for (const count of serviceCounts) {
         const stack = `services-${count}`;
         fs.writeFileSync(
             path.join(services, `Pulumi.${stack}.yaml`),
@@ -203,58 +225,69 @@ function writePrograms(root: string): Case[] {
         // JSON is YAML.
         fs.writeFileSync(path.join(services, "plan-fixtures", `${stack}.yaml`), fixtures);
     }
+    const largest = serviceCounts[Math.min(1, serviceCounts.length - 1)];
     return [
         { label: "empty program (imports @pulumi/aws)", dir: empty, stack: "bench", cli: installedCli },
         { label: "dev environment stack", dir: REPO, stack: "dev", cli: installedCli },
-        ...SERVICE_COUNTS.map((count) => ({
+        ...serviceCounts.map((count) => ({
             label: `${count} service${count === 1 ? "" : "s"}`,
             dir: services,
             stack: `services-${count}`,
             cli: installedCli,
         })),
-        { label: "10 services, npm run plan (from source)", dir: services, stack: "services-10", cli: sourceCli },
+        {
+            label: `${largest} services, npm run plan (from source)`,
+            dir: services,
+            stack: `services-${largest}`,
+            cli: sourceCli,
+        },
     ];
 }
 
-async function main(): Promise<void> {
+/** Runs the benchmark with the options of `argv` and prints its figures through `log`. */
+export async function runPlanBenchmark(argv: readonly string[], log: Log = console.log): Promise<void> {
+    const options = planBenchmarkOptions(argv);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "bench-datomic-plan-"));
     try {
-        const cases = writePrograms(root);
-        // A first run of each warms the file system cache and gives the resource count.
+        const cases = writePrograms(root, options.serviceCounts);
+        // A first run of each gives the resource count; in full runs it is untimed and warms the file
+        // system cache.
         const resources: number[] = [];
-        for (const target of cases) {
+        const times: number[][] = cases.map(() => []);
+        for (const [index, target] of cases.entries()) {
             const jsonFile = path.join(root, "plan.json");
-            await planOnce(target, jsonFile);
+            const elapsed = await planOnce(target, jsonFile);
+            if (!options.warmUp) {
+                times[index].push(elapsed);
+            }
             resources.push(
                 (JSON.parse(fs.readFileSync(jsonFile, "utf8")) as { resources: unknown[] }).resources.length,
             );
         }
         // Round robin, so that a noisy moment of the machine weighs on every case alike.
-        const times: number[][] = cases.map(() => []);
-        for (let run = 0; run < RUNS; run++) {
+        for (let run = options.warmUp ? 0 : 1; run < options.runs; run++) {
             for (const [index, target] of cases.entries()) {
                 times[index].push(await planOnce(target));
             }
         }
-        report(
-            cases.map((target, index) => ({
-                label: target.label,
-                resources: resources[index],
-                median: median(times[index]),
-                min: Math.min(...times[index]),
-                max: Math.max(...times[index]),
-            })),
-        );
+        const figures = cases.map((target, index) => ({
+            label: target.label,
+            resources: resources[index],
+            median: median(times[index]),
+            min: Math.min(...times[index]),
+            max: Math.max(...times[index]),
+        }));
+        report(figures, options, log);
     } finally {
         fs.rmSync(root, { recursive: true, force: true });
     }
 }
 
-function report(figures: Figures[]): void {
+function report(figures: Figures[], options: PlanBenchmarkOptions, log: Log): void {
     const empty = figures[0].median;
     const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    console.log(`datomic-plan, median of ${RUNS} runs each (one child process per run), ${os.cpus().length} CPUs\n`);
-    console.log(
+    log(`datomic-plan, median of ${options.runs} runs each (one child process per run), ${os.cpus().length} CPUs\n`);
+    log(
         "case".padEnd(38) +
             "resources".padStart(10) +
             "median".padStart(10) +
@@ -263,7 +296,7 @@ function report(figures: Figures[]): void {
             "   x empty",
     );
     for (const row of figures) {
-        console.log(
+        log(
             row.label.padEnd(38) +
                 String(row.resources).padStart(10) +
                 seconds(row.median).padStart(10) +
@@ -272,19 +305,18 @@ function report(figures: Figures[]): void {
                 `   ${(row.median / empty).toFixed(2)}`,
         );
     }
-    const [one, ten, hundred] = SERVICE_COUNTS.map((count) => figures.find((f) => f.label.startsWith(`${count} `))!);
-    const perServiceTo10 = (ten.median - one.median) / 9;
-    const perServiceTo100 = (hundred.median - ten.median) / 90;
-    console.log(
-        `\nper service: ${perServiceTo10.toFixed(0)} ms from 1 to 10, ${perServiceTo100.toFixed(0)} ms from 10 to 100` +
-            ` (linear growth keeps these close)`,
-    );
-    console.log(
-        `10 services / empty program: ${(ten.median / empty).toFixed(2)} (aim: under 2) -> ${ten.median < 2 * empty ? "met" : "missed"}`,
+    const counts = options.serviceCounts;
+    const byCount = counts.map((count) => figures.find((f) => f.label.startsWith(`${count} service`))!);
+    const steps = counts.slice(1).map((count, index) => {
+        const perService = (byCount[index + 1].median - byCount[index].median) / (count - counts[index]);
+        return `${perService.toFixed(0)} ms from ${counts[index]} to ${count}`;
+    });
+    log(`\nper service: ${steps.join(", ")} (linear growth keeps these close)`);
+    const [, second] = byCount;
+    log(
+        `${counts[1]} services / empty program: ${(second.median / empty).toFixed(2)} (aim for 10: under 2) -> ` +
+            `${second.median < 2 * empty ? "met" : "missed"}`,
     );
 }
 
-main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-});
+runAsScript(module, () => runPlanBenchmark(process.argv.slice(2)));
