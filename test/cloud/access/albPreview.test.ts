@@ -104,6 +104,47 @@ describe("IonApiDomain at preview", () => {
         expect(recorder.ofType("aws:acm/certificate:Certificate")).toHaveLength(1);
     });
 
+    test("with logs and throttling, the front API previews whole while the new group's endpoint is unknown", async () => {
+        const endpoint = new aws.apigatewayv2.Api("new-group", { protocolType: "HTTP" }).apiEndpoint;
+        new IonApiDomain("orders-api", {
+            ionApiGatewayEndpoint: endpoint,
+            domainName: "orders.acme.com",
+            hostedZoneId: "Z0ACMEPUBLIC",
+            accessLogs: true,
+            throttlingRateLimit: 100,
+            topology: new DatomicSystemReference("env", { stack: ALB_STACK }).topology,
+        });
+        await recorder.settle();
+        const link = recorder.get("aws:apigatewayv2/vpcLink:VpcLink", "orders-api-vpc-link");
+        expect(link.inputs).toMatchObject({ subnetIds: UNKNOWN, securityGroupIds: UNKNOWN });
+        expect(recorder.get("aws:apigatewayv2/integration:Integration", "orders-api-integration").inputs).toMatchObject(
+            { integrationUri: UNKNOWN, requestParameters: { "overwrite:path": "$request.path" } },
+        );
+        expect(recorder.get("aws:apigatewayv2/stage:Stage", "orders-api-stage").inputs).toMatchObject({
+            name: "$default",
+        });
+        expect(recorder.get(MAPPING, "orders-api-mapping").inputs).toMatchObject({ apiId: UNKNOWN, stage: "$default" });
+    });
+
+    test("an nlb environment is refused at preview while the new group's endpoint is unknown", async () => {
+        const endpoint = new aws.apigatewayv2.Api("new-group", { protocolType: "HTTP" }).apiEndpoint;
+        const messages = await previewErrors(() => {
+            new IonApiDomain("orders-api", {
+                ionApiGatewayEndpoint: endpoint,
+                domainName: "orders.acme.com",
+                hostedZoneId: "Z0ACMEPUBLIC",
+                accessLogs: true,
+                topology: new DatomicSystemReference("env", { stack: NLB_STACK }).topology,
+            });
+        });
+        expect(messages).toContain('topology: the environment is "nlb"');
+        expect(messages).toContain("use HttpDirect");
+        // Everything that names the domain waits for the topology: no certificate, domain or alias is planned.
+        for (const type of ["aws:acm/certificate:Certificate", DOMAIN, "aws:route53/record:Record"]) {
+            expect(recorder.ofType(type)).toEqual([]);
+        }
+    });
+
     test("an nlb environment is refused at preview, naming HttpDirect", async () => {
         const messages = await previewErrors(() => {
             new IonApiDomain("orders-api", {
