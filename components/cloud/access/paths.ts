@@ -18,7 +18,7 @@ import { ResolvedAccessPath } from "../../internal/accessPaths";
 import { parseApiGatewayEndpoint } from "../../internal/apiGateway";
 import { CLIENT_API_PORT } from "../../internal/endpoints";
 import { DatomicClientEndpoint } from "./clientEndpoint";
-import { StringListInput, stringList } from "../inputValues";
+import { knownValue, StringListInput, stringList } from "../inputValues";
 import { DatomicPeering, DatomicPeeringIngressRule } from "./peering";
 
 /** The caller's side, as DatomicAccess was given it. */
@@ -202,32 +202,55 @@ export async function buildVpcPeering(context: PathContext): Promise<BuiltPath> 
         caller.callerCidrBlocks === undefined
             ? []
             : [{ direction: "peer-to-datomic", cidrBlocks: caller.callerCidrBlocks, description: clientApiRule(name) }];
-    const groups = caller.callerSecurityGroupIds ?? [];
-    let peeringConnectionId: pulumi.Output<string>;
-    if (Array.isArray(groups)) {
-        peeringConnectionId = new DatomicPeering(name, peeringArgs([...groupRules(name, groups), ...cidrRules]), {
-            parent: owner,
-        }).peeringConnectionId;
-    } else {
-        // One rule per group needs the list's length: a list that is itself an Output is waited for.
-        peeringConnectionId = pulumi
-            .output(groups)
-            .apply(
-                (ids) =>
-                    new DatomicPeering(name, peeringArgs([...groupRules(name, ids), ...cidrRules]), { parent: owner })
-                        .peeringConnectionId,
-            );
-    }
-    return { endpoint: environment.clientEndpoint, peeringConnectionId };
+    const groups = await callerGroups(context);
+    // Created here, never inside an apply: its connection, routes, DNS options, rules and zone association
+    // are all registered at preview, whatever of their inputs is still unknown.
+    const peering = new DatomicPeering(name, peeringArgs([...groupRules(name, groups), ...cidrRules]), {
+        parent: owner,
+    });
+    return { endpoint: environment.clientEndpoint, peeringConnectionId: peering.peeringConnectionId };
 }
 
-function groupRules(name: string, groups: pulumi.Input<string>[]): DatomicPeeringIngressRule[] {
-    return groups.map((group, index) => ({
+/** One caller security group: the rule's source, and its id when known now (to name the rule by it). */
+interface CallerGroup {
+    group: pulumi.Input<string>;
+    knownId?: string;
+}
+
+/**
+ * The callers' security groups, one rule each. A list that is itself an Output (read from a stack reference
+ * or another resource) is awaited here, outside any apply, so its rules are registered like the rest. Only a
+ * list still unknown at preview (made by a resource this update creates) has no length yet: its rules
+ * are planned once it is known, and the preview says so.
+ */
+async function callerGroups(context: PathContext): Promise<CallerGroup[]> {
+    const list = context.caller.callerSecurityGroupIds ?? [];
+    if (Array.isArray(list)) {
+        return list.map((group) => ({ group, knownId: typeof group === "string" ? group : undefined }));
+    }
+    const ids = await knownValue(pulumi.output(list));
+    if (ids === undefined) {
+        pulumi.log.warn(
+            "callerSecurityGroupIds: the list is unknown at preview (a resource of this update makes it), so " +
+                `its rules on TCP ${CLIENT_API_PORT} are planned once it is known; a list of ids ([group.id]) ` +
+                "previews one rule per group",
+            context.owner,
+        );
+        return [];
+    }
+    const whole = pulumi.output(list);
+    // Each rule takes its id through the list, keeping the list's dependencies and secretness.
+    return ids.map((id, index) => ({ group: whole.apply((items) => items[index]), knownId: id }));
+}
+
+function groupRules(name: string, groups: CallerGroup[]): DatomicPeeringIngressRule[] {
+    return groups.map(({ group, knownId }, index) => ({
         direction: "peer-to-datomic",
         peerSecurityGroupId: group,
         description: clientApiRule(name),
-        // A group id known now names its rule; one created in the same program is named by position.
-        name: typeof group === "string" ? undefined : `caller-${index}`,
+        // A group id known now names its rule, as DatomicPeering names a plain id's rule; one created in
+        // the same program is named by position.
+        name: knownId === undefined ? `caller-${index}` : `to-datomic-tcp-${CLIENT_API_PORT}-${knownId}`,
     }));
 }
 
