@@ -80,11 +80,26 @@ const CALLER_ARGUMENTS_OF_PATH: Record<ResolvedAccessPath, (keyof CallerVpc)[]> 
 /**
  * An output of the environment stack as a plain value, at preview too: StackReference's output details
  * are read values, not Outputs, so the program's shape can depend on them. Secret values come back
- * under `secretValue` and are only used for decisions here, never passed on.
+ * under `secretValue` and are only used for decisions here: what is passed on is marked secret again
+ * ({@link outputDetails}), and messages show {@link shownValue}, never the value.
  */
 export async function plainOutput(environment: DatomicSystemReference, name: ContractOutputName): Promise<unknown> {
+    return (await outputDetails(environment, name)).value;
+}
+
+/** An environment output's plain value, and whether the environment keeps it secret. */
+export async function outputDetails(
+    environment: DatomicSystemReference,
+    name: ContractOutputName,
+): Promise<{ value: unknown; secret: boolean }> {
     const details = await environment.stackReference.getOutputDetails(name);
-    return details.value ?? details.secretValue;
+    const secret = details.secretValue !== undefined;
+    return { value: secret ? details.secretValue : details.value, secret };
+}
+
+/** How a message shows an environment output: its value, or only that it is secret. */
+export function shownValue(details: { value: unknown; secret: boolean }): string {
+    return details.secret ? "(a secret output)" : String(details.value);
 }
 
 /** Fails naming every output of `names` the environment does not export, and the path that needs it. */
@@ -166,13 +181,13 @@ export async function buildVpcPeering(context: PathContext): Promise<BuiltPath> 
     const { owner, environment, caller, name } = context;
     await requireSameRegion(context);
     const [datomicAccount, callerAccount] = await Promise.all([
-        plainOutput(environment, "accountId"),
+        outputDetails(environment, "accountId"),
         aws.getCallerIdentity({}, { parent: owner }).then((identity) => identity.accountId),
     ]);
-    if (datomicAccount !== callerAccount) {
+    if (datomicAccount.value !== callerAccount) {
         throw new pulumi.ResourceError(
             `path: "vpc-peering" across accounts (this provider's ${callerAccount}, the environment ${context.stack}'s ` +
-                `${String(datomicAccount)}) needs a provider in each: use DatomicPeering with DatomicPeeringAccepter, ` +
+                `${shownValue(datomicAccount)}) needs a provider in each: use DatomicPeering with DatomicPeeringAccepter, ` +
                 'or path "api-gateway", which needs no networking',
             owner,
         );
@@ -276,13 +291,13 @@ export function apiGateway(context: PathContext): BuiltPath {
 /** Both private paths need the caller's VPC in Datomic's region. */
 async function requireSameRegion(context: PathContext): Promise<void> {
     const [datomicRegion, callerRegion] = await Promise.all([
-        plainOutput(context.environment, "region"),
+        outputDetails(context.environment, "region"),
         aws.getRegion({}, { parent: context.owner }).then((region) => region.region),
     ]);
-    if (datomicRegion !== callerRegion) {
+    if (datomicRegion.value !== callerRegion) {
         throw new pulumi.ResourceError(
             `path: "${context.path}" needs the caller's VPC in the environment's region; ${context.stack} runs in ` +
-                `${String(datomicRegion)} and this provider is in ${callerRegion}`,
+                `${shownValue(datomicRegion)} and this provider is in ${callerRegion}`,
             context.owner,
         );
     }
