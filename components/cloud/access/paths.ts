@@ -140,11 +140,12 @@ export function requireCallerArguments(context: PathContext): void {
 export async function buildVpcEndpoint(context: PathContext): Promise<BuiltPath> {
     const { owner, environment, caller } = context;
     await requireSameRegion(context);
-    const zones = (await plainOutput(environment, "availabilityZoneIds")) as string[] | undefined;
+    const zoneDetails = await outputDetails(environment, "availabilityZoneIds");
+    const zones = zoneDetails.value as string[] | undefined;
     const subnetIds =
         zones === undefined || zones.length === 0
             ? stringList(caller.subnetIds!)
-            : pulumi.output(caller.subnetIds!).apply((ids) => subnetsInZones(context, ids, zones));
+            : pulumi.output(caller.subnetIds!).apply((ids) => subnetsInZones(context, ids, zones, zoneDetails.secret));
     const endpoint = new DatomicClientEndpoint(
         context.name,
         {
@@ -162,14 +163,20 @@ export async function buildVpcEndpoint(context: PathContext): Promise<BuiltPath>
 }
 
 /** An interface endpoint fails in a zone the endpoint service has no load balancer in: check first. */
-async function subnetsInZones(context: PathContext, ids: string[], zones: string[]): Promise<string[]> {
+async function subnetsInZones(
+    context: PathContext,
+    ids: string[],
+    zones: string[],
+    secret: boolean,
+): Promise<string[]> {
     const subnets = await Promise.all(ids.map((id) => aws.ec2.getSubnet({ id }, { parent: context.owner })));
     const outside = subnets.filter((subnet) => !zones.includes(subnet.availabilityZoneId));
     if (outside.length > 0) {
         const listed = outside.map((subnet) => `${subnet.id} (${subnet.availabilityZoneId})`).join(", ");
         throw new pulumi.ResourceError(
             `subnetIds: ${listed} ${outside.length > 1 ? "are" : "is"} not in a zone of the Datomic subnets ` +
-                `(${zones.join(", ")}, the environment's availabilityZoneIds); the VPC endpoint's subnets must be`,
+                `(${secret ? "a secret output" : zones.join(", ")}, the environment's availabilityZoneIds); the VPC ` +
+                "endpoint's subnets must be",
             context.owner,
         );
     }
