@@ -4,7 +4,8 @@
  * schema marks these `ForceNew` (hashicorp/terraform-provider-aws,
  * internal/service/cloudformation/stack.go, ec2/vpc_security_group.go,
  * ec2/vpc_route.go, iam/role.go, apigatewayv2/api_mapping.go, apigatewayv2/domain_name.go,
- * apigatewayv2/vpc_link.go, apigateway/vpc_link.go, apigateway/base_path_mapping.go). Only
+ * apigatewayv2/vpc_link.go, apigateway/vpc_link.go, apigateway/base_path_mapping.go,
+ * route53/record.go). Only
  * properties confirmed there are listed: for any other change the plan says the engine decides.
  */
 const FORCE_NEW: Record<string, readonly string[]> = {
@@ -22,6 +23,7 @@ const FORCE_NEW: Record<string, readonly string[]> = {
     "aws:apigatewayv2/vpcLink:VpcLink": ["subnetIds", "securityGroupIds"],
     "aws:apigateway/vpcLink:VpcLink": ["targetArns"],
     "aws:apigateway/basePathMapping:BasePathMapping": ["domainName"],
+    "aws:route53/record:Record": ["name", "zoneId"],
 };
 
 /**
