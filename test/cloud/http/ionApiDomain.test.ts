@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IonApiDomain, IonApiDomainArgs } from "../../../components/cloud/http/ionApiDomain";
-import { DATOMIC_LISTENER, frontApiLookups } from "../../fixtures/ionApiExport";
+import { DATOMIC_LISTENER, frontApiLookups, ionApiExport } from "../../fixtures/ionApiExport";
 import { installMocks, resetWorld, TestWorld, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 
@@ -185,6 +185,26 @@ describe("IonApiDomain", () => {
             apiMappingKey: "orders",
         });
         expect(mapping.deleteBeforeReplace).toBe(true);
+    });
+
+    test("an ion API without Datomic's private integration fails the deployment, naming the endpoint", async () => {
+        const [exported, vpcLink] = frontApiLookups();
+        const publicOnly = ionApiExport("a1b2c3d4e5", { connectionType: "INTERNET", uri: "https://example.com" });
+        resetWorld(recorder, {
+            outputs,
+            fixtures: { lookups: [{ ...exported, result: { ...exported.result, body: publicOnly } }, vpcLink] },
+        });
+        const errors = await captureRejections(async () => {
+            new IonApiDomain("orders-api", { ...base, accessLogs: true });
+            await recorder.settle();
+        });
+        expect(errors.map((error) => error.message)).toContainEqual(
+            expect.stringContaining(
+                "ionApiGatewayEndpoint: the ion API a1b2c3d4e5 has no private integrations over a VPC link",
+            ),
+        );
+        expect(recorder.ofType(VPC_LINK)).toEqual([]);
+        expect(recorder.ofType(INTEGRATION)).toEqual([]);
     });
 
     test("throttling alone builds the front API without a log group", async () => {
