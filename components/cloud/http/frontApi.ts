@@ -14,7 +14,9 @@
  * the ion API's export (the listener and the VPC link), makes a VPC link of its own in the same subnets
  * and security groups (which Datomic's load balancer already admits), and proxies `$default` to the same
  * listener with the path overwritten to `$request.path`, on a `$default` stage carrying the logs and the
- * throttling. Ions see exactly the paths they see through Datomic's own endpoint.
+ * throttling. Ions see exactly the paths they see through Datomic's own endpoint. (A private integration
+ * to a load balancer is an `HTTP_PROXY` integration over a VPC link whose URI is the listener's ARN: API
+ * Gateway developer guide, http-api-develop-integrations-private.html.)
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
