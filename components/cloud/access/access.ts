@@ -83,9 +83,9 @@ export interface DatomicAccessArgs {
  * ```
  */
 export class DatomicAccess extends pulumi.ComponentResource {
-    /** The environment's topology, `"nlb"` or `"alb"`, as read at plan time. */
+    /** The environment's topology, `"nlb"` or `"alb"`, as read at plan time; secret when the environment's is. */
     public readonly topology: pulumi.Output<string>;
-    /** The path built: `"vpc-endpoint"`, `"vpc-peering"` or `"api-gateway"`. */
+    /** The path built: `"vpc-endpoint"`, `"vpc-peering"` or `"api-gateway"`; secret when the topology is. */
     public readonly path: pulumi.Output<string>;
     /** The Client API endpoint for clients on this path (`DATOMIC_ENDPOINT`). */
     public readonly endpoint: pulumi.Output<string>;
