@@ -11,19 +11,23 @@ import { CONTRACT_LIST_OUTPUTS, ContractOutputName, datomicClientEnvironment } f
  * Why `value` cannot be the contract output `name`, or undefined when it can: list outputs
  * (`routeTableIds`, `subnetCidrBlocks`) are lists of non-empty strings, every other output a
  * non-empty string. A string where a list belongs would otherwise become one route per character.
+ * A `secret` value is never shown: the problem says only what it is not.
  */
-export function contractValueProblem(name: ContractOutputName, value: unknown): string | undefined {
-    const shown = JSON.stringify(value) ?? String(value);
+export function contractValueProblem(name: ContractOutputName, value: unknown, secret = false): string | undefined {
+    const shown = secret ? "a secret that is" : `${JSON.stringify(value) ?? String(value)},`;
     if (CONTRACT_LIST_OUTPUTS.has(name)) {
         if (!Array.isArray(value)) {
-            return `is ${shown}, not a list of strings`;
+            return `is ${shown} not a list of strings`;
         }
         const bad = value.findIndex((item) => typeof item !== "string" || item === "");
-        return bad === -1
-            ? undefined
+        if (bad === -1) {
+            return undefined;
+        }
+        return secret
+            ? `is a secret list with an item at [${bad}] that is not a non-empty string`
             : `has ${JSON.stringify(value[bad]) ?? "undefined"} at [${bad}], not a non-empty string`;
     }
-    return typeof value === "string" && value !== "" ? undefined : `is ${shown}, not a non-empty string`;
+    return typeof value === "string" && value !== "" ? undefined : `is ${shown} not a non-empty string`;
 }
 
 /**

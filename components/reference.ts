@@ -42,17 +42,19 @@ export class DatomicSystemReference extends DatomicContractReader {
 
     /**
      * Reads an output with `requireOutput`, whose failure names the output and the stack, and checks
-     * its shape (a list where the contract has a list, non-empty strings), failing likewise.
+     * its shape (a list where the contract has a list, non-empty strings), failing likewise. A secret
+     * output stays secret, and its value never appears in the message.
      */
     protected readOutput(name: ContractOutputName): pulumi.Output<unknown> {
-        return pulumi
-            .all([this.stackReference.name, this.stackReference.requireOutput(name)])
-            .apply(([stack, value]) => {
-                const problem = contractValueProblem(name, value);
-                if (problem) {
-                    throw new Error(`Output '${name}' of stack '${stack}' ${problem}.`);
-                }
-                return value;
-            });
+        // requireOutput marks an output the environment keeps secret as secret, and so does everything
+        // derived from it; its value is kept out of the message.
+        const value = this.stackReference.requireOutput(name);
+        return pulumi.all([this.stackReference.name, value, pulumi.isSecret(value)]).apply(([stack, value, secret]) => {
+            const problem = contractValueProblem(name, value, secret);
+            if (problem) {
+                throw new Error(`Output '${name}' of stack '${stack}' ${problem}.`);
+            }
+            return value;
+        });
     }
 }

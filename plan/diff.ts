@@ -100,8 +100,11 @@ function resourceChange(before: PlannedResource, after: PlannedResource): Resour
         change.inputs.map((input) => input.path),
         replaceOnChanges,
     );
+    const deletedFirst = after.options.includes("deleteBeforeReplace")
+        ? " (deleteBeforeReplace: the old one is deleted before the new one is created)"
+        : "";
     const reasons = [
-        ...forcing.map((path) => `${path} forces replacement`),
+        ...forcing.map((path) => `${path} forces replacement${deletedFirst}`),
         ...(change.parent
             ? ["the parent changed, so the URN does: created anew, the old one deleted, unless aliased"]
             : []),

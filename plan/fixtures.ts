@@ -14,6 +14,8 @@
  *     result: { outputs: { VpcId: vpc-0abc }, parameters: {} }
  * stackReferences:                   # outputs of other stacks
  *   acme/datomic/dev: { region: us-east-1, vpcId: vpc-0abc }
+ * secretStackOutputs:                # outputs those stacks keep secret, by stack
+ *   acme/datomic/dev: [vpcId]
  * ```
  *
  * `aws.getRegion` answers with the region of the call's provider (the program's
@@ -50,8 +52,15 @@ const fixturesSchema = z.strictObject(
                 "expected a map from stack name (<organization>/<project>/<stack>) to that stack's outputs",
             )
             .optional(),
+        secretStackOutputs: z
+            .record(
+                z.string(),
+                z.array(z.string()),
+                "expected a map from stack name to the names of its outputs that are secret",
+            )
+            .optional(),
     },
-    "expected a map with accountId, lookups and stackReferences",
+    "expected a map with accountId, lookups, stackReferences and secretStackOutputs",
 );
 
 /** One answer to a provider function call. */
@@ -74,6 +83,11 @@ export interface LookupFixtures {
     lookups?: LookupFixture[];
     /** Outputs of referenced stacks, by fully qualified stack name. */
     stackReferences?: Record<string, Record<string, unknown>>;
+    /**
+     * Outputs of referenced stacks that are secret, by stack: a StackReference reads them as secret
+     * Outputs, as the engine reports them in the reference's `secretOutputNames`.
+     */
+    secretStackOutputs?: Record<string, string[]>;
 }
 
 /** A lookup the fixtures do not answer. The message names the call and says where to add the answer. */
@@ -210,7 +224,7 @@ export function fixtureAnswers(
                     );
                 }
                 collectStrings(outputs, suppliedValues);
-                return { outputs, secretOutputNames: [] };
+                return { outputs, secretOutputNames: fixtures.secretStackOutputs?.[stack] ?? [] };
             }
             return resourceOutputs?.(type, name, inputs);
         },

@@ -3,8 +3,10 @@
  * update it. Pulumi's AWS provider is built on the Terraform provider, whose
  * schema marks these `ForceNew` (hashicorp/terraform-provider-aws,
  * internal/service/cloudformation/stack.go, ec2/vpc_security_group.go,
- * ec2/vpc_route.go, iam/role.go). Only properties confirmed there are listed: for
- * any other change the plan says the engine decides.
+ * ec2/vpc_route.go, iam/role.go, apigatewayv2/api_mapping.go, apigatewayv2/domain_name.go,
+ * apigatewayv2/vpc_link.go, apigateway/vpc_link.go, apigateway/base_path_mapping.go,
+ * route53/record.go). Only
+ * properties confirmed there are listed: for any other change the plan says the engine decides.
  */
 const FORCE_NEW: Record<string, readonly string[]> = {
     "aws:cloudformation/stack:Stack": ["name", "disableRollback", "onFailure", "timeoutInMinutes"],
@@ -16,6 +18,12 @@ const FORCE_NEW: Record<string, readonly string[]> = {
         "destinationPrefixListId",
     ],
     "aws:iam/role:Role": ["name", "namePrefix", "path"],
+    "aws:apigatewayv2/apiMapping:ApiMapping": ["apiId", "domainName"],
+    "aws:apigatewayv2/domainName:DomainName": ["domainName"],
+    "aws:apigatewayv2/vpcLink:VpcLink": ["subnetIds", "securityGroupIds"],
+    "aws:apigateway/vpcLink:VpcLink": ["targetArns"],
+    "aws:apigateway/basePathMapping:BasePathMapping": ["domainName"],
+    "aws:route53/record:Record": ["name", "zoneId"],
 };
 
 /**

@@ -66,3 +66,14 @@ export type StringListInput = pulumi.Input<pulumi.Input<string>[]>;
 export function stringList(list: StringListInput): pulumi.Input<string[]> {
     return isPlain(list) ? (list as string[]) : pulumi.output(list);
 }
+
+/**
+ * An Output's value once it is known, or `undefined` while it is unknown (at preview, when a resource this
+ * update creates makes it). Awaited in a component's async part instead of an `apply`, so resources built
+ * from it are registered at preview whenever it is known. `isKnown` and `promise()` are the Output's own
+ * state (pulumi/pulumi sdk/nodejs/output.ts; plan/runProgram.ts reads them the same way).
+ */
+export async function knownValue<T>(output: pulumi.Output<T>): Promise<T | undefined> {
+    const state = output as unknown as { isKnown: Promise<boolean>; promise(): Promise<T> };
+    return (await state.isKnown) ? state.promise() : undefined;
+}

@@ -50,18 +50,106 @@ export function parseApiGatewayEndpoint(text: string): ApiGatewayEndpoint | { pr
     return { apiId: match[1], region: match[2], url: `https://${url.hostname}` };
 }
 
-/** The stage Datomic's HTTP APIs serve from: no stage segment in their URLs. */
+/**
+ * The stage every HTTP API here is served from: Datomic's ion API and the front API of our own. Its URLs
+ * have no stage segment, and a `$default` stage adds no stage portion to a private integration's backend
+ * path (API Gateway developer guide, "Create private integrations for HTTP APIs").
+ */
 export const DEFAULT_HTTP_API_STAGE = "$default";
 
-/** Why `name` cannot name an HTTP API stage of our own, or `undefined` when it can. */
-export function httpApiStageNameProblem(name: string): string | undefined {
-    if (name === DEFAULT_HTTP_API_STAGE) {
-        return `"${name}" is the stage Datomic's stack manages; name a stage of your own`;
+/**
+ * The parameter mapping that sends a private integration the request path without any stage name: "For
+ * private integrations, API Gateway includes the stage portion of the API endpoint in the request to your
+ * backend resources ... To remove the stage name ... overwrite the request path to `$request.path`"
+ * (API Gateway developer guide, http-api-develop-integrations-private.html; `overwrite:path` and
+ * `$request.path`, "the request path, without the stage name": http-api-parameter-mapping.html).
+ */
+export const PATH_WITHOUT_STAGE: Readonly<Record<string, string>> = { "overwrite:path": "$request.path" };
+
+/** Where Datomic's ion API sends requests: its private integration to the group's load balancer. */
+export interface DatomicIonIntegration {
+    /** The load balancer listener's ARN (an HTTP API private integration's `integrationUri`). */
+    readonly listenerArn: string;
+    /** Datomic's VPC link (v2): the front API's own link copies its subnets and security groups. */
+    readonly vpcLinkId: string;
+    /** The server name Datomic's integration verifies over TLS, when it uses TLS. */
+    readonly serverNameToVerify?: string;
+}
+
+/**
+ * Datomic's private integration, read from the OpenAPI 3.0 export of its ion API
+ * (`aws.apigatewayv2.getExport`, with API Gateway extensions): the `x-amazon-apigateway-integration`
+ * objects of its routes, inline or under `components.x-amazon-apigateway-integrations` (API Gateway
+ * developer guide, "OpenAPI extensions to API Gateway"). Its stack has one route, `$default`, proxying
+ * every request to the group's load balancer over a VPC link (Datomic's template outputs the integration as
+ * `IonApiIntegrationId` from 973-9132; public setups add their own routes to that one integration).
+ */
+export function datomicIonIntegration(exportBody: string, apiId: string): DatomicIonIntegration | { problem: string } {
+    let document: unknown;
+    try {
+        document = JSON.parse(exportBody);
+    } catch {
+        return { problem: `the export of ${apiId} is not JSON` };
     }
-    if (!/^[A-Za-z0-9_-]{1,128}$/.test(name)) {
-        return `"${name}" is not a stage name: use 1 to 128 letters, digits, hyphens and underscores`;
+    const found = new Map<string, DatomicIonIntegration>();
+    const visit = (node: unknown): void => {
+        if (Array.isArray(node)) {
+            node.forEach(visit);
+        } else if (node !== null && typeof node === "object") {
+            for (const [key, value] of Object.entries(node)) {
+                const integration = key === "x-amazon-apigateway-integration" ? privateIntegration(value) : undefined;
+                if (integration) {
+                    found.set(`${integration.listenerArn} ${integration.vpcLinkId}`, integration);
+                }
+                visit(value);
+            }
+        }
+    };
+    visit(document);
+    // Integrations collected under components are keyed by name; each is an integration object itself.
+    const components = (document as { components?: Record<string, unknown> } | null)?.components;
+    const collection = components?.["x-amazon-apigateway-integrations"];
+    if (collection !== null && typeof collection === "object") {
+        for (const value of Object.values(collection)) {
+            const integration = privateIntegration(value);
+            if (integration) {
+                found.set(`${integration.listenerArn} ${integration.vpcLinkId}`, integration);
+            }
+        }
     }
-    return undefined;
+    const integrations = [...found.values()];
+    if (integrations.length !== 1) {
+        return {
+            problem:
+                `the ion API ${apiId} has ${integrations.length === 0 ? "no" : integrations.length} private ` +
+                "integrations over a VPC link to a load balancer listener; expected Datomic's one",
+        };
+    }
+    return integrations[0];
+}
+
+function privateIntegration(value: unknown): DatomicIonIntegration | undefined {
+    if (value === null || typeof value !== "object") {
+        return undefined;
+    }
+    const spec = value as Record<string, unknown>;
+    const uri = spec.uri;
+    const connectionId = spec.connectionId;
+    if (
+        String(spec.connectionType).toUpperCase() !== "VPC_LINK" ||
+        typeof uri !== "string" ||
+        !uri.startsWith("arn:") ||
+        !uri.includes(":listener/") ||
+        typeof connectionId !== "string"
+    ) {
+        return undefined;
+    }
+    const tls = spec.tlsConfig as { serverNameToVerify?: unknown } | undefined;
+    return {
+        listenerArn: uri,
+        vpcLinkId: connectionId,
+        ...(typeof tls?.serverNameToVerify === "string" ? { serverNameToVerify: tls.serverNameToVerify } : {}),
+    };
 }
 
 /** Why `key` cannot be an API mapping key (the path under the domain), or `undefined` when it can. */

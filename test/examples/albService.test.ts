@@ -105,13 +105,20 @@ describe("the prod stack (path api-gateway)", () => {
         });
     });
 
-    test("access logs and throttling go on a stage of our own on Datomic's ion API", () => {
-        expect(one(run, "aws:apigatewayv2/stage:Stage", "catalog-api-stage").inputs).toMatchObject({
-            name: "service",
+    test("access logs and throttling go on the $default stage of a front API, which the domain maps to", () => {
+        const stage = one(run, "aws:apigatewayv2/stage:Stage", "catalog-api-stage");
+        expect(stage.inputs).toMatchObject({
+            apiId: UNKNOWN, // the front API is new
+            name: "$default",
             autoDeploy: true,
             defaultRouteSettings: { throttlingRateLimit: 200, throttlingBurstLimit: 400 },
         });
-        expect(one(run, "aws:apigatewayv2/apiMapping:ApiMapping", "catalog-api-mapping").inputs.stage).toBe("service");
+        expect(one(run, "aws:apigatewayv2/integration:Integration", "catalog-api-integration").inputs).toMatchObject({
+            requestParameters: { "overwrite:path": "$request.path" },
+        });
+        const mapping = one(run, "aws:apigatewayv2/apiMapping:ApiMapping", "catalog-api-mapping");
+        expect(mapping.inputs).toMatchObject({ apiId: UNKNOWN, stage: "$default" });
+        expect(mapping.deleteBeforeReplace).toBe(true);
     });
 });
 

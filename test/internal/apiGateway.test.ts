@@ -1,9 +1,10 @@
 import {
     apiMappingKeyProblem,
+    datomicIonIntegration,
     domainNameProblem,
-    httpApiStageNameProblem,
     parseApiGatewayEndpoint,
 } from "../../components/internal/apiGateway";
+import { DATOMIC_LISTENER, DATOMIC_VPC_LINK, ionApiExport } from "../fixtures/ionApiExport";
 import { accessPathProblem, resolveAccessPath } from "../../components/internal/accessPaths";
 
 describe("parseApiGatewayEndpoint", () => {
@@ -31,10 +32,67 @@ describe("parseApiGatewayEndpoint", () => {
     });
 });
 
+describe("datomicIonIntegration", () => {
+    test("reads the listener and the VPC link of Datomic's $default route", () => {
+        expect(datomicIonIntegration(ionApiExport(), "a1b2c3d4e5")).toEqual({
+            listenerArn: DATOMIC_LISTENER,
+            vpcLinkId: DATOMIC_VPC_LINK,
+        });
+    });
+
+    test("keeps the server name Datomic's integration verifies over TLS", () => {
+        const body = ionApiExport("a1b2c3d4e5", { tlsConfig: { serverNameToVerify: "ions.internal" } });
+        expect(datomicIonIntegration(body, "a1b2c3d4e5")).toMatchObject({ serverNameToVerify: "ions.internal" });
+    });
+
+    test("reads an integration kept under components and referenced by routes", () => {
+        const integration = {
+            type: "http_proxy",
+            connectionType: "VPC_LINK",
+            connectionId: DATOMIC_VPC_LINK,
+            uri: DATOMIC_LISTENER,
+        };
+        const body = JSON.stringify({
+            openapi: "3.0.1",
+            paths: {
+                "/$default": {
+                    "x-amazon-apigateway-any-method": {
+                        "x-amazon-apigateway-integration": {
+                            $ref: "#/components/x-amazon-apigateway-integrations/ions",
+                        },
+                    },
+                },
+                "/api/{proxy+}": {
+                    "x-amazon-apigateway-any-method": {
+                        "x-amazon-apigateway-integration": {
+                            $ref: "#/components/x-amazon-apigateway-integrations/ions",
+                        },
+                    },
+                },
+            },
+            components: { "x-amazon-apigateway-integrations": { ions: integration } },
+        });
+        expect(datomicIonIntegration(body, "a1b2c3d4e5")).toEqual({
+            listenerArn: DATOMIC_LISTENER,
+            vpcLinkId: DATOMIC_VPC_LINK,
+        });
+    });
+
+    test.each([
+        [
+            "no private integration",
+            ionApiExport("a1b2c3d4e5", { connectionType: "INTERNET", uri: "https://x" }),
+            "no private",
+        ],
+        ["not JSON", "openapi: 3.0.1", "is not JSON"],
+    ])("refuses an export with %s, naming the API", (_label, body, problem) => {
+        const result = datomicIonIntegration(body, "a1b2c3d4e5");
+        expect("problem" in result && result.problem).toContain(problem);
+        expect("problem" in result && result.problem).toContain("a1b2c3d4e5");
+    });
+});
+
 test("names checks", () => {
-    expect(httpApiStageNameProblem("service")).toBeUndefined();
-    expect(httpApiStageNameProblem("$default")).toContain("Datomic's stack manages");
-    expect(httpApiStageNameProblem("a b")).toContain("not a stage name");
     expect(apiMappingKeyProblem("v1/orders")).toBeUndefined();
     expect(apiMappingKeyProblem("v1/")).toContain("not a path");
     expect(domainNameProblem("orders.acme.com")).toBeUndefined();

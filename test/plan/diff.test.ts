@@ -168,6 +168,24 @@ describe("diffPlans", () => {
         expect(text).toContain("0 added, 0 removed, 3 changed (2 of them replaced); 0 outputs changed.\n");
     });
 
+    test("a mapping pointed at a new query group's API is replaced, the old one deleted first", () => {
+        const mapping = (apiId: string) =>
+            plan([
+                resource("orders-api-mapping", {
+                    type: "aws:apigatewayv2/apiMapping:ApiMapping",
+                    parent: "datomic:cloud:IonApiDomain::orders-api",
+                    options: ["deleteBeforeReplace"],
+                    inputs: { apiId, domainName: "orders.acme.com", stage: "$default" },
+                }),
+            ]);
+        const diff = diffPlans(mapping("a1b2c3d4e5"), mapping("f6g7h8i9j0"));
+        expect(renderPlanDiffText(diff)).toContain(
+            "+- aws:apigatewayv2/apiMapping:ApiMapping::orders-api-mapping\n" +
+                "      replaced: apiId forces replacement (deleteBeforeReplace: the old one is deleted before the new " +
+                "one is created)\n",
+        );
+    });
+
     test("names the two stacks when comparing different ones", () => {
         const prod = { ...base, stack: "prod" };
         expect(renderPlanDiffText(diffPlans(base, prod), "dev.json")).toMatch(

@@ -55,6 +55,7 @@ export function resetWorld(recorder: MockRecorder, next: Partial<TestWorld> = {}
     fixtures.accountId = next.fixtures?.accountId ?? TEST_ACCOUNT;
     fixtures.lookups = next.fixtures?.lookups ?? [];
     fixtures.stackReferences = next.fixtures?.stackReferences ?? {};
+    fixtures.secretStackOutputs = next.fixtures?.secretStackOutputs ?? {};
     resourceOutputs = next.outputs ?? {};
     existing = next.existing ?? {};
     unknownAtPreview = next.unknownAtPreview ?? {};

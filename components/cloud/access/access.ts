@@ -17,8 +17,8 @@ import {
     buildVpcEndpoint,
     buildVpcPeering,
     OUTPUTS_OF_PATH,
+    outputDetails,
     PathContext,
-    plainOutput,
     requireCallerArguments,
     requireEnvironmentOutputs,
 } from "./paths";
@@ -83,9 +83,9 @@ export interface DatomicAccessArgs {
  * ```
  */
 export class DatomicAccess extends pulumi.ComponentResource {
-    /** The environment's topology, `"nlb"` or `"alb"`, as read at plan time. */
+    /** The environment's topology, `"nlb"` or `"alb"`, as read at plan time; secret when the environment's is. */
     public readonly topology: pulumi.Output<string>;
-    /** The path built: `"vpc-endpoint"`, `"vpc-peering"` or `"api-gateway"`. */
+    /** The path built: `"vpc-endpoint"`, `"vpc-peering"` or `"api-gateway"`; secret when the topology is. */
     public readonly path: pulumi.Output<string>;
     /** The Client API endpoint for clients on this path (`DATOMIC_ENDPOINT`). */
     public readonly endpoint: pulumi.Output<string>;
@@ -107,8 +107,13 @@ export class DatomicAccess extends pulumi.ComponentResource {
         );
         const connection = this.connect(name, args, path, environment);
 
-        this.topology = pulumi.output(connection.then((built) => built.topology));
-        this.path = pulumi.output(connection.then((built) => built.path));
+        // Secret in the environment, secret here: the path follows from the topology, so it is too.
+        const keptSecret = (pick: (built: Awaited<typeof connection>) => string) =>
+            pulumi
+                .output(connection.then((built) => ({ value: pick(built), secret: built.topologyIsSecret })))
+                .apply(({ value, secret }) => (secret ? pulumi.secret(value) : pulumi.output(value)));
+        this.topology = keptSecret((built) => built.topology);
+        this.path = keptSecret((built) => built.path);
         this.endpoint = pulumi.output(connection.then((built) => pulumi.output(built.endpoint)));
         this.vpcEndpointId = pulumi.output(connection.then((built) => built.vpcEndpointId));
         this.peeringConnectionId = pulumi.output(connection.then((built) => built.peeringConnectionId));
@@ -135,11 +140,17 @@ export class DatomicAccess extends pulumi.ComponentResource {
         args: DatomicAccessArgs,
         path: string,
         environment: DatomicSystemReference,
-    ): Promise<BuiltPath & { topology: string; path: string }> {
-        const topology = String(await plainOutput(environment, "topology"));
+    ): Promise<BuiltPath & { topology: string; path: string; topologyIsSecret: boolean }> {
+        const details = await outputDetails(environment, "topology");
+        const topology = String(details.value);
         const resolved = resolveAccessPath(path, topology, args.environmentStack);
         if ("problem" in resolved) {
-            throw new pulumi.ResourceError(`path: ${resolved.problem}`, this);
+            throw new pulumi.ResourceError(
+                details.secret
+                    ? `path: "${path}" is not one the topology of ${args.environmentStack} (a secret output) allows`
+                    : `path: ${resolved.problem}`,
+                this,
+            );
         }
         const context: PathContext = {
             owner: this,
@@ -158,7 +169,7 @@ export class DatomicAccess extends pulumi.ComponentResource {
                 : resolved.path === "vpc-peering"
                   ? await buildVpcPeering(context)
                   : apiGateway(context);
-        return { ...built, topology, path: resolved.path };
+        return { ...built, topology, path: resolved.path, topologyIsSecret: details.secret };
     }
 
     private validate(args: DatomicAccessArgs): string {

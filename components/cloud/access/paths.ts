@@ -18,7 +18,7 @@ import { ResolvedAccessPath } from "../../internal/accessPaths";
 import { parseApiGatewayEndpoint } from "../../internal/apiGateway";
 import { CLIENT_API_PORT } from "../../internal/endpoints";
 import { DatomicClientEndpoint } from "./clientEndpoint";
-import { StringListInput, stringList } from "../inputValues";
+import { knownValue, StringListInput, stringList } from "../inputValues";
 import { DatomicPeering, DatomicPeeringIngressRule } from "./peering";
 
 /** The caller's side, as DatomicAccess was given it. */
@@ -80,11 +80,26 @@ const CALLER_ARGUMENTS_OF_PATH: Record<ResolvedAccessPath, (keyof CallerVpc)[]> 
 /**
  * An output of the environment stack as a plain value, at preview too: StackReference's output details
  * are read values, not Outputs, so the program's shape can depend on them. Secret values come back
- * under `secretValue` and are only used for decisions here, never passed on.
+ * under `secretValue` and are only used for decisions here: what is passed on is marked secret again
+ * ({@link outputDetails}), and messages show {@link shownValue}, never the value.
  */
 export async function plainOutput(environment: DatomicSystemReference, name: ContractOutputName): Promise<unknown> {
+    return (await outputDetails(environment, name)).value;
+}
+
+/** An environment output's plain value, and whether the environment keeps it secret. */
+export async function outputDetails(
+    environment: DatomicSystemReference,
+    name: ContractOutputName,
+): Promise<{ value: unknown; secret: boolean }> {
     const details = await environment.stackReference.getOutputDetails(name);
-    return details.value ?? details.secretValue;
+    const secret = details.secretValue !== undefined;
+    return { value: secret ? details.secretValue : details.value, secret };
+}
+
+/** How a message shows an environment output: its value, or only that it is secret. */
+export function shownValue(details: { value: unknown; secret: boolean }): string {
+    return details.secret ? "(a secret output)" : String(details.value);
 }
 
 /** Fails naming every output of `names` the environment does not export, and the path that needs it. */
@@ -125,11 +140,12 @@ export function requireCallerArguments(context: PathContext): void {
 export async function buildVpcEndpoint(context: PathContext): Promise<BuiltPath> {
     const { owner, environment, caller } = context;
     await requireSameRegion(context);
-    const zones = (await plainOutput(environment, "availabilityZoneIds")) as string[] | undefined;
+    const zoneDetails = await outputDetails(environment, "availabilityZoneIds");
+    const zones = zoneDetails.value as string[] | undefined;
     const subnetIds =
         zones === undefined || zones.length === 0
             ? stringList(caller.subnetIds!)
-            : pulumi.output(caller.subnetIds!).apply((ids) => subnetsInZones(context, ids, zones));
+            : pulumi.output(caller.subnetIds!).apply((ids) => subnetsInZones(context, ids, zones, zoneDetails.secret));
     const endpoint = new DatomicClientEndpoint(
         context.name,
         {
@@ -147,14 +163,20 @@ export async function buildVpcEndpoint(context: PathContext): Promise<BuiltPath>
 }
 
 /** An interface endpoint fails in a zone the endpoint service has no load balancer in: check first. */
-async function subnetsInZones(context: PathContext, ids: string[], zones: string[]): Promise<string[]> {
+async function subnetsInZones(
+    context: PathContext,
+    ids: string[],
+    zones: string[],
+    secret: boolean,
+): Promise<string[]> {
     const subnets = await Promise.all(ids.map((id) => aws.ec2.getSubnet({ id }, { parent: context.owner })));
     const outside = subnets.filter((subnet) => !zones.includes(subnet.availabilityZoneId));
     if (outside.length > 0) {
         const listed = outside.map((subnet) => `${subnet.id} (${subnet.availabilityZoneId})`).join(", ");
         throw new pulumi.ResourceError(
             `subnetIds: ${listed} ${outside.length > 1 ? "are" : "is"} not in a zone of the Datomic subnets ` +
-                `(${zones.join(", ")}, the environment's availabilityZoneIds); the VPC endpoint's subnets must be`,
+                `(${secret ? "a secret output" : zones.join(", ")}, the environment's availabilityZoneIds); the VPC ` +
+                "endpoint's subnets must be",
             context.owner,
         );
     }
@@ -166,13 +188,13 @@ export async function buildVpcPeering(context: PathContext): Promise<BuiltPath> 
     const { owner, environment, caller, name } = context;
     await requireSameRegion(context);
     const [datomicAccount, callerAccount] = await Promise.all([
-        plainOutput(environment, "accountId"),
+        outputDetails(environment, "accountId"),
         aws.getCallerIdentity({}, { parent: owner }).then((identity) => identity.accountId),
     ]);
-    if (datomicAccount !== callerAccount) {
+    if (datomicAccount.value !== callerAccount) {
         throw new pulumi.ResourceError(
             `path: "vpc-peering" across accounts (this provider's ${callerAccount}, the environment ${context.stack}'s ` +
-                `${String(datomicAccount)}) needs a provider in each: use DatomicPeering with DatomicPeeringAccepter, ` +
+                `${shownValue(datomicAccount)}) needs a provider in each: use DatomicPeering with DatomicPeeringAccepter, ` +
                 'or path "api-gateway", which needs no networking',
             owner,
         );
@@ -202,32 +224,55 @@ export async function buildVpcPeering(context: PathContext): Promise<BuiltPath> 
         caller.callerCidrBlocks === undefined
             ? []
             : [{ direction: "peer-to-datomic", cidrBlocks: caller.callerCidrBlocks, description: clientApiRule(name) }];
-    const groups = caller.callerSecurityGroupIds ?? [];
-    let peeringConnectionId: pulumi.Output<string>;
-    if (Array.isArray(groups)) {
-        peeringConnectionId = new DatomicPeering(name, peeringArgs([...groupRules(name, groups), ...cidrRules]), {
-            parent: owner,
-        }).peeringConnectionId;
-    } else {
-        // One rule per group needs the list's length: a list that is itself an Output is waited for.
-        peeringConnectionId = pulumi
-            .output(groups)
-            .apply(
-                (ids) =>
-                    new DatomicPeering(name, peeringArgs([...groupRules(name, ids), ...cidrRules]), { parent: owner })
-                        .peeringConnectionId,
-            );
-    }
-    return { endpoint: environment.clientEndpoint, peeringConnectionId };
+    const groups = await callerGroups(context);
+    // Created here, never inside an apply: its connection, routes, DNS options, rules and zone association
+    // are all registered at preview, whatever of their inputs is still unknown.
+    const peering = new DatomicPeering(name, peeringArgs([...groupRules(name, groups), ...cidrRules]), {
+        parent: owner,
+    });
+    return { endpoint: environment.clientEndpoint, peeringConnectionId: peering.peeringConnectionId };
 }
 
-function groupRules(name: string, groups: pulumi.Input<string>[]): DatomicPeeringIngressRule[] {
-    return groups.map((group, index) => ({
+/** One caller security group: the rule's source, and its id when known now (to name the rule by it). */
+interface CallerGroup {
+    group: pulumi.Input<string>;
+    knownId?: string;
+}
+
+/**
+ * The callers' security groups, one rule each. A list that is itself an Output (read from a stack reference
+ * or another resource) is awaited here, outside any apply, so its rules are registered like the rest. Only a
+ * list still unknown at preview (made by a resource this update creates) has no length yet: its rules
+ * are planned once it is known, and the preview says so.
+ */
+async function callerGroups(context: PathContext): Promise<CallerGroup[]> {
+    const list = context.caller.callerSecurityGroupIds ?? [];
+    if (Array.isArray(list)) {
+        return list.map((group) => ({ group, knownId: typeof group === "string" ? group : undefined }));
+    }
+    const ids = await knownValue(pulumi.output(list));
+    if (ids === undefined) {
+        pulumi.log.warn(
+            "callerSecurityGroupIds: the list is unknown at preview (a resource of this update makes it), so " +
+                `its rules on TCP ${CLIENT_API_PORT} are planned once it is known; a list of ids ([group.id]) ` +
+                "previews one rule per group",
+            context.owner,
+        );
+        return [];
+    }
+    const whole = pulumi.output(list);
+    // Each rule takes its id through the list, keeping the list's dependencies and secretness.
+    return ids.map((id, index) => ({ group: whole.apply((items) => items[index]), knownId: id }));
+}
+
+function groupRules(name: string, groups: CallerGroup[]): DatomicPeeringIngressRule[] {
+    return groups.map(({ group, knownId }, index) => ({
         direction: "peer-to-datomic",
         peerSecurityGroupId: group,
         description: clientApiRule(name),
-        // A group id known now names its rule; one created in the same program is named by position.
-        name: typeof group === "string" ? undefined : `caller-${index}`,
+        // A group id known now names its rule, as DatomicPeering names a plain id's rule; one created in
+        // the same program is named by position.
+        name: knownId === undefined ? `caller-${index}` : `to-datomic-tcp-${CLIENT_API_PORT}-${knownId}`,
     }));
 }
 
@@ -253,13 +298,13 @@ export function apiGateway(context: PathContext): BuiltPath {
 /** Both private paths need the caller's VPC in Datomic's region. */
 async function requireSameRegion(context: PathContext): Promise<void> {
     const [datomicRegion, callerRegion] = await Promise.all([
-        plainOutput(context.environment, "region"),
+        outputDetails(context.environment, "region"),
         aws.getRegion({}, { parent: context.owner }).then((region) => region.region),
     ]);
-    if (datomicRegion !== callerRegion) {
+    if (datomicRegion.value !== callerRegion) {
         throw new pulumi.ResourceError(
             `path: "${context.path}" needs the caller's VPC in the environment's region; ${context.stack} runs in ` +
-                `${String(datomicRegion)} and this provider is in ${callerRegion}`,
+                `${shownValue(datomicRegion)} and this provider is in ${callerRegion}`,
             context.owner,
         );
     }

@@ -10,6 +10,8 @@
  * certificate with DNS validation, an API Gateway custom domain name, TLS 1.2,
  * regional, an API mapping to the Datomic API, and a Route 53 alias); this
  * component builds exactly that, without touching the API Datomic's stack owns.
+ * Access logs and throttling need a stage Datomic's stack does not own: they live
+ * on a front API of our own (frontApi.ts says why, with its sources).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,12 +20,12 @@ import {
     DEFAULT_HTTP_API_ACCESS_LOG_FORMAT,
     DEFAULT_HTTP_API_STAGE,
     domainNameProblem,
-    httpApiStageNameProblem,
     parseApiGatewayEndpoint,
 } from "../../internal/apiGateway";
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../../internal/httpDirect";
-import { mapInput } from "../inputValues";
-import { serviceStage, validatedCertificate } from "./ionApiDomainParts";
+import { isPlain, mapInput } from "../inputValues";
+import { frontApi } from "./frontApi";
+import { validatedCertificate } from "./ionApiDomainParts";
 
 /** Arguments of {@link IonApiDomain}. */
 export interface IonApiDomainArgs {
@@ -46,25 +48,24 @@ export interface IonApiDomainArgs {
     /** The path under `domainName` the API is mapped to, e.g. `orders`. Default: the domain's root. */
     apiMappingKey?: string;
     /**
-     * Access logs to CloudWatch Logs. Logs and throttling live on a stage of our own (`stageName`) on
-     * Datomic's API; without them the domain maps to Datomic's `$default` stage. Default false.
+     * Access logs to CloudWatch Logs. Logs, throttling and detailed metrics live on the `$default` stage of
+     * a front API of our own, in front of the group's load balancer, which serves the ions at the same paths
+     * as Datomic's API; without them the domain maps to Datomic's own `$default` stage. Default false.
      */
     accessLogs?: boolean;
     /** Days to keep the access logs: a CloudWatch Logs retention period, 0 for ever. Default 30. */
     logRetentionDays?: number;
     /** The access log format. Default: one JSON object per request. */
     accessLogFormat?: string;
-    /** Steady-state requests per second for every route, on the stage of our own. */
+    /** Steady-state requests per second for every route, on the front API. */
     throttlingRateLimit?: number;
-    /** Burst of requests for every route, on the stage of our own. */
+    /** Burst of requests for every route, on the front API. */
     throttlingBurstLimit?: number;
-    /** Detailed CloudWatch metrics for every route, on the stage of our own. Default false. */
+    /** Detailed CloudWatch metrics for every route, on the front API. Default false. */
     detailedMetrics?: boolean;
-    /** The name of the stage of our own, when one is needed. Default `"service"`. */
-    stageName?: string;
     /**
-     * The environment's topology (`DatomicSystemReference.topology`). When known at preview, `"nlb"` is
-     * refused there, naming `HttpDirect` as the component nlb systems need.
+     * The environment's topology (`DatomicSystemReference.topology`). `"nlb"` is refused at preview, naming
+     * `HttpDirect` as the component nlb systems need, even while the group's endpoint is still unknown.
      */
     topology?: pulumi.Input<string>;
     /** Tags for every resource created that takes tags. */
@@ -74,7 +75,7 @@ export interface IonApiDomainArgs {
 /**
  * A compute group's Datomic-managed ion API gateway (HTTP Direct on alb) under the service's own domain:
  * certificate, API Gateway custom domain, API mapping and Route 53 alias, with optional access logs and
- * throttling on a stage of our own.
+ * throttling on a front API of our own that serves the ions at the same paths.
  *
  * @example
  * ```ts
@@ -96,7 +97,9 @@ export class IonApiDomain extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** The Datomic-managed HTTP API, from the endpoint's host. */
     public readonly apiId: pulumi.Output<string>;
-    /** The stage the domain maps to: `$default` (Datomic's) or the stage of our own. */
+    /** With access logs, throttling or detailed metrics: the front API the domain maps to instead. */
+    public readonly frontApiId: pulumi.Output<string | undefined>;
+    /** The stage the domain maps to: always a `$default` stage, Datomic's or the front API's. */
     public readonly stageName: pulumi.Output<string>;
     /** The certificate the domain uses. */
     public readonly certificateArn: pulumi.Output<string>;
@@ -114,8 +117,8 @@ export class IonApiDomain extends pulumi.ComponentResource {
         const child = { parent: this };
         const region = aws.getRegionOutput({}, child).region;
         this.apiId = pulumi
-            .all([args.ionApiGatewayEndpoint, region, args.topology])
-            .apply(([endpoint, providerRegion, topology]) => this.apiIdOf(endpoint, providerRegion, topology));
+            .all([args.ionApiGatewayEndpoint, region, settings.topology])
+            .apply(([endpoint, providerRegion]) => this.apiIdOf(endpoint, providerRegion));
 
         if (args.certificateArn !== undefined) {
             this.certificateArn = pulumi.output(args.certificateArn);
@@ -127,11 +130,12 @@ export class IonApiDomain extends pulumi.ComponentResource {
             });
         }
 
-        const ownStage = settings.ownStage
-            ? serviceStage(this, name, { apiId: this.apiId, ...settings.ownStage, tags: args.tags })
+        const front = settings.front
+            ? frontApi(this, name, { datomicApiId: this.apiId, ...settings.front, tags: args.tags })
             : undefined;
-        this.stageName = ownStage?.stageName ?? pulumi.output(DEFAULT_HTTP_API_STAGE);
-        this.logGroupName = ownStage?.logGroupName ?? pulumi.output(undefined);
+        this.frontApiId = front?.apiId ?? pulumi.output(undefined);
+        this.stageName = front?.stageName ?? pulumi.output(DEFAULT_HTTP_API_STAGE);
+        this.logGroupName = front?.logGroupName ?? pulumi.output(undefined);
 
         const domain = new aws.apigatewayv2.DomainName(
             `${name}-domain`,
@@ -149,12 +153,15 @@ export class IonApiDomain extends pulumi.ComponentResource {
         new aws.apigatewayv2.ApiMapping(
             `${name}-mapping`,
             {
-                apiId: this.apiId,
+                apiId: front?.apiId ?? this.apiId,
                 domainName: domain.id,
                 stage: this.stageName,
                 apiMappingKey: args.apiMappingKey,
             },
-            child,
+            // `apiId` forces a replacement (hashicorp/terraform-provider-aws, apigatewayv2/api_mapping.go:
+            // ForceNew), and API Gateway refuses a second mapping with the same key on the domain
+            // (ConflictException, 409): the old mapping goes first, or a new query group fails the update.
+            { parent: this, deleteBeforeReplace: true },
         );
         this.domainTargetName = domain.domainNameConfiguration.targetDomainName;
         this.domainTargetZoneId = domain.domainNameConfiguration.hostedZoneId;
@@ -177,6 +184,7 @@ export class IonApiDomain extends pulumi.ComponentResource {
         this.registerOutputs({
             url: this.url,
             apiId: this.apiId,
+            frontApiId: this.frontApiId,
             stageName: this.stageName,
             certificateArn: this.certificateArn,
             domainTargetName: this.domainTargetName,
@@ -185,14 +193,7 @@ export class IonApiDomain extends pulumi.ComponentResource {
         });
     }
 
-    private apiIdOf(endpoint: string | undefined, providerRegion: string, topology: string | undefined): string {
-        if (topology === "nlb") {
-            throw new pulumi.ResourceError(
-                'topology: the environment is "nlb" (a release before 884-9095), whose groups have no ion API ' +
-                    "gateway; use HttpDirect (a REST API with a VPC link to the group's NLB) instead",
-                this,
-            );
-        }
+    private apiIdOf(endpoint: string | undefined, providerRegion: string): string {
         if (endpoint === undefined) {
             throw new pulumi.ResourceError(
                 "ionApiGatewayEndpoint: is undefined: the group's stack has no IonApiGatewayEndpoint output " +
@@ -257,20 +258,25 @@ export class IonApiDomain extends pulumi.ComponentResource {
             fail(`throttlingBurstLimit: ${burst} is not a whole number of requests (0 or more)`);
         }
         const detailedMetrics = args.detailedMetrics ?? false;
-        const wantsStage = accessLogs || rate !== undefined || burst !== undefined || detailedMetrics;
-        const stageName = args.stageName ?? "service";
-        if (args.stageName !== undefined && !wantsStage) {
-            fail("stageName: a stage of our own is only made for accessLogs, throttling or detailedMetrics");
-        }
-        const stageProblem = httpApiStageNameProblem(stageName);
-        if (stageProblem) {
-            fail(`stageName: ${stageProblem}`);
-        }
+        const wantsFront = accessLogs || rate !== undefined || burst !== undefined || detailedMetrics;
+        // Checked on its own, so a known topology fails the preview while the group's endpoint is unknown;
+        // the domain name waits for it, so nothing is created for an nlb environment.
+        const topology = mapInput(args.topology, (value) =>
+            value === "nlb"
+                ? fail(
+                      'topology: the environment is "nlb" (a release before 884-9095), whose groups have no ion ' +
+                          "API gateway; use HttpDirect (a REST API with a VPC link to the group's NLB) instead",
+                  )
+                : value,
+        );
         return {
-            domainName,
-            ownStage: wantsStage
+            topology,
+            domainName:
+                args.topology === undefined || isPlain(topology)
+                    ? domainName
+                    : pulumi.all([domainName, topology]).apply(([checked]) => checked),
+            front: wantsFront
                 ? {
-                      stageName,
                       accessLogs,
                       logRetentionDays,
                       accessLogFormat: args.accessLogFormat ?? DEFAULT_HTTP_API_ACCESS_LOG_FORMAT,

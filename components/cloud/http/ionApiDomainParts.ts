@@ -1,6 +1,6 @@
 /**
- * The parts of IonApiDomain: a DNS-validated ACM certificate, and the stage of
- * our own on Datomic's ion API that carries access logs and throttling.
+ * A part of IonApiDomain: the DNS-validated ACM certificate. (The front API that
+ * carries access logs and throttling is in frontApi.ts.)
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -35,69 +35,24 @@ export function validatedCertificate(
             type: option.apply((o) => o.resourceRecordType),
             records: [option.apply((o) => o.resourceRecordValue)],
             ttl: 300,
-            // ACM gives every certificate for the same name the same record; another one may own it already.
+            // ACM gives every certificate for the same name in an account the same record, so another
+            // certificate (a blue/green twin, another stack of the service) may have written it already:
+            // writing the same value again is harmless.
             allowOverwrite: true,
         },
-        { parent: owner },
+        {
+            parent: owner,
+            // Never deleted with this stack: the twin renews through the same record, and ACM renews a DNS-
+            // validated certificate only while its record stays in DNS (ACM user guide, "DNS validation";
+            // dflook/cloudformation-dns-certificate#7: ACM reused the record for a duplicate certificate,
+            // so deleting it with one would fail the other's renewal). Delete it by hand once no
+            // certificate for the name is left (docs/http-direct.md).
+            retainOnDelete: true,
+        },
     );
     return new aws.acm.CertificateValidation(
         `${name}-certificate-validation`,
         { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
         { parent: owner },
     ).certificateArn;
-}
-
-/** What the stage of our own is for. */
-export interface ServiceStageSettings {
-    apiId: pulumi.Input<string>;
-    stageName: string;
-    accessLogs: boolean;
-    logRetentionDays: number;
-    accessLogFormat: string;
-    throttlingRateLimit?: number;
-    throttlingBurstLimit?: number;
-    detailedMetrics: boolean;
-    tags?: Record<string, pulumi.Input<string>>;
-}
-
-/**
- * A stage of our own on Datomic's ion API, with access logs and throttling, auto-deployed so it serves
- * the routes Datomic's stack defines (and any it adds later). Datomic's own `$default` stage belongs to
- * its CloudFormation stack and is left alone: changing it outside the stack is drift that the stack's
- * next update may undo (AWS CloudFormation user guide, "Detect unmanaged configuration changes to stacks
- * and resources"). HTTP APIs log through API Gateway's service-linked role, so no account-wide
- * CloudWatch role is needed (API Gateway developer guide, "Configure logging for HTTP APIs").
- */
-export function serviceStage(
-    owner: pulumi.Resource,
-    name: string,
-    settings: ServiceStageSettings,
-): { stageName: pulumi.Output<string>; logGroupName: pulumi.Output<string | undefined> } {
-    const logGroup = settings.accessLogs
-        ? new aws.cloudwatch.LogGroup(
-              `${name}-access-logs`,
-              { retentionInDays: settings.logRetentionDays, tags: settings.tags },
-              { parent: owner },
-          )
-        : undefined;
-    const stage = new aws.apigatewayv2.Stage(
-        `${name}-stage`,
-        {
-            apiId: settings.apiId,
-            name: settings.stageName,
-            autoDeploy: true,
-            description: "Datomic HTTP Direct under the service's domain",
-            accessLogSettings: logGroup
-                ? { destinationArn: logGroup.arn, format: settings.accessLogFormat }
-                : undefined,
-            defaultRouteSettings: {
-                throttlingRateLimit: settings.throttlingRateLimit,
-                throttlingBurstLimit: settings.throttlingBurstLimit,
-                detailedMetricsEnabled: settings.detailedMetrics,
-            },
-            tags: settings.tags,
-        },
-        { parent: owner },
-    );
-    return { stageName: stage.name, logGroupName: pulumi.output(logGroup?.name) };
 }

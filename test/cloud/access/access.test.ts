@@ -10,6 +10,7 @@ import {
     serviceLookups,
     vpcEndpointOutputs,
 } from "../../fixtures/accessEnvironments";
+import { Secret } from "../../../plan/recorded";
 import { installMocks, resetWorld, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 
@@ -203,6 +204,33 @@ describe("DatomicAccess on an alb environment", () => {
                 .map((rule) => rule.inputs.referencedSecurityGroupId)
                 .sort(),
         ).toEqual(["sg-0a", "sg-0b"]);
+    });
+
+    test("as an update, secret environment outputs stay secret: topology, path, endpoint, client environment", async () => {
+        resetWorld(recorder, {
+            fixtures: {
+                stackReferences: { [NLB_STACK]: nlbEnvironment },
+                secretStackOutputs: { [NLB_STACK]: ["topology", "endpointServiceName", "region"] },
+                lookups: serviceLookups,
+            },
+            outputs: { [VPC_ENDPOINT]: { "*": vpcEndpointOutputs } },
+        });
+        const access = new DatomicAccess("orders", {
+            ...callerVpc,
+            environmentStack: NLB_STACK,
+            callerSecurityGroupIds: ["sg-0callers"],
+            databaseName: "orders",
+        });
+        const outputs: pulumi.Output<unknown>[] = [access.topology, access.path, access.clientEnvironment];
+        for (const output of outputs) {
+            expect(await pulumi.isSecret(output)).toBe(true);
+        }
+        expect(await valueOf(access.path)).toBe("vpc-endpoint");
+        await recorder.settle();
+        // The endpoint service's name reaches the interface endpoint as a secret input (the plan hides it).
+        expect(recorder.get(VPC_ENDPOINT, "orders-endpoint").inputs.serviceName).toEqual(
+            new Secret(nlbEnvironment.endpointServiceName),
+        );
     });
 
     test('"api-gateway" builds nothing and returns the Client API gateway URL', async () => {

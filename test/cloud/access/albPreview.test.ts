@@ -64,6 +64,70 @@ describe("DatomicAccess at preview", () => {
         expect(rule.dependencies).toContain(recorder.get("aws:ec2/securityGroup:SecurityGroup", "callers").urn);
     });
 
+    const PEERING_TYPES = [
+        "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+        "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions",
+        "aws:route53/zoneAssociation:ZoneAssociation",
+    ];
+
+    test("alb: a caller group list read from a stack reference previews the whole peering, one rule per group", async () => {
+        const callers = new DatomicSystemReference("callers", { stack: ALB_STACK });
+        new DatomicAccess("orders", {
+            ...callerVpc,
+            environmentStack: ALB_STACK,
+            // A list output (the environment's route tables stand in for a list of group ids).
+            callerSecurityGroupIds: callers.routeTableIds,
+        });
+        await recorder.settle();
+        for (const type of PEERING_TYPES) {
+            expect(recorder.ofType(type)).toHaveLength(1);
+        }
+        expect(recorder.ofType(ROUTE)).toHaveLength(2);
+        const [rule] = recorder.ofType(INGRESS);
+        expect(rule.name).toBe("orders-ingress-to-datomic-tcp-8182-rtb-0d1-group");
+        // The source waits for the new peering connection to be active, so it previews unknown.
+        expect(rule.inputs).toMatchObject({ securityGroupId: "sg-0nodes", referencedSecurityGroupId: UNKNOWN });
+    });
+
+    test("alb: a caller group list a new resource makes still previews the peering; only its rules wait", async () => {
+        const callers = new aws.ec2.SecurityGroup("callers", { vpcId: "vpc-0service" });
+        const access = new DatomicAccess("orders", {
+            ...callerVpc,
+            environmentStack: ALB_STACK,
+            callerSecurityGroupIds: callers.id.apply((id) => [id]),
+            callerCidrBlocks: ["10.20.8.0/24"],
+        });
+        expect(await valueOf(access.endpoint)).toBe("http://entry-http.acme-dev.us-east-1.datomic.net:8182");
+        await recorder.settle();
+        for (const type of PEERING_TYPES) {
+            expect(recorder.ofType(type)).toHaveLength(1);
+        }
+        expect(recorder.ofType(ROUTE)).toHaveLength(2);
+        // The CIDR rule is planned; the group rules have no count until the group exists.
+        expect(recorder.ofType(INGRESS).map((rule) => rule.inputs.cidrIpv4)).toEqual(["10.20.8.0/24"]);
+    });
+
+    test("alb, as an update: the caller group exists, so its list is known and its rule previews by its id", async () => {
+        resetWorld(recorder, {
+            fixtures: {
+                stackReferences: { [ALB_STACK]: albEnvironment, [NLB_STACK]: nlbEnvironment },
+                lookups: serviceLookups,
+            },
+            existing: { "aws:ec2/securityGroup:SecurityGroup": { callers: "sg-0callers" } },
+        });
+        const callers = new aws.ec2.SecurityGroup("callers", { vpcId: "vpc-0service" });
+        new DatomicAccess("orders", {
+            ...callerVpc,
+            environmentStack: ALB_STACK,
+            callerSecurityGroupIds: callers.id.apply((id) => [id]),
+        });
+        await recorder.settle();
+        const [rule] = recorder.ofType(INGRESS);
+        // Named by the id, as a literal ["sg-0callers"] names it: turning one into the other replaces nothing.
+        expect(rule.name).toBe("orders-ingress-to-datomic-tcp-8182-sg-0callers-group");
+        expect(rule.dependencies).toContain(recorder.get("aws:ec2/securityGroup:SecurityGroup", "callers").urn);
+    });
+
     test("nlb: the interface endpoint shows in the preview; its URL is known once it exists", async () => {
         const access = new DatomicAccess("orders", {
             ...callerVpc,
@@ -102,6 +166,47 @@ describe("IonApiDomain at preview", () => {
         expect(recorder.get(DOMAIN, "orders-api-domain").inputs).toMatchObject({ domainName: "orders.acme.com" });
         expect(recorder.get(MAPPING, "orders-api-mapping").inputs).toMatchObject({ apiId: UNKNOWN, stage: "$default" });
         expect(recorder.ofType("aws:acm/certificate:Certificate")).toHaveLength(1);
+    });
+
+    test("with logs and throttling, the front API previews whole while the new group's endpoint is unknown", async () => {
+        const endpoint = new aws.apigatewayv2.Api("new-group", { protocolType: "HTTP" }).apiEndpoint;
+        new IonApiDomain("orders-api", {
+            ionApiGatewayEndpoint: endpoint,
+            domainName: "orders.acme.com",
+            hostedZoneId: "Z0ACMEPUBLIC",
+            accessLogs: true,
+            throttlingRateLimit: 100,
+            topology: new DatomicSystemReference("env", { stack: ALB_STACK }).topology,
+        });
+        await recorder.settle();
+        const link = recorder.get("aws:apigatewayv2/vpcLink:VpcLink", "orders-api-vpc-link");
+        expect(link.inputs).toMatchObject({ subnetIds: UNKNOWN, securityGroupIds: UNKNOWN });
+        expect(recorder.get("aws:apigatewayv2/integration:Integration", "orders-api-integration").inputs).toMatchObject(
+            { integrationUri: UNKNOWN, requestParameters: { "overwrite:path": "$request.path" } },
+        );
+        expect(recorder.get("aws:apigatewayv2/stage:Stage", "orders-api-stage").inputs).toMatchObject({
+            name: "$default",
+        });
+        expect(recorder.get(MAPPING, "orders-api-mapping").inputs).toMatchObject({ apiId: UNKNOWN, stage: "$default" });
+    });
+
+    test("an nlb environment is refused at preview while the new group's endpoint is unknown", async () => {
+        const endpoint = new aws.apigatewayv2.Api("new-group", { protocolType: "HTTP" }).apiEndpoint;
+        const messages = await previewErrors(() => {
+            new IonApiDomain("orders-api", {
+                ionApiGatewayEndpoint: endpoint,
+                domainName: "orders.acme.com",
+                hostedZoneId: "Z0ACMEPUBLIC",
+                accessLogs: true,
+                topology: new DatomicSystemReference("env", { stack: NLB_STACK }).topology,
+            });
+        });
+        expect(messages).toContain('topology: the environment is "nlb"');
+        expect(messages).toContain("use HttpDirect");
+        // Everything that names the domain waits for the topology: no certificate, domain or alias is planned.
+        for (const type of ["aws:acm/certificate:Certificate", DOMAIN, "aws:route53/record:Record"]) {
+            expect(recorder.ofType(type)).toEqual([]);
+        }
     });
 
     test("an nlb environment is refused at preview, naming HttpDirect", async () => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IonApiDomain, IonApiDomainArgs } from "../../../components/cloud/http/ionApiDomain";
+import { DATOMIC_LISTENER, frontApiLookups, ionApiExport } from "../../fixtures/ionApiExport";
 import { installMocks, resetWorld, TestWorld, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 
@@ -12,6 +13,10 @@ const DOMAIN = "aws:apigatewayv2/domainName:DomainName";
 const MAPPING = "aws:apigatewayv2/apiMapping:ApiMapping";
 const STAGE = "aws:apigatewayv2/stage:Stage";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const API = "aws:apigatewayv2/api:Api";
+const INTEGRATION = "aws:apigatewayv2/integration:Integration";
+const ROUTE = "aws:apigatewayv2/route:Route";
+const VPC_LINK = "aws:apigatewayv2/vpcLink:VpcLink";
 
 /** A real IonApiGatewayEndpoint is a bare host (docs: `https://$(IonApiGatewayEndpoint)`). */
 const ION_ENDPOINT = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com";
@@ -55,6 +60,7 @@ async function settled(domain: IonApiDomain) {
             url: domain.url,
             apiId: domain.apiId,
             stageName: domain.stageName,
+            frontApiId: domain.frontApiId,
             certificateArn: domain.certificateArn,
             domainTargetName: domain.domainTargetName,
             logGroupName: domain.logGroupName,
@@ -64,7 +70,7 @@ async function settled(domain: IonApiDomain) {
     return values;
 }
 
-beforeEach(() => resetWorld(recorder, { outputs }));
+beforeEach(() => resetWorld(recorder, { outputs, fixtures: { lookups: frontApiLookups() } }));
 
 describe("IonApiDomain", () => {
     test("maps Datomic's ion API under the domain: certificate validated in the zone, TLS 1.2 regional domain, alias", async () => {
@@ -91,11 +97,13 @@ describe("IonApiDomain", () => {
         });
         // The domain waits for the certificate to be issued.
         expect(domain.dependencies).toContain(validation.urn);
-        expect(recorder.get(MAPPING, "orders-api-mapping").inputs).toEqual({
-            apiId: "a1b2c3d4e5",
-            domainName: "orders-api-domain-id",
-            stage: "$default",
-        });
+        const mapping = recorder.get(MAPPING, "orders-api-mapping");
+        expect(mapping.inputs).toEqual({ apiId: "a1b2c3d4e5", domainName: "orders-api-domain-id", stage: "$default" });
+        // A new query group replaces the mapping (apiId forces it); a second mapping on the key is refused.
+        expect(mapping.deleteBeforeReplace).toBe(true);
+        // The validation record outlives this stack: another certificate for the name renews through it.
+        expect(recorder.get(RECORD, "orders-api-certificate-record").retainOnDelete).toBe(true);
+        expect(recorder.get(RECORD, "orders-api-alias").retainOnDelete).toBe(false);
         expect(recorder.get(RECORD, "orders-api-alias").inputs).toMatchObject({
             zoneId: "Z0ACMEPUBLIC",
             name: "orders.acme.com",
@@ -112,7 +120,7 @@ describe("IonApiDomain", () => {
         expect(recorder.ofType(STAGE)).toEqual([]);
     });
 
-    test("access logs and throttling go on an auto-deployed stage of our own, which the domain maps to", async () => {
+    test("access logs and throttling go on a front API of our own that serves the ions at their own paths", async () => {
         const out = await settled(
             new IonApiDomain("orders-api", {
                 ...base,
@@ -122,15 +130,20 @@ describe("IonApiDomain", () => {
                 logRetentionDays: 90,
                 throttlingRateLimit: 100,
                 throttlingBurstLimit: 200,
+                tags: { team: "orders" },
             }),
         );
-        expect(out).toMatchObject({ url: "https://orders.acme.com/orders", stageName: "service" });
-        const logs = recorder.get(LOG_GROUP, "orders-api-access-logs");
-        expect(logs.inputs).toMatchObject({ retentionInDays: 90 });
-        const stage = recorder.get(STAGE, "orders-api-stage");
-        expect(stage.inputs).toMatchObject({
+        expect(out).toMatchObject({
+            url: "https://orders.acme.com/orders",
             apiId: "a1b2c3d4e5",
-            name: "service",
+            frontApiId: "orders-api-api-id",
+            stageName: "$default",
+        });
+        // Datomic's API keeps its one stage: nothing of ours is added to it.
+        const stages = recorder.ofType(STAGE);
+        expect(stages.map((stage) => stage.inputs.apiId)).toEqual(["orders-api-api-id"]);
+        expect(stages[0].inputs).toMatchObject({
+            name: "$default",
             autoDeploy: true,
             defaultRouteSettings: {
                 throttlingRateLimit: 100,
@@ -138,12 +151,67 @@ describe("IonApiDomain", () => {
                 detailedMetricsEnabled: false,
             },
         });
-        const logSettings = stage.inputs.accessLogSettings as { format: string };
+        const logSettings = stages[0].inputs.accessLogSettings as { format: string };
         expect(JSON.parse(logSettings.format)).toMatchObject({ status: "$context.status" });
-        expect(recorder.get(MAPPING, "orders-api-mapping").inputs).toMatchObject({
-            stage: "service",
+        expect(recorder.get(LOG_GROUP, "orders-api-access-logs").inputs).toMatchObject({ retentionInDays: 90 });
+
+        // The front API proxies to the listener Datomic's own integration uses, with the request's path.
+        expect(recorder.get(API, "orders-api-api").inputs).toMatchObject({ protocolType: "HTTP" });
+        expect(recorder.get(INTEGRATION, "orders-api-integration").inputs).toMatchObject({
+            apiId: "orders-api-api-id",
+            integrationType: "HTTP_PROXY",
+            integrationMethod: "ANY",
+            connectionType: "VPC_LINK",
+            connectionId: "orders-api-vpc-link-id",
+            integrationUri: DATOMIC_LISTENER,
+            payloadFormatVersion: "1.0",
+            requestParameters: { "overwrite:path": "$request.path" },
+        });
+        expect(recorder.get(ROUTE, "orders-api-route").inputs).toEqual({
+            apiId: "orders-api-api-id",
+            routeKey: "$default",
+            target: "integrations/orders-api-integration-id",
+        });
+        // Its own VPC link, in the subnets and security groups of Datomic's (which the ALB admits).
+        expect(recorder.get(VPC_LINK, "orders-api-vpc-link").inputs).toMatchObject({
+            subnetIds: ["subnet-0d1", "subnet-0d2", "subnet-0d3"],
+            securityGroupIds: ["sg-0datomiclink"],
+            tags: { team: "orders" },
+        });
+        const mapping = recorder.get(MAPPING, "orders-api-mapping");
+        expect(mapping.inputs).toMatchObject({
+            apiId: "orders-api-api-id",
+            stage: "$default",
             apiMappingKey: "orders",
         });
+        expect(mapping.deleteBeforeReplace).toBe(true);
+    });
+
+    test("an ion API without Datomic's private integration fails the deployment, naming the endpoint", async () => {
+        const [exported, vpcLink] = frontApiLookups();
+        const publicOnly = ionApiExport("a1b2c3d4e5", { connectionType: "INTERNET", uri: "https://example.com" });
+        resetWorld(recorder, {
+            outputs,
+            fixtures: { lookups: [{ ...exported, result: { ...exported.result, body: publicOnly } }, vpcLink] },
+        });
+        const errors = await captureRejections(async () => {
+            new IonApiDomain("orders-api", { ...base, accessLogs: true });
+            await recorder.settle();
+        });
+        expect(errors.map((error) => error.message)).toContainEqual(
+            expect.stringContaining(
+                "ionApiGatewayEndpoint: the ion API a1b2c3d4e5 has no private integrations over a VPC link",
+            ),
+        );
+        expect(recorder.ofType(VPC_LINK)).toEqual([]);
+        expect(recorder.ofType(INTEGRATION)).toEqual([]);
+    });
+
+    test("throttling alone builds the front API without a log group", async () => {
+        const out = await settled(new IonApiDomain("orders-api", { ...base, throttlingRateLimit: 50 }));
+        expect(out).toMatchObject({ frontApiId: "orders-api-api-id", logGroupName: undefined });
+        expect(recorder.ofType(LOG_GROUP)).toEqual([]);
+        expect(recorder.get(STAGE, "orders-api-stage").inputs.accessLogSettings).toBeUndefined();
     });
 
     test("with an issued certificate and no zone, requests nothing and leaves DNS to the caller", async () => {
@@ -200,9 +268,9 @@ describe("IonApiDomain", () => {
         ["a domain that is not one", { domainName: "Orders_API" }, 'domainName: "Orders_API" is not a domain name'],
         ["a mapping key with a leading slash", { apiMappingKey: "/orders" }, 'apiMappingKey: "/orders" is not a path'],
         [
-            "Datomic's own stage",
-            { accessLogs: true, stageName: "$default" },
-            'stageName: "$default" is the stage Datomic\'s stack manages',
+            "an nlb environment given as a plain value",
+            { topology: "nlb" },
+            'topology: the environment is "nlb" (a release before 884-9095), whose groups have no ion API gateway',
         ],
         ["a log setting without logs", { logRetentionDays: 7 }, "logRetentionDays: is only used with accessLogs: true"],
         ["an odd retention", { accessLogs: true, logRetentionDays: 10 }, "logRetentionDays: 10 is not a CloudWatch"],
