@@ -31,8 +31,9 @@
  * Parameter Store, so no secret is ever part of the user data. Their values are written with Java-properties
  * escaping (`java.util.Properties#load`: a backslash escapes the next character and `\t \n \r \f` stand
  * for those characters, a line ends at `\n` or `\r`, leading blanks are dropped), so a value with a
- * backslash, a leading space or a line break reads back unchanged; other characters are written as they are. The AWS CLI's text
- * output ends the value with one newline (aws-cli `awscli/text.py`), which is the only one removed.
+ * backslash, a leading space or a line break reads back unchanged; other characters are written as they
+ * are. The AWS CLI's text output ends the value with one newline (aws-cli `awscli/text.py`), which is the
+ * only one removed.
  * Download credentials (releases 1.0.6711 and older come from my.datomic.com) are read the same way and
  * handed to curl in a private config file (curl's `--config`, whose quoted strings escape `\` and `"`).
  *
