@@ -158,20 +158,22 @@ export function checkRelease(args: DatomicTransactorArgs, problems: ArgumentProb
 
 /** Why `url` cannot be where `<url>/<version>/datomic-pro-<version>.zip` is downloaded from. */
 export function downloadUrlProblem(url: string): string | undefined {
+    // Never repeat what may hold a password.
+    const shown = url.includes("@") ? "the value (not repeated: it may hold credentials)" : `"${url}"`;
     let parsed: URL;
     try {
         parsed = new URL(url);
     } catch {
-        return `"${url}" is not a URL; give the https URL under which <version>/datomic-pro-<version>.zip is found`;
+        return `${shown} is not a URL; give the https URL under which <version>/datomic-pro-<version>.zip is found`;
     }
     if (parsed.username !== "" || parsed.password !== "") {
         return `"${parsed.protocol}//${parsed.host}${parsed.pathname}" carries credentials, which would be written into user data; store "<user>:<password>" as an SSM SecureString and name it in downloadCredentialsParameterName`;
     }
     if (parsed.protocol !== "https:") {
-        return `"${url}" is not an https URL; the release (and any credentials) must travel over TLS`;
+        return `${shown} is not an https URL; the release (and any credentials) must travel over TLS`;
     }
     if (parsed.search !== "" || parsed.hash !== "") {
-        return `"${url}" has a query or fragment; give the base URL under which <version>/datomic-pro-<version>.zip is found`;
+        return `${shown} has a query or fragment; give the base URL under which <version>/datomic-pro-<version>.zip is found`;
     }
     return undefined;
 }

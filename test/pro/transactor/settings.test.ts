@@ -154,6 +154,9 @@ describe("releases that were never on the public bucket", () => {
             'downloadUrl: "https://my.datomic.com/repo" carries credentials, which would be written into user data; store "<user>:<password>" as an SSM SecureString and name it in downloadCredentialsParameterName',
         ]);
         expect(problems.join("\n")).not.toContain("s3cret");
+        expect(problemsOf({ downloadUrl: "ops:s3cret@my.datomic.com/repo" })).toEqual([
+            "downloadUrl: the value (not repeated: it may hold credentials) is not an https URL; the release (and any credentials) must travel over TLS",
+        ]);
         expect(problemsOf({ downloadUrl: "http://mirror.internal/datomic" })).toEqual([
             'downloadUrl: "http://mirror.internal/datomic" is not an https URL; the release (and any credentials) must travel over TLS',
         ]);
