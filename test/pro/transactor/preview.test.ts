@@ -181,6 +181,30 @@ describe("vpcId and subnetIds known only at deployment", () => {
     );
 });
 
+describe("bad plain arguments", () => {
+    test("fail the preview in one error that names each of them, before anything is registered", async () => {
+        resetWorld(recorder, { fixtures: { lookups: transactorLookups() } });
+        expect(
+            () =>
+                new DatomicTransactor(NAME, {
+                    version: "1.0.7075",
+                    amiId: AMI_PINNED,
+                    vpcId: "",
+                    subnetIds: [],
+                    instanceType: "xlarge",
+                }),
+        ).toThrow(
+            [
+                'vpcId: "" is empty; give the id of the VPC the transactors run in (vpc-...)',
+                "subnetIds: is empty; give at least one subnet (two in different availability zones for an active transactor and a standby)",
+                'instanceType: "xlarge" is not an EC2 instance type (family.size, such as t3.large or i3.xlarge)',
+            ].join("\n"),
+        );
+        await recorder.settle();
+        expect(recorder.resources.filter((resource) => resource.custom)).toEqual([]);
+    });
+});
+
 describe("IAM names that let the same system run in a second region", () => {
     test("a new system's roles, profiles and peer policy carry the region, and the properties name those roles", async () => {
         await preview(AMI_MAY, { amiId: AMI_PINNED });
