@@ -27,9 +27,5 @@ export function capacityProblem(value: number | undefined): string | undefined {
         : `${value} is not a whole number of instances (0 or more)`;
 }
 
-/** Checks an EC2 instance type's `family.size` shape (`t3.large`, `m5d.2xlarge`). Returns the problem, if any. */
-export function instanceTypeProblem(value: string): string | undefined {
-    return /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(value)
-        ? undefined
-        : `"${value}" is not an EC2 instance type (family.size, such as t3.large or i3.xlarge)`;
-}
+/** The `family.size` check, shared with the Pro family. */
+export { instanceTypeProblem } from "../internal/instanceTypes";

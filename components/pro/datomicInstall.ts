@@ -44,11 +44,14 @@ if ! java -version; then
 fi`;
 }
 
-/** Downloads and unpacks the release into `install_root`; `binary` (e.g. `bin/transactor`) must be in it. */
-export function installDatomic(binary: string): string {
+/**
+ * Downloads and unpacks the release into `install_root`; `binary` (e.g. `bin/transactor`) must be in it.
+ * `curlOptions` are extra curl words, such as an array expansion holding `--config <file>` with credentials.
+ */
+export function installDatomic(binary: string, curlOptions = ""): string {
     return `log "downloading Datomic Pro \${DATOMIC_VERSION}"
 zip_path="$(mktemp)"
-curl -fsSL "\${curl_retry[@]}" -o "\${zip_path}" "\${download_url}/\${DATOMIC_VERSION}/datomic-pro-\${DATOMIC_VERSION}.zip"
+curl -fsSL "\${curl_retry[@]}" ${curlOptions ? `${curlOptions} ` : ""}-o "\${zip_path}" "\${download_url}/\${DATOMIC_VERSION}/datomic-pro-\${DATOMIC_VERSION}.zip"
 if [[ -n "\${DATOMIC_SHA256}" ]] && ! printf '%s  %s\\n' "\${DATOMIC_SHA256}" "\${zip_path}" | sha256sum --check --status; then
     log "datomic-pro-\${DATOMIC_VERSION}.zip does not have the expected SHA-256 \${DATOMIC_SHA256}"
     exit 1

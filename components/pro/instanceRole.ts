@@ -7,16 +7,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { ec2AssumeRolePolicy, PolicyDocument } from "./policies";
 import type { ComponentScope } from "./scope";
 
-/** An EC2 instance role named `roleName`, and its instance profile of the same name. */
+/**
+ * An EC2 instance role named `roleName`, and its instance profile of the same name. With `keepName`, a role
+ * that exists keeps the name it was created with when `roleName` changes (Pulumi's `ignoreChanges` uses the
+ * state's value, and applies the program's only on create: pulumi.com/docs/iac/concepts/options/ignorechanges/),
+ * so a new default name is not a replacement; the profile follows the role's actual name.
+ */
 export function createInstanceRole(
     scope: ComponentScope,
     resourceName: string,
-    roleName: string,
+    roleName: pulumi.Input<string>,
+    { keepName = false }: { keepName?: boolean } = {},
 ): { role: aws.iam.Role; profile: aws.iam.InstanceProfile } {
     const role = new aws.iam.Role(
         `${resourceName}-role`,
         { name: roleName, assumeRolePolicy: JSON.stringify(ec2AssumeRolePolicy()), tags: scope.tags },
-        { parent: scope.parent },
+        { parent: scope.parent, ignoreChanges: keepName ? ["name"] : undefined },
     );
     const profile = new aws.iam.InstanceProfile(
         `${resourceName}-profile`,

@@ -33,6 +33,7 @@ export const inlinePolicyNames = {
     transactorLicenseKey: "transactor-license-key",
     transactorInstanceHealth: "transactor-instance-health",
     transactorSecretProperties: "transactor-secret-properties",
+    transactorDownloadCredentials: "transactor-download-credentials",
     peerTable: (tableName: string) => `${tableName}-peer`,
 } as const;
 

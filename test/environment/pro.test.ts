@@ -112,7 +112,7 @@ describe("the environment program on Datomic Pro", () => {
             subnetCidrBlocks: ["10.60.1.0/24", "10.60.2.0/24"],
             routeTableIds: ["rtb-0c0ffee000000c001", "rtb-0c0ffee000000c000"],
             connectionUriBase: "datomic:ddb://eu-west-1/acme-pro/",
-            peerInstanceProfileName: "acme-pro-peer",
+            peerInstanceProfileName: "acme-pro-peer-eu-west-1",
             // Known once AWS has created them.
             nodeSecurityGroupId: UNKNOWN,
             peerSecurityGroupId: UNKNOWN,

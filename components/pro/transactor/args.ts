@@ -18,11 +18,11 @@ export interface DatomicTransactorArgs {
     /** The region the provider must deploy to; a different one fails the deployment before the table is touched. */
     region?: string;
 
-    /** The VPC the transactors run in. */
+    /** The VPC the transactors run in; an empty id is refused. */
     vpcId: pulumi.Input<string>;
     /** The VPC's CIDR block, for the health port rule and the contract; looked up from `vpcId` when omitted. */
     vpcCidrBlock?: pulumi.Input<string>;
-    /** Subnets (private ones, in different availability zones) for the Auto Scaling group. */
+    /** Subnets (private ones, in different availability zones) for the Auto Scaling group; at least one. */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Security groups of existing peers, admitted on TCP 4334. */
     peerSecurityGroupIds?: string[];
@@ -41,8 +41,10 @@ export interface DatomicTransactorArgs {
     /** The transactor security group's description (keep ensure-cf's "Provisioned by Datomic" when importing its group). */
     securityGroupDescription?: string;
 
-    /** EC2 instance type. Default `m6i.large`. */
+    /** EC2 instance type, `family.size`. Default `m6i.large`. */
     instanceType?: string;
+    /** EC2 detailed (one-minute) monitoring of the instances, ensure-cf's `aws-instance-monitoring`. Default false. */
+    detailedMonitoring?: boolean;
     /**
      * The AMI, pinned: an Amazon Linux 2023 image for the instance type's architecture. Required unless
      * `amiParameterName` is set. Find the current image with
@@ -66,7 +68,11 @@ export interface DatomicTransactorArgs {
     instanceWarmupSeconds?: number;
     /** `-Xms`/`-Xmx`, as `<n>g` or `<n>m`. Defaults to 70% of the instance's memory, computed at boot. */
     javaXmx?: string;
-    /** `JAVA_OPTS` for the transactor JVM. */
+    /**
+     * `JAVA_OPTS` for the transactor JVM. `bin/transactor` applies Datomic's GC flags only when `JAVA_OPTS` is
+     * empty, so they lead the options given here (`-XX:+UseG1GC -XX:MaxGCPauseMillis=50 <javaOpts>`) unless
+     * these choose a collector (`-XX:+Use...GC`) or a pause goal (`-XX:MaxGCPauseMillis=`) themselves.
+     */
     javaOpts?: string;
     /** The dnf package of the JRE. Default `java-21-amazon-corretto-headless`. */
     jrePackage?: string;
@@ -76,6 +82,20 @@ export interface DatomicTransactorArgs {
      * parameter encrypted with a customer managed KMS key also needs that key's policy to allow the role.
      */
     licenseKeyParameterName?: string;
+    /**
+     * Where the release is downloaded from, as `<downloadUrl>/<version>/datomic-pro-<version>.zip` over https.
+     * Default `https://datomic-pro-downloads.s3.amazonaws.com`, the public bucket, which has every release from
+     * 1.0.6726. Releases 1.0.6711 and older were never there: they need this (for example
+     * `https://my.datomic.com/repo/com/datomic/datomic-pro`, with `downloadCredentialsParameterName`, or your
+     * own mirror). Credentials in the URL are refused.
+     */
+    downloadUrl?: string;
+    /**
+     * SSM Parameter Store SecureString holding `<user>:<password>` for `downloadUrl` (for my.datomic.com, the
+     * account's e-mail and download key), read at boot and handed to curl in a file, never in user data or a
+     * command line. The transactor role may read exactly this parameter.
+     */
+    downloadCredentialsParameterName?: string;
 
     /** The DynamoDB table. Defaults to `systemName`. Changing it on a protected table fails rather than replacing it. */
     tableName?: string;
@@ -97,9 +117,13 @@ export interface DatomicTransactorArgs {
      */
     protectStorage?: boolean;
 
-    /** The transactor role and its instance profile. Defaults to `<systemName>-transactor`. */
+    /**
+     * The transactor role and its instance profile. Defaults to `<systemName>-transactor-<region>` (IAM names
+     * are global to the account, so the same system can run in a second region), shortened with a hash to
+     * IAM's 64 characters. A role created under an earlier default keeps its name.
+     */
     transactorRoleName?: string;
-    /** The peer role and its instance profile. Defaults to `<systemName>-peer`. */
+    /** The peer role and its instance profile. Defaults to `<systemName>-peer-<region>`, as for the transactor role. */
     peerRoleName?: string;
 
     /** Rotate transactor logs into an S3 bucket. Implied by `logBucketName`. Default false. */
@@ -111,17 +135,17 @@ export interface DatomicTransactorArgs {
 
     /** `memory-index-threshold`. Default `32m`. */
     memoryIndexThreshold?: string;
-    /** `memory-index-max`. Default `256m`. */
+    /** `memory-index-max`. Default `512m`, Datomic's recommendation (docs.datomic.com/operation/capacity.html). */
     memoryIndexMax?: string;
-    /** `object-cache-max`. Default `128m`. */
+    /** `object-cache-max`. Left to Datomic by default: half the heap. */
     objectCacheMax?: string;
     /** `memcached`: comma-separated `host:port` pairs. */
     memcached?: string;
-    /** `write-concurrency`. */
+    /** `write-concurrency`: at least 2. Datomic's default when omitted. */
     writeConcurrency?: number;
     /** `read-concurrency`. */
     readConcurrency?: number;
-    /** `heartbeat-interval-msec`. */
+    /** `heartbeat-interval-msec`: at least 1000. Datomic's default (5000) when omitted. */
     heartbeatIntervalMsec?: number;
     /** `ping-port`: turns on the `/health` endpoint, and opens it to the VPC's CIDR block. */
     pingPort?: number;

@@ -22,6 +22,8 @@ export interface TransactorComputeInputs {
     logBucketName: pulumi.Output<string | undefined>;
     instanceProfileArn: pulumi.Output<string>;
     securityGroupId: pulumi.Output<string>;
+    /** The roles' actual names, written into the properties (`aws-transactor-role`, `aws-peer-role`). */
+    roleNames: pulumi.Output<{ transactorRoleName: string; peerRoleName: string }>;
     /** The transactor's policies: instances boot with them in place. */
     policies: pulumi.Resource[];
     /** An alarm whose ALARM state fails an instance refresh and rolls it back (no active transactor). */
@@ -33,16 +35,17 @@ export function transactorUserData(
     scope: ComponentScope,
     settings: TransactorSettings,
     args: DatomicTransactorArgs,
-    inputs: Pick<TransactorComputeInputs, "region" | "logBucketName">,
+    inputs: Pick<TransactorComputeInputs, "region" | "logBucketName" | "roleNames">,
 ): pulumi.Output<string> {
     const cloudWatchRegion = settings.cloudWatchMetrics
         ? inputs.region.apply((region) => args.cloudWatchRegion ?? region)
         : pulumi.output(undefined);
     return pulumi
-        .all([inputs.region, inputs.logBucketName, cloudWatchRegion])
-        .apply(([region, logBucketName, metricsRegion]) => {
+        .all([inputs.region, inputs.logBucketName, cloudWatchRegion, inputs.roleNames])
+        .apply(([region, logBucketName, metricsRegion, roleNames]) => {
             const propertiesText = renderTransactorProperties({
                 ...settings.properties,
+                ...roleNames,
                 region,
                 logBucketName,
                 cloudWatchRegion: metricsRegion,
@@ -53,7 +56,8 @@ export function transactorUserData(
                 region,
                 propertiesText,
                 javaXmx: args.javaXmx,
-                javaOpts: args.javaOpts,
+                javaOpts: settings.javaOpts,
+                download: settings.download,
                 jrePackage: args.jrePackage ?? DEFAULT_JRE_PACKAGE,
                 secretParameters: settings.secretParameters,
                 altHost: args.altHost,
@@ -101,6 +105,7 @@ export function createTransactorGroup(
             iamInstanceProfile: { arn: inputs.instanceProfileArn },
             vpcSecurityGroupIds: [inputs.securityGroupId],
             ...instanceBaseline(settings.rootVolumeSizeGb),
+            monitoring: settings.detailedMonitoring ? { enabled: true } : undefined,
             // The unit powers the instance off when the transactor exits; terminating lets the group replace it.
             instanceInitiatedShutdownBehavior: "terminate",
             userData: transactorUserData(scope, settings, args, inputs),

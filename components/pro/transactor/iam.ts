@@ -19,10 +19,13 @@ import {
 } from "../policies";
 import { createInstanceRole, createRolePolicy } from "../instanceRole";
 import type { ComponentScope } from "../scope";
+import type { TransactorIamNames } from "./iamNames";
 import type { TransactorSettings } from "./settings";
 
-/** Where the transactor's and peers' policies point. */
+/** Where the transactor's and peers' policies point, and what the roles and the policy are named. */
 export interface TransactorIamTargets {
+    /** The names in the deployment's region (iamNames.ts). */
+    names: pulumi.Output<TransactorIamNames>;
     table: aws.dynamodb.Table;
     bucket?: aws.s3.Bucket;
     licenseKeyParameterName?: string;
@@ -49,9 +52,23 @@ export function createTransactorIam(
     targets: TransactorIamTargets,
 ): TransactorIam {
     const { name } = scope;
-    const transactor = createInstanceRole(scope, `${name}-transactor`, settings.transactorRoleName);
-    const peer = createInstanceRole(scope, `${name}-peer`, settings.peerRoleName);
-    const { table, bucket, licenseKeyParameterName } = targets;
+    const { names, table, bucket, licenseKeyParameterName } = targets;
+    // A defaulted name keeps what the role was created with: roles made under the region-less default of
+    // 0.1 (`<system>-transactor`) are not replaced; an explicit name is applied as given.
+    const transactor = createInstanceRole(
+        scope,
+        `${name}-transactor`,
+        names.apply((n) => n.transactorRole),
+        { keepName: settings.roleNames.transactor === undefined },
+    );
+    const peer = createInstanceRole(
+        scope,
+        `${name}-peer`,
+        names.apply((n) => n.peerRole),
+        {
+            keepName: settings.roleNames.peer === undefined,
+        },
+    );
 
     const transactorPolicies = [
         createRolePolicy(
@@ -81,6 +98,20 @@ export function createTransactorIam(
                 transactor.role,
                 inlinePolicyNames.transactorMetrics,
                 pulumi.output(transactorMetricsPolicy()),
+            ),
+        );
+    }
+    if (settings.download.credentialsParameterName !== undefined) {
+        const credentials = settings.download.credentialsParameterName;
+        transactorPolicies.push(
+            createRolePolicy(
+                scope,
+                `${name}-transactor-download-credentials`,
+                transactor.role,
+                inlinePolicyNames.transactorDownloadCredentials,
+                inTargetAccount(targets, (partition, region, account) =>
+                    secretParametersPolicy([parameterArn(partition, region, account, credentials)]),
+                ),
             ),
         );
     }
@@ -138,12 +169,13 @@ export function createTransactorIam(
     const peerPolicy = new aws.iam.Policy(
         `${name}-peer-policy`,
         {
-            name: `${settings.systemName}-datomic-peer`,
+            name: names.apply((n) => n.peerPolicy),
             description: `Read access to the Datomic storage of ${settings.systemName}, for peer application roles`,
             policy: table.arn.apply((arn) => JSON.stringify(peerTablePolicy(arn))),
             tags: scope.tags,
         },
-        { parent: scope.parent },
+        // As for the roles: a policy created under the region-less default keeps its name.
+        { parent: scope.parent, ignoreChanges: ["name"] },
     );
     return {
         transactorRole: transactor.role,

@@ -7,7 +7,7 @@
  * ensure-transactor fills in the names it generated (table, roles, log bucket)
  * and writes them back into the transactor properties file; ensure-cf writes
  * the instance settings (`aws-*`, `java-*`, `datomic-version`) into the CF
- * properties file. Blank values mean "not set", as they did for those commands.
+ * properties file; `aws-instance-monitoring` becomes `detailedMonitoring`. Blank values mean "not set", as they did for those commands.
  * Secrets (`license-key`, access keys, passwords) are never copied: the
  * license key belongs in SSM Parameter Store (`licenseKeyParameterName`).
  */
@@ -129,6 +129,10 @@ export function parseCfProperties(text: string): MigratedTransactorArgs {
     if (groupSize && groupSize.value !== "") {
         args.groupSize = wholeNumber(groupSize, "CF properties");
     }
+    const monitoring = entries.get("aws-instance-monitoring");
+    if (monitoring && monitoring.value !== "") {
+        args.detailedMonitoring = trueOrFalse(monitoring, "CF properties");
+    }
     args.javaXmx = value("java-xmx")?.replace(/^-Xmx/, "");
     args.javaOpts = value("java-opts");
     args.version = value("datomic-version");
@@ -188,6 +192,15 @@ function readEntries(text: string, what: string): Map<string, PropertyEntry> {
         throw new Error(`${what}, ${(e as Error).message}`);
     }
     return new Map(entries.map((entry) => [entry.key, entry]));
+}
+
+/** `true` or `false`, as ensure-cf wrote booleans (any case). */
+function trueOrFalse(entry: PropertyEntry, what: string): boolean {
+    const value = entry.value.toLowerCase();
+    if (value !== "true" && value !== "false") {
+        throw new Error(`${what}, line ${entry.line}: ${entry.key}=${entry.value} is neither true nor false`);
+    }
+    return value === "true";
 }
 
 function wholeNumber(entry: PropertyEntry, what: string): number {

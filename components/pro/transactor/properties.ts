@@ -21,10 +21,15 @@ import {
 /** The transactor's port; ensure-cf opened only this one. */
 export const TRANSACTOR_PORT = 4334;
 
-/** The DynamoDB sample's memory settings. */
+/** The DynamoDB sample's `memory-index-threshold`. */
 export const DEFAULT_MEMORY_INDEX_THRESHOLD = "32m";
-export const DEFAULT_MEMORY_INDEX_MAX = "256m";
-export const DEFAULT_OBJECT_CACHE_MAX = "128m";
+/**
+ * `memory-index-max` as Datomic recommends it for production transactors (docs.datomic.com/operation/capacity.html);
+ * the sample's 256m applies back pressure early. `object-cache-max` has no default here: left out, Datomic
+ * gives the object cache half the heap (ibid.; docs.datomic.com/operation/system-properties.html,
+ * `datomic.objectCacheMax`: "50% of VM RAM").
+ */
+export const DEFAULT_MEMORY_INDEX_MAX = "512m";
 
 /** Keys written on the instance at boot, before the rendered lines. */
 export const BOOT_TIME_KEYS = ["host", "alt-host", "license-key"] as const;
@@ -62,7 +67,8 @@ export interface TransactorPropertiesSettings {
     peerRoleName: string;
     memoryIndexThreshold: string;
     memoryIndexMax: string;
-    objectCacheMax: string;
+    /** Left out, Datomic sizes the object cache at half the heap. */
+    objectCacheMax?: string;
     logBucketName?: string;
     /** With {@link cloudWatchDimensionValue}, turns on the transactor's CloudWatch metrics. */
     cloudWatchRegion?: string;

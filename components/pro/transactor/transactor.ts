@@ -17,7 +17,9 @@ import { createTransactorAlarms } from "./alarms";
 import type { DatomicTransactorArgs } from "./args";
 import { createTransactorGroup } from "./compute";
 import { createTransactorIam } from "./iam";
+import { transactorIamNames } from "./iamNames";
 import { createTransactorNetwork, routeTableIds, subnetCidrBlocks } from "./network";
+import { checkedPlacement } from "./placement";
 import { connectionUriBase } from "./properties";
 import type { ComponentScope } from "../scope";
 import { resolveTransactorSettings, TransactorArgumentError, TransactorSettings } from "./settings";
@@ -84,6 +86,8 @@ export class DatomicTransactor extends pulumi.ComponentResource {
     constructor(name: string, args: DatomicTransactorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("datomic:pro:Transactor", name, {}, opts);
         const settings = this.resolve(args.systemName ?? name, args);
+        // vpcId and subnetIds given as Outputs are checked once known.
+        const placed = { ...args, ...checkedPlacement(this, args) };
         const scope: ComponentScope = { name, parent: this, tags: args.tags ?? {} };
         const parent = { parent: this };
 
@@ -99,10 +103,10 @@ export class DatomicTransactor extends pulumi.ComponentResource {
             return region;
         });
         this.systemName = pulumi.output(settings.systemName);
-        this.vpcId = pulumi.output(args.vpcId);
+        this.vpcId = pulumi.output(placed.vpcId);
         this.vpcCidrBlock = args.vpcCidrBlock
             ? pulumi.output(args.vpcCidrBlock)
-            : aws.ec2.getVpcOutput({ id: args.vpcId }, parent).cidrBlock;
+            : aws.ec2.getVpcOutput({ id: placed.vpcId }, parent).cidrBlock;
 
         // Storage. Protected and retained by default; nothing here can replace the table without failing first.
         const table = createStorageTable(
@@ -120,6 +124,7 @@ export class DatomicTransactor extends pulumi.ComponentResource {
         this.logBucketName = bucket ? bucket.bucket : pulumi.output(undefined);
 
         const iam = createTransactorIam(scope, settings, {
+            names: this.region.apply((region) => transactorIamNames(settings.systemName, region, settings.roleNames)),
             table,
             bucket,
             licenseKeyParameterName: args.licenseKeyParameterName,
@@ -132,24 +137,27 @@ export class DatomicTransactor extends pulumi.ComponentResource {
         this.peerInstanceProfileName = iam.peerProfile.name;
         this.peerPolicyArn = iam.peerPolicy.arn;
 
-        const network = createTransactorNetwork(scope, settings, args, this.vpcCidrBlock);
+        const network = createTransactorNetwork(scope, settings, placed, this.vpcCidrBlock);
         this.securityGroupId = network.transactorGroup.id;
         this.peerSecurityGroupId = network.peerGroup.id;
 
         const alarms = settings.alarms ? createTransactorAlarms(scope, settings, args) : undefined;
-        const { launchTemplate, group } = createTransactorGroup(scope, settings, args, {
+        const { launchTemplate, group } = createTransactorGroup(scope, settings, placed, {
             region: this.region,
             logBucketName: this.logBucketName,
             instanceProfileArn: iam.transactorProfile.arn,
             securityGroupId: network.transactorGroup.id,
+            roleNames: pulumi
+                .all([iam.transactorRole.name, iam.peerRole.name])
+                .apply(([transactorRoleName, peerRoleName]) => ({ transactorRoleName, peerRoleName })),
             policies: iam.transactorPolicies,
             rollbackAlarmName: alarms?.heartbeat.name,
         });
         this.launchTemplateId = launchTemplate.id;
         this.autoScalingGroupName = group.name;
 
-        this.subnetCidrBlocks = subnetCidrBlocks(args.subnetIds, parent);
-        this.routeTableIds = routeTableIds(args.vpcId, args.subnetIds, parent);
+        this.subnetCidrBlocks = subnetCidrBlocks(placed.subnetIds, parent);
+        this.routeTableIds = routeTableIds(placed.vpcId, placed.subnetIds, parent);
 
         this.registerOutputs({
             ...this.contractOutputs(),

@@ -28,7 +28,14 @@
  * IMDSv2 session token (a PUT to /latest/api/token, then GETs with the token;
  * docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html).
  * The license key, when the release needs one, and any other secret property are read at boot from SSM
- * Parameter Store, so no secret is ever part of the user data.
+ * Parameter Store, so no secret is ever part of the user data. Their values are written with Java-properties
+ * escaping (`java.util.Properties#load`: a backslash escapes the next character and `\t \n \r \f` stand
+ * for those characters, a line ends at `\n` or `\r`, leading blanks are dropped), so a value with a
+ * backslash, a leading space or a line break reads back unchanged; other characters are written as they
+ * are. The AWS CLI's text output ends the value with one newline (aws-cli `awscli/text.py`), which is the
+ * only one removed.
+ * Download credentials (releases 1.0.6711 and older come from my.datomic.com) are read the same way and
+ * handed to curl in a private config file (curl's `--config`, whose quoted strings escape `\` and `"`).
  *
  * Endpoints, paths and the service user come from environment variables when
  * set (`DATOMIC_IMDS_URL`, `DATOMIC_DOWNLOAD_URL`, `DATOMIC_INSTALL_ROOT`,
@@ -87,6 +94,8 @@ export interface TransactorUserDataSettings {
     altHostIsPublicIp?: boolean;
     /** Watch the transactor's health endpoint and mark the instance unhealthy when it stops answering. */
     healthCheck?: HealthCheckSettings;
+    /** Where the release zip is downloaded from (default the public bucket), and the SSM parameter of its credentials. */
+    download?: { url: string; credentialsParameterName?: string };
 }
 
 /** The health watcher's settings. */
@@ -112,9 +121,11 @@ export function renderTransactorUserData(settings: TransactorUserDataSettings): 
         ["JAVA_OPTS_VALUE", settings.javaOpts ?? ""],
         ["ALT_HOST", settings.altHost ?? ""],
         ["ALT_HOST_PUBLIC_IP", settings.altHostIsPublicIp ? "true" : "false"],
+        ["DOWNLOAD_URL", settings.download?.url ?? DATOMIC_PRO_DOWNLOAD_URL],
         ...(settings.healthCheck ? [["HEALTH_URL", settings.healthCheck.url] as [string, string]] : []),
     ];
     const health = settings.healthCheck;
+    const credentials = settings.download?.credentialsParameterName;
     const secretEntries = Object.entries(settings.secretParameters ?? {}).map(([key, name]) =>
         shellQuote(`${key}=${name}`),
     );
@@ -133,7 +144,7 @@ secret_parameters=(${secretEntries.join(" ")})
 
 # Production endpoints and paths; tests point them at fakes.
 imds_url="\${DATOMIC_IMDS_URL:-${IMDS_URL}}"
-download_url="\${DATOMIC_DOWNLOAD_URL:-${DATOMIC_PRO_DOWNLOAD_URL}}"
+download_url="\${DATOMIC_DOWNLOAD_URL:-\${DOWNLOAD_URL}}"
 install_root="\${DATOMIC_INSTALL_ROOT:-/opt/datomic}"
 config_dir="\${DATOMIC_CONFIG_DIR:-/etc/datomic}"
 unit_dir="\${DATOMIC_UNIT_DIR:-/etc/systemd/system}"
@@ -145,16 +156,17 @@ ${CURL_RETRY_LINE}
 
 log() { printf 'datomic-bootstrap: %s\\n' "$*" >&2; }
 
+${SECRET_FUNCTIONS}
 # Whatever ends this script before the transactor runs retires the instance: an EC2-healthy
 # instance without a transactor would let an instance refresh replace the last good one.
 transactor_started=false
 zip_path=""
-retire_unless_started() {
+${credentials ? 'download_config=""\n' : ""}retire_unless_started() {
     local status=$?
     if [[ -n "\${zip_path}" ]]; then
         rm -f "\${zip_path}"
     fi
-    if [[ "\${transactor_started}" != true ]]; then
+${credentials ? '    [[ -z "${download_config}" ]] || rm -f "${download_config}"\n' : ""}    if [[ "\${transactor_started}" != true ]]; then
         log "failed (exit status \${status}) before the transactor started; powering off so the Auto Scaling group replaces this instance"
         "\${systemctl_path}" poweroff --no-block
     fi
@@ -165,7 +177,7 @@ ${installJre(["unzip"])}
 id -u "\${service_user}" >/dev/null 2>&1 ||
     useradd --system --home-dir "\${install_root}" --shell /sbin/nologin "\${service_user}"
 
-${installDatomic("bin/transactor")}
+${credentials ? downloadCredentials(credentials) : ""}${installDatomic("bin/transactor", credentials ? '--config "${download_config}"' : "")}
 ln -sfn "\${distribution}" "\${install_root}/current"
 chown -R "\${service_user}" "\${distribution}"
 
@@ -191,10 +203,10 @@ properties="\${config_dir}/transactor.properties"
         if [[ -n "\${alt_host}" ]]; then
             printf 'alt-host=%s\\n' "\${alt_host}"
         fi
+        secret_value=""
         for secret in "\${secret_parameters[@]}"; do
-            secret_value="$(aws ssm get-parameter --region "\${AWS_REGION_NAME}" --name "\${secret#*=}" \\
-                --with-decryption --query Parameter.Value --output text)"
-            printf '%s=%s\\n' "\${secret%%=*}" "\${secret_value}"
+            ssm_secret "\${secret#*=}" secret_value
+            printf '%s=%s\\n' "\${secret%%=*}" "$(java_property_value "\${secret_value}")"
         done
         cat <<'${PROPERTIES_DELIMITER}'
 ${settings.propertiesText.replace(/\n$/, "")}
@@ -234,6 +246,43 @@ log "starting ${TRANSACTOR_UNIT} (heap \${heap})"
 systemctl daemon-reload
 ${health ? `systemctl enable --now ${HEALTH_WATCH_UNIT}\n` : ""}systemctl enable --now ${TRANSACTOR_UNIT}
 transactor_started=true
+`;
+}
+
+/**
+ * Bash functions for secrets: `ssm_secret <name> <variable>` sets the variable to a SecureString's value
+ * exactly (the CLI's one closing newline removed, the value's own kept: no command substitution strips it), and `java_property_value <value>` escapes it for a
+ * properties file.
+ */
+const SECRET_FUNCTIONS = `ssm_secret() {
+    local value
+    value="$(aws ssm get-parameter --region "\${AWS_REGION_NAME}" --name "$1" \\
+        --with-decryption --query Parameter.Value --output text && printf x)"
+    value="\${value%x}"
+    printf -v "$2" '%s' "\${value%$'\\n'}"
+}
+
+java_property_value() {
+    local value="$1"
+    value="\${value//\\\\/\\\\\\\\}"
+    value="\${value//$'\\n'/\\\\n}"
+    value="\${value//$'\\r'/\\\\r}"
+    value="\${value//$'\\t'/\\\\t}"
+    value="\${value//$'\\f'/\\\\f}"
+    [[ "\${value}" != " "* ]] || value="\\\\\${value}"
+    printf '%s' "\${value}"
+}
+`;
+
+/** The user data lines that read the download credentials into a private curl config file. */
+function downloadCredentials(parameterName: string): string {
+    return `log "reading the download credentials from SSM"
+download_config="$(mktemp)"
+download_credentials=""
+ssm_secret ${shellQuote(parameterName)} download_credentials
+download_credentials="\${download_credentials//\\\\/\\\\\\\\}"
+printf 'user = "%s"\\n' "\${download_credentials//\\"/\\\\\\"}" >"\${download_config}"
+unset download_credentials
 `;
 }
 

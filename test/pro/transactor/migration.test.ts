@@ -112,7 +112,16 @@ describe("parseCfProperties", () => {
             securityGroupDescription: "Provisioned by Datomic",
             peerSecurityGroupNames: ["acme-apps", "datomic"],
             peerCidrs: ["10.30.0.0/16", "10.31.0.0/16"],
+            detailedMonitoring: true,
         });
+    });
+
+    test("aws-instance-monitoring becomes detailedMonitoring, in any case; anything else fails naming the line", () => {
+        expect(parseCfProperties("aws-instance-monitoring=FALSE\n")).toEqual({ detailedMonitoring: false });
+        expect(parseCfProperties("aws-instance-monitoring=\n")).toEqual({});
+        expect(() => parseCfProperties("aws-region=us-east-1\naws-instance-monitoring=yes\n")).toThrow(
+            "CF properties, line 2: aws-instance-monitoring=yes is neither true nor false",
+        );
     });
 
     test("blank values are not set; an -Xmx prefix is dropped", () => {
@@ -190,6 +199,11 @@ describe("a transactor built from the migrated arguments", () => {
             "datomic-aws-transactor:transactor-instance-health",
             "datomic-aws-transactor:transactor-metrics",
         ]);
+        expect(
+            recorder.get("aws:ec2/launchTemplate:LaunchTemplate", "acme-prod-launch-template").inputs.monitoring,
+        ).toEqual({
+            enabled: true,
+        });
         expect(recorder.get("aws:ec2/securityGroup:SecurityGroup", "acme-prod-sg").inputs).toMatchObject({
             name: "datomic",
             description: "Provisioned by Datomic",

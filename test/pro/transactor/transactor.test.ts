@@ -310,7 +310,7 @@ describe("DatomicTransactor", () => {
             expect(inline.sort((a, b) => a.resource.localeCompare(b.resource))).toEqual([
                 {
                     resource: `${NAME}-peer-table-policy`,
-                    role: `${NAME}-peer`,
+                    role: `${NAME}-peer-${REGION}`,
                     name: `${NAME}-peer`,
                     document: {
                         Version: version,
@@ -330,7 +330,7 @@ describe("DatomicTransactor", () => {
                 },
                 {
                     resource: `${NAME}-transactor-instance-health-policy`,
-                    role: `${NAME}-transactor`,
+                    role: `${NAME}-transactor-${REGION}`,
                     name: "transactor-instance-health",
                     document: {
                         Version: version,
@@ -345,7 +345,7 @@ describe("DatomicTransactor", () => {
                 },
                 {
                     resource: `${NAME}-transactor-license-key-policy`,
-                    role: `${NAME}-transactor`,
+                    role: `${NAME}-transactor-${REGION}`,
                     name: "transactor-license-key",
                     document: {
                         Version: version,
@@ -360,7 +360,7 @@ describe("DatomicTransactor", () => {
                 },
                 {
                     resource: `${NAME}-transactor-logs-policy`,
-                    role: `${NAME}-transactor`,
+                    role: `${NAME}-transactor-${REGION}`,
                     name: "acme-orders-datomic-logs-transactor-logs",
                     document: {
                         Version: version,
@@ -378,7 +378,7 @@ describe("DatomicTransactor", () => {
                 },
                 {
                     resource: `${NAME}-transactor-metrics-policy`,
-                    role: `${NAME}-transactor`,
+                    role: `${NAME}-transactor-${REGION}`,
                     name: "transactor-metrics",
                     document: {
                         Version: version,
@@ -394,7 +394,7 @@ describe("DatomicTransactor", () => {
                 },
                 {
                     resource: `${NAME}-transactor-table-policy`,
-                    role: `${NAME}-transactor`,
+                    role: `${NAME}-transactor-${REGION}`,
                     name: `${NAME}-transactor`,
                     document: {
                         Version: version,
@@ -403,7 +403,7 @@ describe("DatomicTransactor", () => {
                 },
             ]);
             const managed = get(T.policy, `${NAME}-peer-policy`);
-            expect(managed.inputs.name).toBe(`${NAME}-datomic-peer`);
+            expect(managed.inputs.name).toBe(`${NAME}-datomic-peer-${REGION}`);
             expect(policyOf(managed)).toEqual(inline[0].document);
         });
 
@@ -587,14 +587,16 @@ describe("DatomicTransactor", () => {
                 secretProperties: { "memcached-password": "/acme/datomic/memcached" },
                 version: "1.0.6711",
                 sha256: "b".repeat(64),
+                downloadUrl: "https://my.datomic.com/repo/com/datomic/datomic-pro/",
+                downloadCredentialsParameterName: "/acme/datomic/download-credentials",
             });
             const userData = userDataOf();
             expect(embeddedProperties(userData)).toBe(
                 renderTransactorProperties({
                     tableName: NAME,
                     region: REGION,
-                    transactorRoleName: `${NAME}-transactor`,
-                    peerRoleName: `${NAME}-peer`,
+                    transactorRoleName: `${NAME}-transactor-${REGION}`,
+                    peerRoleName: `${NAME}-peer-${REGION}`,
                     memoryIndexThreshold: "32m",
                     memoryIndexMax: "512m",
                     objectCacheMax: "1g",
@@ -618,11 +620,24 @@ describe("DatomicTransactor", () => {
                 "    AWS_REGION_NAME='us-east-1' \\",
                 "    JAVA_XMX='5g' \\",
                 "    JAVA_OPTS_VALUE='-XX:+UseG1GC' \\",
+                "    DOWNLOAD_URL='https://my.datomic.com/repo/com/datomic/datomic-pro' \\",
                 "secret_parameters=('license-key=/acme/datomic/license-key' 'memcached-password=/acme/datomic/memcached')",
             ]) {
                 expect(userData.split("\n")).toContain(line);
             }
             expect(userData).not.toMatch(/^(license-key|memcached-password)=/m);
+            expect(userData).toContain("ssm_secret '/acme/datomic/download-credentials' download_credentials");
+            // The role reads the download credentials, and nothing else through that policy.
+            expect(policyOf(get(T.rolePolicy, `${NAME}-transactor-download-credentials-policy`))).toEqual({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["ssm:GetParameter"],
+                        Resource: [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/acme/datomic/download-credentials`],
+                    },
+                ],
+            });
             // The role reads exactly the secret parameters.
             expect(policyOf(get(T.rolePolicy, `${NAME}-transactor-secret-properties-policy`))).toEqual({
                 Version: "2012-10-17",
@@ -784,7 +799,7 @@ describe("DatomicTransactor", () => {
             routeTableIds: [...SUBNETS.map((subnet) => subnet.routeTableId), MAIN_ROUTE_TABLE],
             nodeSecurityGroupId: `${NAME}-sg-id`,
             peerRoleArn: `arn:aws:iam:${REGION}:${ACCOUNT}:${NAME}-peer-role`,
-            peerInstanceProfileName: `${NAME}-peer`,
+            peerInstanceProfileName: `${NAME}-peer-${REGION}`,
             peerSecurityGroupId: `${NAME}-peer-sg-id`,
             connectionUriBase: `datomic:ddb://${REGION}/${NAME}/`,
             tableName: NAME,
@@ -860,8 +875,8 @@ describe("DatomicTransactor", () => {
             ],
             [
                 "the same role twice",
-                { peerRoleName: "bad-transactor" },
-                'peerRoleName: "bad-transactor" is also the transactor role',
+                { transactorRoleName: "acme-datomic", peerRoleName: "acme-datomic" },
+                'peerRoleName: "acme-datomic" is also the transactor role',
             ],
             ["a ping port on the transactor port", { pingPort: 4334 }, "pingPort: 4334 is the transactor's own port"],
             [

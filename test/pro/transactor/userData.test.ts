@@ -39,6 +39,10 @@ const LICENSE_KEY = "Ojm4RK1xkz5VY7dn5fNPDDrU6/whneQxorSs5ybW+VAn27Z==";
 const JAVA_OPTS = `-XX:+UseG1GC -XX:MaxGCPauseMillis=50 -Dacme.label='it''s "quoted" $HOME'`;
 const HEALTH_URL = "http://127.0.0.1:9999/health";
 const POWEROFF = "systemctl poweroff --no-block";
+/** A secret value Java-properties text must escape: a leading space, backslashes, line breaks, a tab, and its own closing newline. */
+const TRICKY_SECRET = " C:\\temp\\new\nsecond line\twith tab\r\f#!=: ends in a newline\n";
+/** my.datomic.com-style credentials, with the characters curl's config quoting escapes. */
+const DOWNLOAD_CREDENTIALS = 'ops@acme.example:k"ey\\1';
 
 const propertiesText = renderTransactorProperties({
     tableName: "acme-orders",
@@ -115,14 +119,20 @@ function writeFakes(bin: string): void {
     writeExecutable(path.join(bin, "useradd"), recorder("useradd"));
     writeExecutable(path.join(bin, "chown"), recorder("chown"));
     writeExecutable(path.join(bin, "id"), recorder("id", "exit 1\n"));
-    // SSM answers: the license key for its parameter, "secret-of:<name>" for any other.
+    // SSM answers as the CLI's text output does (the value, then one newline): the license key, the tricky
+    // secret and the download credentials for their parameters, "secret-of:<name>" for any other.
     writeExecutable(
         path.join(bin, "aws"),
         recorder(
             "aws",
             `name=""
 while (($#)); do [[ "$1" == --name ]] && name="$2"; shift; done
-if [[ "$name" == */license-key ]]; then printf '%s\\n' "$FAKE_LICENSE_KEY"; else printf 'secret-of:%s\\n' "$name"; fi
+case "$name" in
+*/license-key) printf '%s\\n' "$FAKE_LICENSE_KEY" ;;
+*/tricky) printf '%s\\n' "$FAKE_TRICKY_SECRET" ;;
+*/download-credentials) printf '%s\\n' "$FAKE_DOWNLOAD_CREDENTIALS" ;;
+*) printf 'secret-of:%s\\n' "$name" ;;
+esac
 `,
         ),
     );
@@ -208,6 +218,11 @@ function startServer(zip: Buffer, requests: Sandbox["requests"], healthAnswers: 
         if (req.method === "GET" && url === `/downloads/${VERSION}/datomic-pro-${VERSION}.zip`) {
             return send(200, zip);
         }
+        // A licensed repository (my.datomic.com): HTTP basic authentication with the account's credentials.
+        if (req.method === "GET" && url === `/licensed/${VERSION}/datomic-pro-${VERSION}.zip`) {
+            const expected = `Basic ${Buffer.from(DOWNLOAD_CREDENTIALS).toString("base64")}`;
+            return req.headers.authorization === expected ? send(200, zip) : send(401, "credentials required");
+        }
         if (url === "/health") {
             const answers = healthAnswers.get(run) ?? [503];
             const status = answers.length > 1 ? answers.shift()! : answers[0];
@@ -240,6 +255,8 @@ async function runScript(name: string, scenario: Scenario): Promise<Run> {
         FAKE_LOG: path.join(root, "fake.log"),
         FAKE_TRANSACTOR_RECORD: path.join(root, "transactor.record"),
         FAKE_LICENSE_KEY: LICENSE_KEY,
+        FAKE_TRICKY_SECRET: TRICKY_SECRET,
+        FAKE_DOWNLOAD_CREDENTIALS: DOWNLOAD_CREDENTIALS,
         ...scenario.env?.(sandbox),
     };
     // Asynchronous, so the fake metadata and download server in this process can answer.
@@ -279,6 +296,18 @@ const scenarios: Record<string, Scenario> = {
         },
     },
     defaults: { settings: { ...base, altHostIsPublicIp: true } },
+    // A release from a licensed repository, with credentials from SSM, and a secret that needs escaping.
+    licensed: {
+        settings: {
+            ...base,
+            secretParameters: { "memcached-password": "/acme/datomic/tricky" },
+            download: {
+                url: "https://my.datomic.com/repo/com/datomic/datomic-pro",
+                credentialsParameterName: "/acme/datomic/download-credentials",
+            },
+        },
+        env: (s) => ({ DATOMIC_DOWNLOAD_URL: `${s.url}/licensed/licensed` }),
+    },
     checksum: { settings: { ...base, sha256: "0".repeat(64) } },
     download: { settings: base, env: (s) => ({ DATOMIC_DOWNLOAD_URL: `${s.url}/download/missing` }) },
     java: { settings: base, env: () => ({ FAKE_JAVA_BROKEN: "1" }) },
@@ -423,16 +452,20 @@ describe("the transactor user data", () => {
         expect(result.code).toBe(0);
     });
 
-    test("stays far below EC2's 16 KB user data limit", () => {
+    test("with every option on, leaves at least 6 KB of EC2's 16 KB user data limit for extraProperties and javaOpts", () => {
         const size = Buffer.byteLength(
             renderTransactorUserData({
                 ...withHealth,
                 javaOpts: JAVA_OPTS,
                 secretParameters: { "license-key": "/p" },
                 sha256: "a".repeat(64),
+                download: {
+                    url: "https://my.datomic.com/repo/com/datomic/datomic-pro",
+                    credentialsParameterName: "/d",
+                },
             }),
         );
-        expect(size).toBeLessThan(USER_DATA_MAX_BYTES / 2);
+        expect(size).toBeLessThan(USER_DATA_MAX_BYTES - 6 * 1024);
     });
 
     test("installs, writes the properties from IMDSv2 and the secret parameters, and starts the transactor and its watcher under systemd", async () => {
@@ -535,6 +568,42 @@ describe("the transactor user data", () => {
         expect(defaults.log.filter((line) => line.includes(HEALTH_WATCH_UNIT))).toEqual([]);
         expect(fs.existsSync(path.join(defaults.root, "opt/datomic/health-watch"))).toBe(false);
         expect(defaults.log.at(-1)).toBe(POWEROFF);
+    });
+
+    test("writes a secret with Java-properties escaping, so it reads back exactly as stored in SSM", async () => {
+        const licensed = await run("licensed");
+        expect(licensed.code).toBe(0);
+        const entries = parseJavaPropertyEntries(licensed.properties!);
+        // The value's own closing newline is kept; only the one the CLI adds is removed.
+        expect(entries.find((entry) => entry.key === "memcached-password")?.value).toBe(TRICKY_SECRET);
+        expect(entries.map((entry) => entry.key)).toEqual([
+            "host",
+            "memcached-password",
+            ...renderedEntries().map(([key]) => key),
+        ]);
+        // One line per property: the line breaks in the value are escaped, not written.
+        expect(licensed.properties!.split("\n").filter((line) => line.startsWith("memcached-password="))).toEqual([
+            "memcached-password=\\ C:\\\\temp\\\\new\\nsecond line\\twith tab\\r\\f#!=: ends in a newline\\n",
+        ]);
+    });
+
+    test("downloads from a licensed repository with credentials read from SSM, never on a command line or left on disk", async () => {
+        const licensed = await run("licensed");
+        const downloads = licensed.requests.filter((request) => request.url.endsWith(".zip"));
+        expect(downloads.map((request) => request.url)).toEqual([`/licensed/${VERSION}/datomic-pro-${VERSION}.zip`]);
+        expect(downloads[0].headers.authorization).toBe(
+            `Basic ${Buffer.from(DOWNLOAD_CREDENTIALS).toString("base64")}`,
+        );
+        expect(licensed.log).toContain(
+            "aws ssm get-parameter --region us-east-1 --name /acme/datomic/download-credentials --with-decryption --query Parameter.Value --output text",
+        );
+        const script = renderTransactorUserData(scenarios.licensed.settings);
+        expect(script).not.toContain(DOWNLOAD_CREDENTIALS);
+        expect(script).toContain("    DOWNLOAD_URL='https://my.datomic.com/repo/com/datomic/datomic-pro'");
+        expect(licensed.stderr).not.toContain('k"ey');
+        // The curl config holding the credentials is gone once the script ends.
+        const leftovers = fs.readdirSync(licensed.root).filter((file) => file.startsWith("tmp."));
+        expect(leftovers).toEqual([]);
     });
 
     describe("a boot that fails before the transactor runs powers the instance off and starts nothing", () => {
