@@ -80,7 +80,7 @@ export class DatomicMonitoring extends pulumi.ComponentResource {
             ? (args.dynamoDbTableNames ?? [pulumi.output(args.systemName).apply(datomicTableName)])
             : [];
 
-        const alarms = watchSystem ? systemAlarms(scope, args.systemName, tableNames) : [];
+        const alarms = watchSystem ? systemAlarms(scope, args.systemName, tableNames, opts?.dependsOn) : [];
         const watchedGroups: WatchedGroup[] = [];
         (args.groups ?? []).forEach((group, i) => {
             const made = groupAlarms(scope, args.systemName, dimensions, group, i);

@@ -34,11 +34,15 @@ export function logAlertsMetric(systemName: pulumi.Input<string>) {
     return { namespace: "DatomicMonitoring", metricName: pulumi.interpolate`${systemName}-LogAlerts` };
 }
 
-/** The log alerts filter and its alarm, and the table throttling alarms. */
+/**
+ * The log alerts filter and its alarm, and the table throttling alarms. The filter needs Datomic's log group:
+ * it waits for `dependsOn` (the component's, such as the system creating the storage stack).
+ */
 export function systemAlarms(
     scope: AlarmScope,
     systemName: pulumi.Input<string>,
     tableNames: pulumi.Input<string>[],
+    dependsOn: pulumi.ComponentResourceOptions["dependsOn"],
 ): Alarms {
     const { name, parent } = scope;
     const metric = logAlertsMetric(systemName);
@@ -51,7 +55,7 @@ export function systemAlarms(
             pattern: DATOMIC_ALERT_LOG_PATTERN,
             metricTransformation: { namespace: metric.namespace, name: metric.metricName, value: "1" },
         },
-        { parent },
+        { parent, dependsOn },
     );
     const logAlarm = metricAlarm(
         scope,
