@@ -54,7 +54,7 @@ describe("datomic:monitoring", () => {
         );
         const [endpoint] = (config.flavor === "cloud" && config.monitoring?.httpsSubscriptions) || [];
         expect(pulumi.Output.isInstance(endpoint)).toBe(true);
-        expect(await (endpoint as pulumi.Output<string>).isSecret).toBe(true);
+        expect(await pulumi.isSecret(endpoint as pulumi.Output<string>)).toBe(true);
     });
 
     test("every problem is reported at once, naming the key, never showing an HTTPS endpoint", () => {
