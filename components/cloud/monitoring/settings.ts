@@ -83,10 +83,15 @@ export interface AlarmRule {
     meaning: string;
     /** The statistic over each period: `Sum`, `Maximum`, or a percentile such as `p99`. */
     statistic: string;
+    /** The length of one period, in seconds. */
     periodSeconds: number;
+    /** How many consecutive periods must breach before the alarm fires. */
     evaluationPeriods: number;
+    /** How the statistic compares with the threshold. */
     comparison: "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold";
+    /** The threshold, in the metric's unit (a count, or milliseconds for latency). */
     threshold: number;
+    /** What a period without data counts as. */
     treatMissingData: MissingData;
     /** Why missing data is read that way. */
     missingDataReason: string;
@@ -212,8 +217,8 @@ export const ALARM_RULES: Record<AlarmKey, AlarmRule> = {
     },
 };
 
-/** A change to one alarm's default rule. */
-export interface AlarmOverrideValues {
+/** A change to one alarm's default rule (`AlarmOverride`, as plain values). */
+interface AlarmOverrideValues {
     threshold?: number;
     evaluationPeriods?: number;
     enabled?: boolean;
