@@ -12,6 +12,7 @@ import { LookupFixtures } from "../../plan/fixtures";
 import { RecordedResource, UNKNOWN } from "../../plan/recorder";
 import { ProgramRun } from "../../plan/runProgram";
 import { EXAMPLE_DIR, runStack } from "../support/program";
+import { ION_LAMBDAS } from "../../examples/ion-service/monitoring";
 
 const STACK = "aws:cloudformation/stack:Stack";
 const COMMAND = "command:local:Command";
@@ -273,6 +274,8 @@ describe("the stage stack (nlb, the service in another account than Datomic)", (
             metricName: "5XXError",
             dimensions: { ApiName: "orders-api", Stage: "api" },
         });
+        // The ion Lambdas watched are ion-config.edn's.
+        expect(ION_LAMBDAS).toEqual(Object.keys(ionConfig.lambdas as Record<string, unknown>));
         // The stack's override.
         expect(one(run, ALARM, "orders-monitoring-api-latency-api").inputs.threshold).toBe(3000);
         expect(one(run, ALARM, "orders-monitoring-lambda-errors-orders-order-count").inputs.dimensions).toEqual({
