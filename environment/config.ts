@@ -10,7 +10,7 @@ import { issueMessage, locateIssue } from "../components/internal/validationIssu
 import type { DatomicCloudSystemArgs } from "../components/cloud/system/system";
 import type { DatomicTransactorArgs } from "../components/pro/transactor/transactor";
 import type { DatomicBackupArgs } from "../components/pro/backup/backup";
-import { EnvironmentMonitoringArgs, monitoringSchema, toMonitoringArgs } from "./monitoringConfig";
+import { EnvironmentMonitoringArgs, MONITORING_KEY, monitoringOf } from "./monitoringConfig";
 
 /** The project's config namespace (`name` in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "datomic";
@@ -20,7 +20,7 @@ export const CONFIG_KEYS = {
     flavor: `${CONFIG_NAMESPACE}:flavor`,
     cloud: `${CONFIG_NAMESPACE}:cloud`,
     pro: `${CONFIG_NAMESPACE}:pro`,
-    monitoring: `${CONFIG_NAMESPACE}:monitoring`,
+    monitoring: MONITORING_KEY,
     region: "aws:region",
     assumeRoles: "aws:assumeRoles",
     allowedAccountIds: "aws:allowedAccountIds",
@@ -258,19 +258,12 @@ export function parseEnvironmentConfig(
         }
     }
 
-    let monitoring: EnvironmentMonitoringArgs | undefined;
-    const rawMonitoring = values[CONFIG_KEYS.monitoring];
-    if (rawMonitoring !== undefined && flavor === "pro") {
-        problems.push(
-            `${CONFIG_KEYS.monitoring}: only applies when ${CONFIG_KEYS.flavor} is "cloud" (the transactor has its own alarms: ${CONFIG_KEYS.pro}.alarms)`,
-        );
-    } else if (rawMonitoring !== undefined) {
-        const parsed = check(CONFIG_KEYS.monitoring, monitoringSchema, rawMonitoring);
-        if (parsed) {
-            const secret = secretKeys.includes(CONFIG_KEYS.monitoring);
-            monitoring = toMonitoringArgs(CONFIG_KEYS.monitoring, parsed, secret, problems);
-        }
-    }
+    const monitoring = monitoringOf(
+        values[CONFIG_KEYS.monitoring],
+        { flavor, secret: secretKeys.includes(CONFIG_KEYS.monitoring) },
+        check,
+        problems,
+    );
 
     let pro: DatomicTransactorArgs | undefined;
     let backup: EnvironmentBackupArgs | undefined;

@@ -12,6 +12,10 @@ import {
     httpsSubscriptionProblem,
 } from "../components/cloud/monitoring/settings";
 
+/** The config key, fully qualified. */
+export const MONITORING_KEY = "datomic:monitoring";
+
+/** The settings under `datomic:monitoring`: DatomicMonitoring's arguments as config values. */
 export const monitoringSchema = z.strictObject({
     /** Default true: the key's presence turns monitoring on. */
     enabled: z.boolean().optional(),
@@ -65,4 +69,30 @@ export function toMonitoringArgs(
         httpsSubscriptions: httpsSubscriptions?.map((url) => (secret ? pulumi.secret(url) : url)),
         apiGateways: apiGateways ?? true,
     };
+}
+
+/** How the program checks a value against a schema: the parsed value, or `undefined` with the problems noted. */
+export type SchemaCheck = <T>(key: string, schema: z.ZodType<T>, value: unknown) => T | undefined;
+
+/**
+ * `datomic:monitoring`'s arguments, or `undefined` when the key is absent or `enabled` is false. Only a cloud
+ * flavor takes it: a pro transactor has its own alarms.
+ */
+export function monitoringOf(
+    raw: unknown,
+    { flavor, secret }: { flavor: string | undefined; secret: boolean },
+    check: SchemaCheck,
+    problems: string[],
+): EnvironmentMonitoringArgs | undefined {
+    if (raw === undefined) {
+        return undefined;
+    }
+    if (flavor === "pro") {
+        problems.push(
+            `${MONITORING_KEY}: only applies when datomic:flavor is "cloud" (the transactor has its own alarms: datomic:pro.alarms)`,
+        );
+        return undefined;
+    }
+    const parsed = check(MONITORING_KEY, monitoringSchema, raw);
+    return parsed ? toMonitoringArgs(MONITORING_KEY, parsed, secret, problems) : undefined;
 }
