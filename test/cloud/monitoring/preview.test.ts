@@ -93,3 +93,39 @@ test("a preview with a new query group registers every alarm, the subscriptions 
         dashboardBody: UNKNOWN,
     });
 });
+
+test("a preview of an update, the group's stack deployed: its Auto Scaling group is looked up at once", async () => {
+    resetWorld(recorder, {
+        fixtures: {
+            lookups: [
+                {
+                    function: "aws:autoscaling/getAmiIds:getAmiIds",
+                    match: { filters: [{ name: "tag:aws:cloudformation:stack-name", values: ["orders"] }] },
+                    result: { id: "us-east-1", names: ["orders-AutoScalingGroup-1A2B3C"] },
+                },
+            ],
+        },
+        existing: { [STACK]: { "orders-stack": "arn:aws:cloudformation:us-east-1:111111111111:stack/orders/0a1b" } },
+        unknownAtPreview: { [STACK]: ["outputs"] },
+    });
+    const stack = new aws.cloudformation.Stack("orders-stack", {
+        name: "orders",
+        templateUrl: "https://example.com/t.json",
+    });
+    const monitoring = new DatomicMonitoring("orders-mon", {
+        systemName: "acme-prod",
+        watchSystem: false,
+        groups: [{ label: "orders", groupName: stack.name, stackId: stack.id }],
+    });
+    await valueOf(monitoring.alarmTopicArn);
+    await recorder.settle();
+    expect(recorder.failures).toEqual([]);
+    const queries = recorder.get(ALARM, "orders-mon-unhealthy-nodes-orders").inputs.metricQueries as {
+        metric?: { dimensions: Record<string, string> };
+    }[];
+    expect(queries[0].metric!.dimensions).toEqual({ AutoScalingGroupName: "orders-AutoScalingGroup-1A2B3C" });
+    // Alarm names do not depend on anything unknown: an update never replaces them.
+    expect(recorder.get(ALARM, "orders-mon-datomic-alerts-orders").inputs.name).toBe(
+        "orders-mon-datomic-alerts-orders",
+    );
+});
