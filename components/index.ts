@@ -14,6 +14,7 @@ export * from "./cloud/http/httpDirect";
 export * from "./cloud/http/ionApiDomain";
 export * from "./cloud/ions/queryGroup";
 export * from "./cloud/ions/ionDeployment";
+export * from "./cloud/monitoring";
 export { hashIonSources, ION_CONFIG_RESOURCE } from "./internal/ionSources";
 export type { HashIonSourcesOptions, HashedIonFile, IonSourceHash } from "./internal/ionSources";
 export { ION_RELEASE_EXIT } from "./internal/ionDev";

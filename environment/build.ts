@@ -3,11 +3,14 @@
  * and returns the environment stack contract.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicCloudSystem } from "../components/cloud/system/system";
+import { DatomicMonitoring } from "../components/cloud/monitoring/monitoring";
+import { DatomicCloudSystem, DatomicCloudSystemArgs } from "../components/cloud/system/system";
+import { DEFAULT_TEMPLATE_VERSION, parseTemplateVersion, topologyOfRelease } from "../components/internal/templates";
 import { DatomicEnvironmentOutputs } from "../components/contract";
 import { DatomicBackup } from "../components/pro/backup/backup";
 import { DatomicTransactor } from "../components/pro/transactor/transactor";
 import { CONFIG_KEYS, EnvironmentConfig } from "./config";
+import type { EnvironmentMonitoringArgs } from "./monitoringConfig";
 
 /** The transactor component's name, and so its default system name. */
 const TRANSACTOR_NAME = "datomic";
@@ -32,7 +35,50 @@ export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentO
         return transactor.contractOutputs();
     }
     const system = withConfigKey(CONFIG_KEYS.cloud, () => new DatomicCloudSystem("datomic", config.cloud));
+    const monitoring = config.monitoring;
+    if (monitoring) {
+        withConfigKey(CONFIG_KEYS.monitoring, () => monitorSystem(system, config.cloud, monitoring));
+    }
     return system.contractOutputs();
+}
+
+/**
+ * Alarms and a dashboard for the system and its primary compute group. The group's API gateways exist on alb
+ * releases only (884-9095 and later); the system has already checked the topology or the release it follows.
+ */
+function monitorSystem(
+    system: DatomicCloudSystem,
+    cloud: DatomicCloudSystemArgs,
+    { apiGateways, ...args }: EnvironmentMonitoringArgs,
+): DatomicMonitoring {
+    const topology =
+        cloud.topology ??
+        topologyOfRelease(parseTemplateVersion(cloud.create?.templateVersion ?? DEFAULT_TEMPLATE_VERSION));
+    const gateways =
+        apiGateways && topology === "alb"
+            ? {
+                  clientApiGatewayEndpoint: system.clientApiGatewayEndpoint,
+                  ionApiGatewayEndpoint: system.ionApiGatewayEndpoint,
+              }
+            : {};
+    return new DatomicMonitoring(
+        "datomic-monitoring",
+        {
+            ...args,
+            systemName: cloud.systemName,
+            groups: [
+                {
+                    label: "primary",
+                    groupName: system.computeStackName,
+                    // A created compute stack is looked up once it exists.
+                    stackId: system.computeStack?.id,
+                    ...gateways,
+                },
+            ],
+        },
+        // The log group and the table belong to the system's storage: watch them once it exists.
+        { dependsOn: [system] },
+    );
 }
 
 /**
@@ -44,7 +90,13 @@ function withConfigKey<T>(key: string, construct: () => T): T {
         return construct();
     } catch (e) {
         if (e instanceof pulumi.ResourceError) {
-            throw new Error(`${key}.${e.message}`);
+            // A component reports every problem at once, one per line: each names its argument.
+            throw new Error(
+                e.message
+                    .split("\n")
+                    .map((line) => `${key}.${line}`)
+                    .join("\n"),
+            );
         }
         throw e;
     }

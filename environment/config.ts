@@ -10,6 +10,7 @@ import { issueMessage, locateIssue } from "../components/internal/validationIssu
 import type { DatomicCloudSystemArgs } from "../components/cloud/system/system";
 import type { DatomicTransactorArgs } from "../components/pro/transactor/transactor";
 import type { DatomicBackupArgs } from "../components/pro/backup/backup";
+import { EnvironmentMonitoringArgs, MONITORING_KEY, monitoringOf } from "./monitoringConfig";
 
 /** The project's config namespace (`name` in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "datomic";
@@ -19,6 +20,7 @@ export const CONFIG_KEYS = {
     flavor: `${CONFIG_NAMESPACE}:flavor`,
     cloud: `${CONFIG_NAMESPACE}:cloud`,
     pro: `${CONFIG_NAMESPACE}:pro`,
+    monitoring: MONITORING_KEY,
     region: "aws:region",
     assumeRoles: "aws:assumeRoles",
     allowedAccountIds: "aws:allowedAccountIds",
@@ -173,7 +175,7 @@ export type EnvironmentBackupArgs = Omit<DatomicBackupArgs, "tableName">;
  */
 export type EnvironmentConfig = EnvironmentTarget &
     (
-        | { flavor: "cloud"; cloud: DatomicCloudSystemArgs }
+        | { flavor: "cloud"; cloud: DatomicCloudSystemArgs; monitoring?: EnvironmentMonitoringArgs }
         | { flavor: "pro"; pro: DatomicTransactorArgs; backup?: EnvironmentBackupArgs }
     );
 
@@ -256,6 +258,13 @@ export function parseEnvironmentConfig(
         }
     }
 
+    const monitoring = monitoringOf(
+        values[CONFIG_KEYS.monitoring],
+        { flavor, secret: secretKeys.includes(CONFIG_KEYS.monitoring) },
+        check,
+        problems,
+    );
+
     let pro: DatomicTransactorArgs | undefined;
     let backup: EnvironmentBackupArgs | undefined;
     if (flavor === "pro") {
@@ -289,7 +298,9 @@ export function parseEnvironmentConfig(
         throw new EnvironmentConfigError(problems);
     }
     const target = { region: region!, accountId: accountId!, deployRoleArn: deployRoleArn! };
-    return flavor === "pro" ? { ...target, flavor, pro: pro!, backup } : { ...target, flavor: "cloud", cloud: cloud! };
+    return flavor === "pro"
+        ? { ...target, flavor, pro: pro!, backup }
+        : { ...target, flavor: "cloud", cloud: cloud!, monitoring };
 }
 
 /**

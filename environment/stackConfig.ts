@@ -20,6 +20,7 @@ export interface StackConfig {
 const STRUCTURED_KEYS: readonly string[] = [
     CONFIG_KEYS.cloud,
     CONFIG_KEYS.pro,
+    CONFIG_KEYS.monitoring,
     CONFIG_KEYS.assumeRoles,
     CONFIG_KEYS.allowedAccountIds,
 ];

@@ -69,6 +69,23 @@ const serviceSchema = z.strictObject({
         .default({ nodeType: "cache.t4g.small", nodes: 1 }),
     /** The report function's EventBridge schedule. */
     reportSchedule: z.string().default("cron(0 6 * * ? *)"),
+    /** Alarms on the query group, its HTTP entry and ion Lambdas (main stacks only; docs/monitoring.md). */
+    monitoring: z
+        .strictObject({
+            emailSubscriptions: z.array(z.email("expected an email address such as orders-oncall@acme.com")).optional(),
+            /** Changes to DatomicMonitoring's defaults, by alarm (checked by the component). */
+            alarmOverrides: z
+                .record(
+                    z.string(),
+                    z.strictObject({
+                        threshold: z.number().optional(),
+                        evaluationPeriods: z.number().int().optional(),
+                        enabled: z.boolean().optional(),
+                    }),
+                )
+                .optional(),
+        })
+        .optional(),
     /** nlb topology: HTTP Direct's API Gateway throttling. */
     api: z
         .strictObject({

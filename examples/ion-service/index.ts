@@ -14,6 +14,7 @@ import { readServiceConfig, ServiceConfig } from "./config";
 import { connectToDatomic } from "./datomicAccess";
 import { DatomicEnvironment, readEnvironment } from "./environment";
 import { deployIonService } from "./ions";
+import { monitorIonService } from "./monitoring";
 import { createRedis } from "./redis";
 import { createReportFunction } from "./report";
 
@@ -46,12 +47,17 @@ export = async () => {
 
     const shared = buildShared(config, environment, datomicAccount);
     const service = deployIonService(SERVICE, { environment, config, redisHost: shared.redisHost, datomicAccount });
+    // Feature-branch stacks page nobody: only the main stack watches its group.
+    const monitoring = config.monitoring
+        ? monitorIonService(SERVICE, service, environment, config.monitoring, datomicAccount)
+        : undefined;
     return {
         queryGroup: service.group.stackName,
         ionSourceHash: service.ions.sourceHash,
         url: service.url,
         redisHost: shared.redisHost,
         reportFunction: shared.reportFunction,
+        dashboard: monitoring?.dashboardUrl,
     };
 };
 

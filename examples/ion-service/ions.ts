@@ -35,6 +35,8 @@ export interface IonService {
     ions: IonDeployment;
     /** Where the HTTP Direct handler answers. */
     url: pulumi.Output<string | undefined>;
+    /** nlb: the REST API in front of HTTP Direct, as CloudWatch names it (its name and stage). */
+    api?: { apiName: string; stageName: pulumi.Output<string> };
 }
 
 /**
@@ -95,9 +97,11 @@ export function deployIonService(name: string, args: IonServiceArgs): IonService
     });
 
     if (topology === "nlb") {
+        const apiName = `${name}-api`;
         const api = new HttpDirect(
-            `${name}-api`,
+            apiName,
             {
+                apiName,
                 loadBalancerArn: group.loadBalancerArn,
                 httpDirectEndpoint: group.httpDirectEndpoint,
                 throttlingRateLimit: config.api?.throttlingRateLimit,
@@ -107,7 +111,7 @@ export function deployIonService(name: string, args: IonServiceArgs): IonService
             // Serve requests once the handler is deployed.
             { ...inDatomicAccount, dependsOn: [ions] },
         );
-        return { group, ions, url: api.url };
+        return { group, ions, url: api.url, api: { apiName, stageName: api.stageName } };
     }
     return {
         group,

@@ -70,7 +70,7 @@ describe("parseEnvironmentConfig", () => {
         ).toEqual([
             'aws:region: expected an AWS region such as us-east-1 (got "US East")',
             "aws:assumeRoles: the role arn:aws:iam::999999999999:role/deployer is in account 999999999999, which aws:allowedAccountIds (111111111111) does not allow",
-            "datomic:systemName: not a setting of this program (it reads datomic:flavor, datomic:cloud, datomic:pro)",
+            "datomic:systemName: not a setting of this program (it reads datomic:flavor, datomic:cloud, datomic:pro, datomic:monitoring)",
             'datomic:cloud.mode: Invalid option: expected one of "adopt"|"create" (got "clone")',
             "datomic:cloud.create.desiredCapacity: Too small: expected number to be >=0 (got -1)",
             'datomic:cloud.create: Unrecognized key: "instanceTyp"',

@@ -12,6 +12,7 @@ import { LookupFixtures } from "../../plan/fixtures";
 import { RecordedResource, UNKNOWN } from "../../plan/recorder";
 import { ProgramRun } from "../../plan/runProgram";
 import { EXAMPLE_DIR, runStack } from "../support/program";
+import { ION_LAMBDAS } from "../../examples/ion-service/monitoring";
 
 const STACK = "aws:cloudformation/stack:Stack";
 const COMMAND = "command:local:Command";
@@ -22,6 +23,7 @@ const HTTP_DIRECT = "datomic:cloud:HttpDirect";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const LAMBDA = "aws:lambda/function:Function";
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const FEATURE_BRANCH = { "orders:suffix": "alice", "orders:mainStack": "acme/orders/dev" };
 
 function runExample(stack: string, options: Omit<Parameters<typeof runStack>[1], "programDir"> = {}) {
@@ -57,7 +59,8 @@ function deployedOutputs(type: string, name: string, inputs: Record<string, unkn
                 CodeDeployDeploymentGroup: group,
                 LoadBalancer: `arn:aws:elasticloadbalancing:us-west-2:222222222222:loadbalancer/net/${group}/0f1e`,
                 LoadBalancerHttpDirectEndpoint: `http://${group}-0f1e.elb.us-west-2.amazonaws.com:8184`,
-                IonApiGatewayEndpoint: `https://${group}.execute-api.us-east-1.amazonaws.com`,
+                // A real API id is 10 lowercase letters and digits (DatomicMonitoring reads it from the host).
+                IonApiGatewayEndpoint: "https://o1r2d3e4r5.execute-api.us-east-1.amazonaws.com",
             },
         };
     }
@@ -176,7 +179,14 @@ describe("the dev stack (alb)", () => {
             securityGroupId: "sg-0d5a7e9c1b3f40021",
             referencedSecurityGroupId: "orders-datomic-clients-id",
         });
-        expect(deployed.outputs.url).toBe("https://orders.execute-api.us-east-1.amazonaws.com");
+        expect(deployed.outputs.url).toBe("https://o1r2d3e4r5.execute-api.us-east-1.amazonaws.com");
+        // The main stack watches its group: the ion API gateway by the id in its endpoint.
+        expect(one(deployed, ALARM, "orders-monitoring-api5xx-orders-ion-api").inputs.dimensions).toEqual({
+            ApiId: "o1r2d3e4r5",
+        });
+        expect(deployed.outputs.dashboard).toBe(
+            "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=orders-monitoring",
+        );
         expect(String(one(deployed, COMMAND).inputs.create)).toContain(" --group orders --region us-east-1 ");
     });
 });
@@ -242,6 +252,35 @@ describe("the stage stack (nlb, the service in another account than Datomic)", (
         )!;
         expect(providerOf(run, connection)).toBe("datomic-account");
         expect(connection.inputs).toMatchObject({ peerOwnerId: "444444444444", vpcId: "vpc-0c3a5e7f9b1d24680" });
+    });
+
+    test("watches its group, its REST API and ion Lambda from the Datomic account, leaving the system to the environment", () => {
+        const monitoring = one(run, "datomic:cloud:Monitoring");
+        const alarms = childrenOf(run, monitoring).filter((r) => r.type === ALARM);
+        expect(alarms.map((a) => a.name.replace("orders-monitoring-", "")).sort()).toEqual([
+            "api-latency-api",
+            "api5xx-api",
+            "client-api-throttled-orders",
+            "datomic-alerts-orders",
+            "ion-api-throttled-orders",
+            "lambda-errors-orders-order-count",
+            "lambda-throttles-orders-order-count",
+            "unhealthy-nodes-orders",
+        ]);
+        for (const child of childrenOf(run, monitoring)) {
+            expect([child.name, providerOf(run, child)]).toEqual([child.name, "datomic-account"]);
+        }
+        expect(one(run, ALARM, "orders-monitoring-api5xx-api").inputs).toMatchObject({
+            metricName: "5XXError",
+            dimensions: { ApiName: "orders-api", Stage: "api" },
+        });
+        // The ion Lambdas watched are ion-config.edn's.
+        expect(ION_LAMBDAS).toEqual(Object.keys(ionConfig.lambdas as Record<string, unknown>));
+        // The stack's override.
+        expect(one(run, ALARM, "orders-monitoring-api-latency-api").inputs.threshold).toBe(3000);
+        expect(one(run, ALARM, "orders-monitoring-lambda-errors-orders-order-count").inputs.dimensions).toEqual({
+            FunctionName: "orders-order-count",
+        });
     });
 
     test("accepts the peering in its own account and opens Redis to the Datomic nodes' group across accounts", () => {

@@ -146,6 +146,12 @@ async function main() {
         loadBalancerArn: group.loadBalancerArn,
         httpDirectEndpoint: group.httpDirectEndpoint,
     });
+    new datomic.DatomicMonitoring("monitoring", {
+        systemName: "acme",
+        groups: [{ label: "orders", groupName: group.stackName, autoScalingGroupName: "orders-asg" }],
+        restApis: [{ label: "api", apiName: "api", stageName: "api" }],
+        emailSubscriptions: ["oncall@acme.com"],
+    });
     const ions = new datomic.IonDeployment("ions", {
         projectDir: ionProjectDir,
         group: group.deploymentGroup,

@@ -25,6 +25,7 @@ const COMPONENT_TYPES = [
     "datomic:cloud:QueryGroup",
     "datomic:cloud:HttpDirect",
     "datomic:cloud:IonDeployment",
+    "datomic:cloud:Monitoring",
     "datomic:pro:Transactor",
     "datomic:pro:Backup",
 ];
@@ -227,6 +228,7 @@ describe("the installed tarball", () => {
                 "HttpDirect",
                 "QueryGroup",
                 "IonDeployment",
+                "DatomicMonitoring",
                 "DatomicTransactor",
                 "DatomicBackup",
                 "TerraformDatomicReference",

@@ -23,6 +23,7 @@ const COMPONENTS = [
     "IonApiDomain",
     "QueryGroup",
     "IonDeployment",
+    "DatomicMonitoring",
     "DatomicTransactor",
     "DatomicBackup",
 ];
