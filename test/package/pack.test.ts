@@ -114,6 +114,7 @@ describe("npm pack", () => {
                 "dist/components/migration/terraformReference.js",
                 "dist/cli/plan.js",
                 "dist/cli/ion-release.js",
+                "dist/cli/transactorRoll.js",
                 // The Clojure driver datomic-ion-release runs in one JVM (dist/cli/ionRelease/ionDevProcess.js finds it).
                 "cli/ionRelease/driver.clj",
             ]),
@@ -284,6 +285,7 @@ describe("the installed tarball", () => {
     test.each([
         ["datomic-plan", "--stack <name>"],
         ["datomic-ion-release", "--group <group>"],
+        ["datomic-transactor-roll", "--group <name>"],
     ])("the packed %s command prints its help", (bin, option) => {
         const help = run(path.join(consumer, "node_modules", ".bin", bin), ["--help"], consumer);
         expect(help).toContain(`Usage: ${bin} [options]`);
