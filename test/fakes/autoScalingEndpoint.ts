@@ -262,7 +262,7 @@ export class FakeAutoScaling {
         );
         const refresh = this.newRefresh(group, desired, preferences);
         refresh.steps =
-            this.nextOutcome === "succeeds" ? this.successSteps(group, refresh) : this.neverReadySteps(group, refresh);
+            this.nextOutcome === "succeeds" ? this.successSteps(group, refresh) : this.neverReadySteps(refresh);
         return ok("StartInstanceRefresh", `<InstanceRefreshId>${refresh.id}</InstanceRefreshId>`);
     }
 
@@ -290,7 +290,7 @@ export class FakeAutoScaling {
     }
 
     /** The new instances are launched and their launch hook times out (ABANDON): the refresh fails and rolls back. */
-    private neverReadySteps(group: FakeGroup, refresh: FakeRefresh): Step[] {
+    private neverReadySteps(refresh: FakeRefresh): Step[] {
         const version = refresh.desired!.version;
         const count = refresh.toUpdate;
         const reason =

@@ -3,9 +3,10 @@
  * files of its parts (storage, IAM, network, compute, alarms) can all read them.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { TransactorRollArgs } from "./rollArgs";
 
 /** Arguments of `DatomicTransactor`. */
-export interface DatomicTransactorArgs {
+export interface DatomicTransactorArgs extends TransactorRollArgs {
     /** The Datomic Pro release to run, e.g. `1.0.7075`. Changing it rolls the group onto the new release. */
     version: string;
     /** SHA-256 (hex) of `datomic-pro-<version>.zip`; the instance refuses a download that does not match. */

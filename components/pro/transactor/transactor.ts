@@ -7,10 +7,12 @@
  * It creates the storage table, an optional log bucket, the transactor and
  * peer roles scoped as ensure-transactor scoped them, the security groups,
  * and an Auto Scaling group of transactor instances (an active one and a
- * standby by default) that an instance refresh rolls whenever the launch
- * template changes, plus CloudWatch alarms on the transactor's own metrics.
+ * standby by default) that a roll (roll.ts) moves onto every new launch template version, launching
+ * before it terminates and counting an instance only once its transactor is active or a standby
+ * (readiness.ts), plus CloudWatch alarms on the transactor's own metrics.
  */
 import * as aws from "@pulumi/aws";
+import type { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicEnvironmentOutputs } from "../../contract";
 import { createTransactorAlarms } from "./alarms";
@@ -19,6 +21,9 @@ import { createTransactorGroup } from "./compute";
 import { createTransactorIam } from "./iam";
 import { createTransactorNetwork, routeTableIds, subnetCidrBlocks } from "./network";
 import { connectionUriBase } from "./properties";
+import { createReadinessHook, createReadinessPolicy } from "./readiness";
+import { createTransactorRoll } from "./roll";
+import { RollSettings, resolveRollSettings } from "./rollArgs";
 import type { ComponentScope } from "../scope";
 import { resolveTransactorSettings, TransactorArgumentError, TransactorSettings } from "./settings";
 import { createLogBucket, createStorageTable } from "./storage";
@@ -70,6 +75,8 @@ export class DatomicTransactor extends pulumi.ComponentResource {
     public readonly launchTemplateId: pulumi.Output<string>;
     /** The transactors' Auto Scaling group. */
     public readonly autoScalingGroupName: pulumi.Output<string>;
+    /** The command that rolls the group onto each new launch template version and waits for the roll. */
+    public readonly roll: local.Command;
     /** The log bucket, when there is one. */
     public readonly logBucketName: pulumi.Output<string | undefined>;
     /** The VPC the transactors run in. */
@@ -83,7 +90,7 @@ export class DatomicTransactor extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatomicTransactorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("datomic:pro:Transactor", name, {}, opts);
-        const settings = this.resolve(args.systemName ?? name, args);
+        const { settings, roll: rollSettings } = this.resolve(args.systemName ?? name, args);
         const scope: ComponentScope = { name, parent: this, tags: args.tags ?? {} };
         const parent = { parent: this };
 
@@ -137,16 +144,31 @@ export class DatomicTransactor extends pulumi.ComponentResource {
         this.peerSecurityGroupId = network.peerGroup.id;
 
         const alarms = settings.alarms ? createTransactorAlarms(scope, settings, args) : undefined;
+        const readyPolicy = createReadinessPolicy(scope, {
+            role: iam.transactorRole,
+            groupName: settings.groupName,
+            partition,
+            region: this.region,
+            accountId: this.accountId,
+        });
         const { launchTemplate, group } = createTransactorGroup(scope, settings, args, {
             region: this.region,
             logBucketName: this.logBucketName,
             instanceProfileArn: iam.transactorProfile.arn,
             securityGroupId: network.transactorGroup.id,
-            policies: iam.transactorPolicies,
-            rollbackAlarmName: alarms?.heartbeat.name,
+            policies: [...iam.transactorPolicies, readyPolicy],
         });
         this.launchTemplateId = launchTemplate.id;
         this.autoScalingGroupName = group.name;
+        const readyHook = createReadinessHook(scope, group, rollSettings.readyTimeoutSeconds);
+        this.roll = createTransactorRoll(scope, rollSettings, {
+            group,
+            launchTemplate,
+            region: this.region,
+            rollbackAlarmName: alarms?.heartbeat.name,
+            dependsOn: [readyHook, readyPolicy],
+            rollCommand: args.rollCommand,
+        });
 
         this.subnetCidrBlocks = subnetCidrBlocks(args.subnetIds, parent);
         this.routeTableIds = routeTableIds(args.vpcId, args.subnetIds, parent);
@@ -184,9 +206,12 @@ export class DatomicTransactor extends pulumi.ComponentResource {
     }
 
     /** The checked arguments; a bad one fails the preview, naming it. */
-    private resolve(systemName: string, args: DatomicTransactorArgs): TransactorSettings {
+    private resolve(
+        systemName: string,
+        args: DatomicTransactorArgs,
+    ): { settings: TransactorSettings; roll: RollSettings } {
         try {
-            return resolveTransactorSettings(systemName, args);
+            return { settings: resolveTransactorSettings(systemName, args), roll: resolveRollSettings(args) };
         } catch (e) {
             if (e instanceof TransactorArgumentError) {
                 throw new pulumi.ResourceError(e.message, this);

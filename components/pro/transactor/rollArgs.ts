@@ -1,0 +1,64 @@
+/**
+ * The arguments of `DatomicTransactor` that shape how a change reaches the running transactors (the roll),
+ * their defaults and their checks. Pure: a bad value throws {@link TransactorArgumentError}.
+ */
+import { TransactorArgumentError } from "./settings";
+
+/** How a launch template change is rolled out; part of `DatomicTransactorArgs`. */
+export interface TransactorRollArgs {
+    /**
+     * Seconds a new instance has to install Datomic and become the active transactor or a standby before its
+     * launch lifecycle hook gives up on it (ABANDON: the instance is terminated, and a roll fails and rolls
+     * back). Default 600; Auto Scaling allows 30 to 7200.
+     */
+    readyTimeoutSeconds?: number;
+    /** Pulumi's timeout for a roll, in minutes; the roll command stops waiting a minute earlier. Default 60. */
+    rollTimeoutMinutes?: number;
+    /** Seconds between the roll's status polls. Default 15. Changing it does not roll. */
+    rollPollIntervalSeconds?: number;
+    /**
+     * How to run `datomic-transactor-roll`, e.g. `"datomic-transactor-roll"` when it is on the PATH. Default:
+     * `node` with this package's CLI, by a path relative to the Pulumi program's directory. Changing it does not roll.
+     */
+    rollCommand?: string;
+}
+
+/** The roll's settings, defaults filled in. */
+export interface RollSettings {
+    readyTimeoutSeconds: number;
+    rollTimeoutMinutes: number;
+    rollPollIntervalSeconds: number;
+}
+
+/** Auto Scaling's range for a lifecycle hook's heartbeat timeout (API reference, PutLifecycleHook). */
+const HOOK_TIMEOUT_RANGE = [30, 7200];
+const DEFAULT_READY_TIMEOUT_SECONDS = 600;
+const DEFAULT_ROLL_TIMEOUT_MINUTES = 60;
+const DEFAULT_POLL_INTERVAL_SECONDS = 15;
+
+/** Checks the roll's arguments; throws {@link TransactorArgumentError} naming the first bad one. */
+export function resolveRollSettings(args: TransactorRollArgs): RollSettings {
+    const readyTimeoutSeconds = args.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
+    const [low, high] = HOOK_TIMEOUT_RANGE;
+    if (!Number.isInteger(readyTimeoutSeconds) || readyTimeoutSeconds < low || readyTimeoutSeconds > high) {
+        throw new TransactorArgumentError(
+            "readyTimeoutSeconds",
+            `${readyTimeoutSeconds} is not a whole number of seconds from ${low} to ${high} (Auto Scaling's range for a lifecycle hook's timeout)`,
+        );
+    }
+    const rollTimeoutMinutes = args.rollTimeoutMinutes ?? DEFAULT_ROLL_TIMEOUT_MINUTES;
+    if (!Number.isInteger(rollTimeoutMinutes) || rollTimeoutMinutes < 2) {
+        throw new TransactorArgumentError(
+            "rollTimeoutMinutes",
+            `${rollTimeoutMinutes} is not a whole number of minutes, 2 or more`,
+        );
+    }
+    const rollPollIntervalSeconds = args.rollPollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS;
+    if (!(rollPollIntervalSeconds > 0)) {
+        throw new TransactorArgumentError(
+            "rollPollIntervalSeconds",
+            `${rollPollIntervalSeconds} is not a positive number of seconds`,
+        );
+    }
+    return { readyTimeoutSeconds, rollTimeoutMinutes, rollPollIntervalSeconds };
+}
