@@ -5,8 +5,11 @@
  * Its only trigger is the launch template's version: @pulumi/command marks `triggers` replaceOnChanges, so a
  * new version replaces the command, which runs `create`, the roll; an `up` that changes nothing keeps the
  * same trigger and runs nothing. Anything else (the command line, the timeout, the poll interval) runs the
- * command's `update`, which only prints the previous result. The command gets no credentials: the CLI finds
- * them as the AWS SDK does, in the environment `pulumi up` runs in, so none is ever in the state.
+ * command's `update`, the same roll: it starts nothing when the group already runs the version, and it
+ * converges a group that a failed, partially recorded roll left behind (the engine retries a resource whose
+ * create failed after it was recorded through an update, pulumi/pulumi#1836). The command gets no
+ * credentials: the CLI finds them as the AWS SDK does, in the environment `pulumi up` runs in, so none is ever
+ * in the state.
  */
 import { local } from "@pulumi/command";
 import * as aws from "@pulumi/aws";
@@ -14,7 +17,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { shellWord } from "../../internal/ionDev";
-import { KEEP_PREVIOUS_RESULT } from "../../internal/ionReleaseCommand";
 import type { ComponentScope } from "../scope";
 import type { RollSettings } from "./rollArgs";
 
@@ -109,10 +111,8 @@ export function createTransactorRoll(scope: ComponentScope, settings: RollSettin
         `${scope.name}-roll`,
         {
             create,
-            update: KEEP_PREVIOUS_RESULT,
+            update: create,
             triggers: [inputs.launchTemplate.latestVersion],
-            // The update re-prints the previous result from PULUMI_COMMAND_STDOUT.
-            addPreviousOutputInEnv: true,
         },
         {
             parent: scope.parent,

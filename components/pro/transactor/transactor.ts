@@ -29,6 +29,8 @@ import { resolveTransactorSettings, TransactorArgumentError, TransactorSettings 
 import { createLogBucket, createStorageTable } from "./storage";
 
 export type { DatomicTransactorArgs } from "./args";
+export type { TransactorRollArgs } from "./rollArgs";
+export { READY_HOOK_NAME } from "./readiness";
 export { DATOMIC_METRICS_NAMESPACE, DEFAULT_ALARM_DIMENSION_NAME } from "./alarms";
 export { AL2023_AMI_PARAMETERS } from "./images";
 
