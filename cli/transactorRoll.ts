@@ -10,10 +10,12 @@
  * rolled back, 2 for bad usage, 3 when it was still running at `--timeout` (a later run resumes the wait).
  */
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { S3Client } from "@aws-sdk/client-s3";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { performance } from "perf_hooks";
 import { CallEffects, RollApi } from "./transactorRoll/autoScaling";
-import { roll, RollFailure, RollRequest, TRANSACTOR_ROLL_EXIT } from "./transactorRoll/roll";
+import { BackupRequest, BackupStatus, backUp } from "./transactorRoll/backup";
+import { roll, rollDue, RollFailure, RollRequest, TRANSACTOR_ROLL_EXIT } from "./transactorRoll/roll";
 
 interface Flags {
     group: string;
@@ -25,6 +27,10 @@ interface Flags {
     pollInterval: number;
     retryDelay: number;
     timeout: number;
+    backupOnly?: boolean;
+    backupGroup?: string;
+    backupBucket?: string;
+    backupDatabase: string[];
 }
 
 function seconds(text: string): number {
@@ -65,6 +71,18 @@ async function main(argv: string[]): Promise<number> {
         .option("--poll-interval <seconds>", "seconds between status polls", seconds, 15)
         .option("--retry-delay <seconds>", "first wait after a throttled call, doubled each time", seconds, 1)
         .option("--timeout <seconds>", "stop waiting after this many seconds (the refresh goes on)", seconds, 3600)
+        .option(
+            "--backup-only",
+            "instead of rolling: when a roll onto the version is due, back up every database first (DatomicBackup)",
+        )
+        .option("--backup-group <name>", "with --backup-only: the DatomicBackup's backup group")
+        .option("--backup-bucket <bucket>", "with --backup-only: the DatomicBackup's bucket")
+        .option(
+            "--backup-database <name>",
+            "with --backup-only: a database (repeatable)",
+            (v, all: string[]) => [...all, v],
+            [],
+        )
         .showHelpAfterError()
         .exitOverride();
     try {
@@ -99,7 +117,13 @@ async function main(argv: string[]): Promise<number> {
         deadline: effects.now() + flags.timeout * 1000,
     });
     try {
-        const result = await roll(request, api, effects);
+        const result = flags.backupOnly
+            ? await backUpIfRollDue(request, api, effects, flags.region, {
+                  groupName: flags.backupGroup!,
+                  bucketName: flags.backupBucket!,
+                  databases: flags.backupDatabase,
+              })
+            : await roll(request, api, effects);
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return TRANSACTOR_ROLL_EXIT.success;
     } catch (error) {
@@ -111,6 +135,31 @@ async function main(argv: string[]): Promise<number> {
     } finally {
         client.destroy();
     }
+}
+
+/** `--backup-only`: a backup when a roll onto the version is due (not on a first deployment, nor a rerun). */
+async function backUpIfRollDue(
+    request: RollRequest,
+    api: RollApi,
+    effects: CallEffects,
+    region: string | undefined,
+    backup: BackupRequest,
+): Promise<{ status: "BackedUp" | "NoRollDue"; databases: string[] }> {
+    if (!(await rollDue(request, api))) {
+        effects.progress(`${request.groupName} needs no roll onto version ${request.launchTemplateVersion}; no backup`);
+        return { status: "NoRollDue", databases: [] };
+    }
+    // A custom S3 endpoint (tests, S3-compatible stores) is addressed path-style; AWS's is not touched.
+    const s3 = new S3Client({ region, forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined });
+    try {
+        await backUp(backup, api, new BackupStatus(s3), effects, {
+            pollSeconds: request.pollIntervalSeconds,
+            deadline: effects.now() + request.timeoutSeconds * 1000,
+        });
+    } finally {
+        s3.destroy();
+    }
+    return { status: "BackedUp", databases: backup.databases };
 }
 
 main(process.argv).then(

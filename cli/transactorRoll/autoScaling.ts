@@ -12,6 +12,7 @@ import {
     DescribeAutoScalingGroupsCommand,
     DescribeInstanceRefreshesCommand,
     InstanceRefresh,
+    SetDesiredCapacityCommand,
     StartInstanceRefreshCommand,
     StartInstanceRefreshCommandInput,
 } from "@aws-sdk/client-auto-scaling";
@@ -82,6 +83,15 @@ export class RollApi {
             throw new Error("StartInstanceRefresh answered no InstanceRefreshId");
         }
         return answer.InstanceRefreshId;
+    }
+
+    /** Sets the group's desired capacity (how a backup run is started). */
+    async setDesiredCapacity(groupName: string, capacity: number): Promise<void> {
+        await this.call("SetDesiredCapacity", () =>
+            this.client.send(
+                new SetDesiredCapacityCommand({ AutoScalingGroupName: groupName, DesiredCapacity: capacity }),
+            ),
+        );
     }
 
     private async call<T>(action: string, send: () => Promise<T>): Promise<T> {

@@ -153,6 +153,17 @@ export async function roll(request: RollRequest, api: RollApi, effects: CallEffe
     }
 }
 
+/**
+ * Whether a roll onto the version is still to start: the group is not on it, and no refresh onto it is
+ * under way (a refresh of another configuration does not count).
+ */
+export async function rollDue(request: RollRequest, api: RollApi): Promise<boolean> {
+    const ours = (await api.refreshes(request.groupName)).some(
+        (refresh) => refresh.Status !== undefined && !ENDED_STATES.has(refresh.Status) && isOurs(refresh, request),
+    );
+    return !ours && !(await alreadyOnVersion(request, api));
+}
+
 /** The group saves the version and every instance runs it: a refresh would replace nothing. */
 async function alreadyOnVersion(request: RollRequest, api: RollApi): Promise<boolean> {
     const group = await api.group(request.groupName);

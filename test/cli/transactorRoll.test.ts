@@ -49,6 +49,7 @@ function rollTo(version: string, extra: string[] = []): Promise<Run> {
     const env = {
         PATH: process.env.PATH,
         AWS_ENDPOINT_URL_AUTO_SCALING: endpoint,
+        AWS_ENDPOINT_URL_S3: endpoint,
         AWS_ACCESS_KEY_ID: "AKIDFAKE",
         AWS_SECRET_ACCESS_KEY: "fake-secret",
         AWS_CONFIG_FILE: "/dev/null",
@@ -176,5 +177,82 @@ describe("datomic-transactor-roll", () => {
         expect(run.code).toBe(2);
         expect(run.stderr).toContain("expected a launch template version number");
         expect(fake.calls).toEqual([]);
+    });
+
+    describe("--backup-only, before a version change (DatomicBackup attached)", () => {
+        const BACKUP_GROUP = "orders-datomic-backup";
+        const BUCKET = "orders-datomic-backups";
+        const backupFlags = [
+            "--backup-only",
+            "--backup-group",
+            BACKUP_GROUP,
+            "--backup-bucket",
+            BUCKET,
+            "--backup-database",
+            "orders",
+            "--backup-database",
+            "ledger",
+        ];
+        const desiredCapacities = () =>
+            fake.calls.filter((call) => call.action === "SetDesiredCapacity").map((call) => call.params);
+
+        test("backs up every database and waits for the run before the roll starts", async () => {
+            fake.addGroup(GROUP, { id: TEMPLATE, version: "1" }, 2);
+            const backup = fake.addBackupGroup(BACKUP_GROUP, BUCKET, ["orders", "ledger"]);
+            const run = await rollTo("2", backupFlags);
+
+            expect(run.stderr).toContain("backing up orders, ledger (orders-datomic-backup) before the roll");
+            expect(run.code).toBe(0);
+            expect(JSON.parse(run.stdout)).toEqual({ status: "BackedUp", databases: ["orders", "ledger"] });
+            expect(desiredCapacities()).toEqual([
+                expect.objectContaining({ AutoScalingGroupName: BACKUP_GROUP, DesiredCapacity: "1" }),
+            ]);
+            expect(backup.runs).toBe(1);
+            // The status objects were read before the run and after it ended; the transactors were not touched.
+            const heads = fake.calls.filter((call) => call.action === "HeadObject").map((call) => call.params.key);
+            // Both databases' objects, read concurrently before the run and after it.
+            expect(heads.sort()).toEqual([
+                `${BUCKET}/status/ledger.json`,
+                `${BUCKET}/status/ledger.json`,
+                `${BUCKET}/status/orders.json`,
+                `${BUCKET}/status/orders.json`,
+            ]);
+            expect(starts()).toEqual([]);
+        });
+
+        test("fails, naming the database, when its backup did not succeed, so the roll never starts", async () => {
+            fake.addGroup(GROUP, { id: TEMPLATE, version: "1" }, 2);
+            fake.addBackupGroup(BACKUP_GROUP, BUCKET, ["orders"]);
+            fake.objects.set(`${BUCKET}/status/ledger.json`, '"an-older-backup"');
+            const run = await rollTo("2", backupFlags);
+
+            expect(run.code).toBe(1);
+            expect(run.stderr).toContain(
+                `the backup before the roll failed for ledger (no new status/<database>.json in ${BUCKET}); see the backup's log group; no roll was started`,
+            );
+        });
+
+        test("waits for a backup run already going, then starts its own", async () => {
+            fake.addGroup(GROUP, { id: TEMPLATE, version: "1" }, 2);
+            const backup = fake.addBackupGroup(BACKUP_GROUP, BUCKET, ["orders", "ledger"]);
+            backup.running = 2;
+            backup.runs = 1;
+            fake.groups.get(BACKUP_GROUP)!.desired = 1;
+            const run = await rollTo("2", backupFlags);
+
+            expect(run.code).toBe(0);
+            expect(run.stderr).toContain("a backup run in orders-datomic-backup is going; waiting for it to end");
+            expect(backup.runs).toBe(2);
+        });
+
+        test("backs up nothing when no roll is due (the first deployment, or a rerun)", async () => {
+            fake.addGroup(GROUP, { id: TEMPLATE, version: "2" }, 2);
+            fake.addBackupGroup(BACKUP_GROUP, BUCKET, ["orders", "ledger"]);
+            const run = await rollTo("2", backupFlags);
+
+            expect(run.code).toBe(0);
+            expect(JSON.parse(run.stdout).status).toBe("NoRollDue");
+            expect(desiredCapacities()).toEqual([]);
+        });
     });
 });

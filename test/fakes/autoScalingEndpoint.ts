@@ -12,6 +12,11 @@
  * are terminated first. A successful refresh saves its desired configuration on the group; a rolled back
  * one leaves the group's saved configuration alone and puts back instances of it
  * (docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html).
+ *
+ * A DatomicBackup's run group is modelled too: SetDesiredCapacity to 1 starts a run, which after a few
+ * describes writes `status/<database>.json` for the databases it backs up and leaves the group (desired
+ * capacity back to 0), as components/pro/backup/scripts.ts does. The same server answers S3's HeadObject
+ * (`HEAD /<bucket>/<key>`, path style: 200 with an `ETag`, or 404 with no body) for those status objects.
  */
 import { randomUUID } from "crypto";
 import * as http from "http";
@@ -61,6 +66,16 @@ interface FakeRefresh {
     steps: Step[];
 }
 
+/** A backup run group: which databases a run backs up successfully, and how many describes it takes. */
+export interface FakeBackupGroup {
+    bucket: string;
+    succeeds: string[];
+    polls: number;
+    runs: number;
+    /** Describes left before the running run ends, or undefined when none runs. */
+    running?: number;
+}
+
 export interface RecordedCall {
     action: string;
     params: Record<string, string>;
@@ -74,6 +89,10 @@ export class FakeAutoScaling {
     nextOutcome: RefreshOutcome = "succeeds";
     /** Throttle this many of the next calls of each action. */
     readonly throttle = new Map<string, number>();
+    /** Backup run groups by name (their group is in `groups` too). */
+    readonly backupGroups = new Map<string, FakeBackupGroup>();
+    /** S3 objects, `<bucket>/<key>` to ETag. */
+    readonly objects = new Map<string, string>();
     private readonly refreshes: FakeRefresh[] = [];
     private server?: http.Server;
     private instanceCounter = 0;
@@ -84,9 +103,9 @@ export class FakeAutoScaling {
             let body = "";
             req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
             req.on("end", () => {
-                const { status, xml } = this.answer(req, body);
-                res.writeHead(status, { "Content-Type": "text/xml" });
-                res.end(xml);
+                const { status, xml, etag } = this.answer(req, body) as { status: number; xml: string; etag?: string };
+                res.writeHead(status, etag ? { ETag: etag, "Content-Length": "64" } : { "Content-Type": "text/xml" });
+                res.end(req.method === "HEAD" ? undefined : xml);
             });
         });
         await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
@@ -112,6 +131,21 @@ export class FakeAutoScaling {
         }
         this.groups.set(name, group);
         return group;
+    }
+
+    /** A DatomicBackup run group, idle; each run backs up `succeeds` and takes `polls` describes. */
+    addBackupGroup(name: string, bucket: string, succeeds: string[], polls = 2): FakeBackupGroup {
+        this.groups.set(name, {
+            name,
+            launchTemplate: { id: "lt-backup", version: "1" },
+            desired: 0,
+            instances: [],
+            fewestInService: 0,
+            events: [],
+        });
+        const backup: FakeBackupGroup = { bucket, succeeds, polls, runs: 0 };
+        this.backupGroups.set(name, backup);
+        return backup;
     }
 
     /** A refresh someone else started (the console, another run), in progress for `polls` more polls. */
@@ -151,6 +185,9 @@ export class FakeAutoScaling {
     }
 
     private answer(req: http.IncomingMessage, body: string): { status: number; xml: string } {
+        if (req.method === "HEAD") {
+            return this.headObject(req.url ?? "");
+        }
         const params = Object.fromEntries(new URLSearchParams(body));
         const action = params.Action ?? "";
         this.calls.push({ action, params });
@@ -177,13 +214,64 @@ export class FakeAutoScaling {
                 return ok(action, `<InstanceRefreshes>${this.describeRefreshes(params)}</InstanceRefreshes>`);
             case "StartInstanceRefresh":
                 return this.startRefresh(params);
+            case "SetDesiredCapacity":
+                return this.setDesiredCapacity(params);
             default:
                 return error(400, "Sender", "InvalidAction", `The action ${action} is not valid for this web service.`);
         }
     }
 
+    /** S3 HeadObject, path style. */
+    private headObject(url: string): { status: number; xml: string; etag?: string } {
+        const key = decodeURIComponent(url.replace(/^\//, "").split("?")[0]);
+        this.calls.push({ action: "HeadObject", params: { key } });
+        const etag = this.objects.get(key);
+        return etag ? { status: 200, xml: "", etag } : { status: 404, xml: "" };
+    }
+
+    private setDesiredCapacity(params: Record<string, string>): { status: number; xml: string } {
+        const group = this.groups.get(params.AutoScalingGroupName);
+        if (!group) {
+            return error(
+                400,
+                "Sender",
+                "ValidationError",
+                `AutoScalingGroup name not found - ${params.AutoScalingGroupName}`,
+            );
+        }
+        group.desired = Number(params.DesiredCapacity);
+        const backup = this.backupGroups.get(group.name);
+        if (backup && group.desired === 1 && backup.running === undefined) {
+            backup.running = backup.polls;
+            backup.runs += 1;
+            group.instances = [this.newInstance("1")];
+        }
+        return ok("SetDesiredCapacity", "");
+    }
+
+    /** A backup run moves on with each describe of its group; at its end it writes status objects and leaves. */
+    private advanceBackupRun(group: FakeGroup): void {
+        const backup = this.backupGroups.get(group.name);
+        if (!backup || backup.running === undefined) {
+            return;
+        }
+        if (backup.running > 0) {
+            backup.running -= 1;
+            return;
+        }
+        for (const db of backup.succeeds) {
+            this.objects.set(`${backup.bucket}/status/${db}.json`, `"${randomUUID()}"`);
+        }
+        backup.running = undefined;
+        group.instances = [];
+        group.desired = 0;
+    }
+
     private describeGroups(params: Record<string, string>): string {
         const names = members(params, "AutoScalingGroupNames");
+        [...this.groups.values()]
+            .filter((group) => names.length === 0 || names.includes(group.name))
+            .forEach((group) => this.advanceBackupRun(group));
         return [...this.groups.values()]
             .filter((group) => names.length === 0 || names.includes(group.name))
             .map(
