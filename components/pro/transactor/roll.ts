@@ -34,6 +34,8 @@ export interface RollInputs {
     dependsOn: pulumi.Resource[];
     /** `rollCommand`: how to run the CLI. */
     rollCommand?: string;
+    /** The Datomic release (`version`): its change, and only its change, backs up first. */
+    datomicVersion: string;
 }
 
 /**
@@ -49,19 +51,19 @@ export function defaultRollCommand(programDir: string): string {
     return `node -r ts-node/register/transpile-only ${relative(compiled.replace(/\.js$/, ".ts"))}`;
 }
 
+/** What a command line of datomic-transactor-roll names. */
+interface RollFlags {
+    group: string;
+    templateId: string;
+    version: number;
+    region: string;
+    alarm?: string;
+    pollSeconds: number;
+    timeoutSeconds: number;
+}
+
 /** The command line of a roll onto one launch template version. */
-export function rollCommandLine(
-    command: string,
-    flags: {
-        group: string;
-        templateId: string;
-        version: number;
-        region: string;
-        alarm?: string;
-        pollSeconds: number;
-        timeoutSeconds: number;
-    },
-): string {
+export function rollCommandLine(command: string, flags: RollFlags): string {
     return [
         command,
         "--group",
@@ -87,7 +89,7 @@ export function rollCommandLine(
 export function createTransactorRoll(scope: ComponentScope, settings: RollSettings, inputs: RollInputs): local.Command {
     const timeoutSeconds = settings.rollTimeoutMinutes * 60 - COMMAND_TIMEOUT_MARGIN_SECONDS;
     const command = inputs.rollCommand ?? defaultRollCommand(process.cwd());
-    const create = pulumi
+    const flags = pulumi
         .all([
             inputs.group.name,
             inputs.launchTemplate.id,
@@ -95,18 +97,18 @@ export function createTransactorRoll(scope: ComponentScope, settings: RollSettin
             inputs.region,
             inputs.rollbackAlarmName,
         ])
-        .apply(([group, templateId, version, region, alarm]) =>
-            rollCommandLine(command, {
-                group,
-                templateId,
-                version,
-                region,
-                alarm,
-                pollSeconds: settings.rollPollIntervalSeconds,
-                timeoutSeconds,
-            }),
-        );
+        .apply(([group, templateId, version, region, alarm]): RollFlags => ({
+            group,
+            templateId,
+            version,
+            region,
+            alarm,
+            pollSeconds: settings.rollPollIntervalSeconds,
+            timeoutSeconds,
+        }));
+    const create = flags.apply((f) => rollCommandLine(command, f));
     const timeout = `${settings.rollTimeoutMinutes}m`;
+    const backup = settings.backup ? createBackupBeforeRoll(scope, settings, inputs, command, flags) : undefined;
     return new local.Command(
         `${scope.name}-roll`,
         {
@@ -114,6 +116,45 @@ export function createTransactorRoll(scope: ComponentScope, settings: RollSettin
             update: create,
             triggers: [inputs.launchTemplate.latestVersion],
         },
+        {
+            parent: scope.parent,
+            dependsOn: [inputs.group, ...inputs.dependsOn, ...(backup ? [backup] : [])],
+            customTimeouts: { create: timeout, update: timeout },
+        },
+    );
+}
+
+/**
+ * The backup before a version change: `datomic-transactor-roll --backup-only`, triggered by `version` alone,
+ * so an AMI or property change rolls without one. It backs up only when a roll onto the new launch template
+ * version is due, so a first deployment (the group starts on its version) backs up nothing. Any other change
+ * of its inputs runs nothing (`update` is a no-op): a backup belongs to a version change.
+ */
+function createBackupBeforeRoll(
+    scope: ComponentScope,
+    settings: RollSettings,
+    inputs: RollInputs,
+    command: string,
+    flags: pulumi.Output<RollFlags>,
+): local.Command {
+    const backup = settings.backup!;
+    const create = pulumi
+        .all([flags, backup.groupName, backup.bucketName])
+        .apply(([f, groupName, bucketName]) =>
+            [
+                rollCommandLine(command, f),
+                "--backup-only",
+                "--backup-group",
+                shellWord(groupName),
+                "--backup-bucket",
+                shellWord(bucketName),
+                ...backup.databases.flatMap((db) => ["--backup-database", shellWord(db)]),
+            ].join(" "),
+        );
+    const timeout = `${settings.rollTimeoutMinutes}m`;
+    return new local.Command(
+        `${scope.name}-backup-before-roll`,
+        { create, update: "true", triggers: [inputs.datomicVersion] },
         {
             parent: scope.parent,
             dependsOn: [inputs.group, ...inputs.dependsOn],

@@ -2,7 +2,18 @@
  * The arguments of `DatomicTransactor` that shape how a change reaches the running transactors (the roll),
  * their defaults and their checks. Pure: a bad value throws {@link TransactorArgumentError}.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { TransactorArgumentError } from "./settings";
+
+/** An attached `DatomicBackup`, for a backup of every database before a `version` change rolls the group. */
+export interface TransactorBackupArgs {
+    /** The backup runs' Auto Scaling group: `DatomicBackup.backupGroupName`. */
+    groupName: pulumi.Input<string>;
+    /** The backup bucket: `DatomicBackup.bucketName`. */
+    bucketName: pulumi.Input<string>;
+    /** The databases the backup covers (its `databases`). */
+    databases: string[];
+}
 
 /** How a launch template change is rolled out; part of `DatomicTransactorArgs`. */
 export interface TransactorRollArgs {
@@ -21,6 +32,15 @@ export interface TransactorRollArgs {
      * `node` with this package's CLI, by a path relative to the Pulumi program's directory. Changing it does not roll.
      */
     rollCommand?: string;
+    /**
+     * A `DatomicBackup` of this transactor's databases. A change of `version` then backs up every database,
+     * and waits for that, before the roll starts (Datomic recommends a backup before adopting a new
+     * release, docs.datomic.com/changes/pro.html); a failed backup fails the `up` before any transactor is
+     * touched.
+     */
+    backup?: TransactorBackupArgs;
+    /** Back up before a `version` change when `backup` is set. Default true; false turns it off. */
+    backupBeforeVersionChange?: boolean;
 }
 
 /** The roll's settings, defaults filled in. */
@@ -28,6 +48,8 @@ export interface RollSettings {
     readyTimeoutSeconds: number;
     rollTimeoutMinutes: number;
     rollPollIntervalSeconds: number;
+    /** The backup to run before a version change, when there is one and it is on. */
+    backup?: TransactorBackupArgs;
 }
 
 /** Auto Scaling's range for a lifecycle hook's heartbeat timeout (API reference, PutLifecycleHook). */
@@ -60,5 +82,9 @@ export function resolveRollSettings(args: TransactorRollArgs): RollSettings {
             `${rollPollIntervalSeconds} is not a positive number of seconds`,
         );
     }
-    return { readyTimeoutSeconds, rollTimeoutMinutes, rollPollIntervalSeconds };
+    if (args.backup !== undefined && args.backup.databases.length === 0) {
+        throw new TransactorArgumentError("backup.databases", "is empty; list the databases DatomicBackup backs up");
+    }
+    const backup = args.backupBeforeVersionChange === false ? undefined : args.backup;
+    return { readyTimeoutSeconds, rollTimeoutMinutes, rollPollIntervalSeconds, backup };
 }

@@ -29,7 +29,7 @@ import { resolveTransactorSettings, TransactorArgumentError, TransactorSettings 
 import { createLogBucket, createStorageTable } from "./storage";
 
 export type { DatomicTransactorArgs } from "./args";
-export type { TransactorRollArgs } from "./rollArgs";
+export type { TransactorBackupArgs, TransactorRollArgs } from "./rollArgs";
 export { READY_HOOK_NAME } from "./readiness";
 export { DATOMIC_METRICS_NAMESPACE, DEFAULT_ALARM_DIMENSION_NAME } from "./alarms";
 export { AL2023_AMI_PARAMETERS } from "./images";
@@ -170,6 +170,7 @@ export class DatomicTransactor extends pulumi.ComponentResource {
             rollbackAlarmName: alarms?.heartbeat.name,
             dependsOn: [readyHook, readyPolicy],
             rollCommand: args.rollCommand,
+            datomicVersion: args.version,
         });
 
         this.subnetCidrBlocks = subnetCidrBlocks(args.subnetIds, parent);

@@ -159,6 +159,10 @@ describe("the roll command", () => {
         [{ readyTimeoutSeconds: 7201 }, "readyTimeoutSeconds: 7201 is not a whole number of seconds from 30 to 7200"],
         [{ rollTimeoutMinutes: 1 }, "rollTimeoutMinutes: 1 is not a whole number of minutes, 2 or more"],
         [{ rollPollIntervalSeconds: 0 }, "rollPollIntervalSeconds: 0 is not a positive number of seconds"],
+        [
+            { backup: { groupName: "g", bucketName: "b", databases: [] } },
+            "backup.databases: is empty; list the databases DatomicBackup backs up",
+        ],
     ])("refuses %p at preview, naming the argument", (extra, message) => {
         resetWorld(recorder, { fixtures: { lookups: transactorLookups() } });
         expect(
@@ -171,6 +175,28 @@ describe("the roll command", () => {
                     ...extra,
                 }),
         ).toThrow(message);
+    });
+
+    test("with a DatomicBackup attached, a version change backs up first: a command triggered by the version alone", async () => {
+        const backup = {
+            groupName: "acme-orders-datomic-backup",
+            bucketName: "acme-orders-backups",
+            databases: ["orders", "ledger"],
+        };
+        await build(3, { backup });
+        const command = recorder.get(T.command, `${NAME}-backup-before-roll`);
+        expect(command.inputs.triggers).toEqual(["1.0.7075"]);
+        expect(command.inputs.create).toBe(
+            `${roll().inputs.create} --backup-only --backup-group acme-orders-datomic-backup ` +
+                "--backup-bucket acme-orders-backups --backup-database orders --backup-database ledger",
+        );
+        // Another change of its inputs (a new launch template version without a new release) runs nothing.
+        expect(command.inputs.update).toBe("true");
+        // The roll starts only after the backup.
+        expect(roll().dependencies).toContain(command.urn);
+
+        await build(3, { backup, backupBeforeVersionChange: false });
+        expect(recorder.ofType(T.command).map((c) => c.name)).toEqual([`${NAME}-roll`]);
     });
 
     test("by default runs this repository's CLI through ts-node, by a path relative to the program", () => {
@@ -189,11 +215,13 @@ describe("the rendered roll command against Auto Scaling (the fake endpoint)", (
     afterEach(() => fake.stop());
 
     /** Runs the command line the component rendered, as @pulumi/command would (a shell), with fast polls. */
-    async function runRenderedRoll(): Promise<{ code: number; stdout: string; stderr: string }> {
-        const line = `${(roll().inputs.create as string).replace("--poll-interval 15", "--poll-interval 0.01")}`;
+    async function runRenderedRoll(name = `${NAME}-roll`): Promise<{ code: number; stdout: string; stderr: string }> {
+        const rendered = recorder.get(T.command, name).inputs.create as string;
+        const line = rendered.replace("--poll-interval 15", "--poll-interval 0.01");
         const env = {
             PATH: process.env.PATH,
             AWS_ENDPOINT_URL_AUTO_SCALING: endpoint,
+            AWS_ENDPOINT_URL_S3: endpoint,
             AWS_ACCESS_KEY_ID: "AKIDFAKE",
             AWS_SECRET_ACCESS_KEY: "fake-secret",
             AWS_CONFIG_FILE: "/dev/null",
@@ -240,5 +268,29 @@ describe("the rendered roll command against Auto Scaling (the fake endpoint)", (
         expect(run.code).toBe(0);
         expect(JSON.parse(run.stdout).status).toBe("Unchanged");
         expect(fake.calls.map((call) => call.action)).not.toContain("StartInstanceRefresh");
+    });
+
+    test("with a DatomicBackup attached, a version bump backs up every database before the roll", async () => {
+        const group = fake.addGroup(GROUP_NAME, { id: TEMPLATE_ID, version: "2" }, 2);
+        const backup = fake.addBackupGroup("acme-orders-datomic-backup", "acme-orders-backups", ["orders"]);
+        await build(3, {
+            backup: {
+                groupName: "acme-orders-datomic-backup",
+                bucketName: "acme-orders-backups",
+                databases: ["orders"],
+            },
+        });
+        // The engine runs the backup first (the roll depends on it), then the roll.
+        const backedUp = await runRenderedRoll(`${NAME}-backup-before-roll`);
+        expect(backedUp.code).toBe(0);
+        expect(JSON.parse(backedUp.stdout)).toEqual({ status: "BackedUp", databases: ["orders"] });
+        expect(backup.runs).toBe(1);
+        expect(group.launchTemplate.version).toBe("2");
+        const rolled = await runRenderedRoll();
+        expect(rolled.code).toBe(0);
+        expect(group.launchTemplate.version).toBe("3");
+        expect(fake.calls.findIndex((call) => call.action === "SetDesiredCapacity")).toBeLessThan(
+            fake.calls.findIndex((call) => call.action === "StartInstanceRefresh"),
+        );
     });
 });
