@@ -24,6 +24,8 @@ export interface TransactorComputeInputs {
     securityGroupId: pulumi.Output<string>;
     /** The transactor's policies: instances boot with them in place. */
     policies: pulumi.Resource[];
+    /** Instances complete the group's launch hook once their transactor is active or a standby. */
+    readinessHook: boolean;
 }
 
 /** The base64 user data, checked against EC2's size limit. */
@@ -31,7 +33,7 @@ export function transactorUserData(
     scope: ComponentScope,
     settings: TransactorSettings,
     args: DatomicTransactorArgs,
-    inputs: Pick<TransactorComputeInputs, "region" | "logBucketName">,
+    inputs: Pick<TransactorComputeInputs, "region" | "logBucketName" | "readinessHook">,
 ): pulumi.Output<string> {
     const cloudWatchRegion = settings.cloudWatchMetrics
         ? inputs.region.apply((region) => args.cloudWatchRegion ?? region)
@@ -60,7 +62,9 @@ export function transactorUserData(
                     settings.healthCheckUrl !== undefined
                         ? { url: settings.healthCheckUrl, graceSeconds: settings.warmupSeconds }
                         : undefined,
-                readiness: { groupName: settings.groupName, hookName: READY_HOOK_NAME },
+                readiness: inputs.readinessHook
+                    ? { groupName: settings.groupName, hookName: READY_HOOK_NAME }
+                    : undefined,
             });
             const size = Buffer.byteLength(script);
             if (size > USER_DATA_MAX_BYTES) {

@@ -32,6 +32,8 @@ export interface RollInputs {
     rollbackAlarmName?: pulumi.Output<string>;
     /** The launch hook and the instances' permission to complete it. */
     dependsOn: pulumi.Resource[];
+    /** Seconds a new InService instance warms up: 0 when the launch hook already waited for readiness. */
+    warmupSeconds: number;
     /** `rollCommand`: how to run the CLI. */
     rollCommand?: string;
     /** The Datomic release (`version`): its change, and only its change, backs up first. */
@@ -54,6 +56,7 @@ export function defaultRollCommand(programDir: string): string {
 /** What a command line of datomic-transactor-roll names. */
 interface RollFlags {
     group: string;
+    warmupSeconds: number;
     templateId: string;
     version: number;
     region: string;
@@ -74,9 +77,8 @@ export function rollCommandLine(command: string, flags: RollFlags): string {
         String(flags.version),
         "--region",
         shellWord(flags.region),
-        // The launch hook already held each instance until its transactor was a standby or active.
         "--warmup",
-        "0",
+        String(flags.warmupSeconds),
         ...(flags.alarm ? ["--alarm", shellWord(flags.alarm)] : []),
         "--poll-interval",
         String(flags.pollSeconds),
@@ -103,6 +105,7 @@ export function createTransactorRoll(scope: ComponentScope, settings: RollSettin
             version,
             region,
             alarm,
+            warmupSeconds: inputs.warmupSeconds,
             pollSeconds: settings.rollPollIntervalSeconds,
             timeoutSeconds,
         }));

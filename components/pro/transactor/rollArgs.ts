@@ -18,6 +18,14 @@ export interface TransactorBackupArgs {
 /** How a launch template change is rolled out; part of `DatomicTransactorArgs`. */
 export interface TransactorRollArgs {
     /**
+     * Hold each new instance with a launch lifecycle hook until its transactor is the active one or a
+     * standby, as its log says (`:transactor/heartbeat`, `:transactor/standby`; read from the transactor's
+     * code, not documented by Datomic). Default true. Set false if your release logs otherwise (every new
+     * instance would then be abandoned after `readyTimeoutSeconds`): instances then count after
+     * `instanceWarmupSeconds`, as EC2 health sees them.
+     */
+    readinessHook?: boolean;
+    /**
      * Seconds a new instance has to install Datomic and become the active transactor or a standby before its
      * launch lifecycle hook gives up on it (ABANDON: the instance is terminated, and a roll fails and rolls
      * back). Default 600; Auto Scaling allows 30 to 7200.
@@ -45,6 +53,7 @@ export interface TransactorRollArgs {
 
 /** The roll's settings, defaults filled in. */
 export interface RollSettings {
+    readinessHook: boolean;
     readyTimeoutSeconds: number;
     rollTimeoutMinutes: number;
     rollPollIntervalSeconds: number;
@@ -86,5 +95,11 @@ export function resolveRollSettings(args: TransactorRollArgs): RollSettings {
         throw new TransactorArgumentError("backup.databases", "is empty; list the databases DatomicBackup backs up");
     }
     const backup = args.backupBeforeVersionChange === false ? undefined : args.backup;
-    return { readyTimeoutSeconds, rollTimeoutMinutes, rollPollIntervalSeconds, backup };
+    return {
+        readinessHook: args.readinessHook ?? true,
+        readyTimeoutSeconds,
+        rollTimeoutMinutes,
+        rollPollIntervalSeconds,
+        backup,
+    };
 }

@@ -146,29 +146,34 @@ export class DatomicTransactor extends pulumi.ComponentResource {
         this.peerSecurityGroupId = network.peerGroup.id;
 
         const alarms = settings.alarms ? createTransactorAlarms(scope, settings, args) : undefined;
-        const readyPolicy = createReadinessPolicy(scope, {
-            role: iam.transactorRole,
-            groupName: settings.groupName,
-            partition,
-            region: this.region,
-            accountId: this.accountId,
-        });
+        const readyPolicy = rollSettings.readinessHook
+            ? createReadinessPolicy(scope, {
+                  role: iam.transactorRole,
+                  groupName: settings.groupName,
+                  partition,
+                  region: this.region,
+                  accountId: this.accountId,
+              })
+            : undefined;
         const { launchTemplate, group } = createTransactorGroup(scope, settings, args, {
             region: this.region,
             logBucketName: this.logBucketName,
             instanceProfileArn: iam.transactorProfile.arn,
             securityGroupId: network.transactorGroup.id,
-            policies: [...iam.transactorPolicies, readyPolicy],
+            policies: [...iam.transactorPolicies, ...(readyPolicy ? [readyPolicy] : [])],
+            readinessHook: rollSettings.readinessHook,
         });
         this.launchTemplateId = launchTemplate.id;
         this.autoScalingGroupName = group.name;
-        const readyHook = createReadinessHook(scope, group, rollSettings.readyTimeoutSeconds);
+        const readyHook = readyPolicy ? createReadinessHook(scope, group, rollSettings.readyTimeoutSeconds) : undefined;
         this.roll = createTransactorRoll(scope, rollSettings, {
             group,
             launchTemplate,
             region: this.region,
             rollbackAlarmName: alarms?.heartbeat.name,
-            dependsOn: [readyHook, readyPolicy],
+            // Without the launch hook, a new instance counts after the warmup instead.
+            warmupSeconds: readyHook ? 0 : settings.warmupSeconds,
+            dependsOn: readyHook && readyPolicy ? [readyHook, readyPolicy] : [],
             rollCommand: args.rollCommand,
             datomicVersion: args.version,
         });

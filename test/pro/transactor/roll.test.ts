@@ -113,6 +113,20 @@ describe("the roll command", () => {
         expect(recorder.get(T.hook, `${NAME}-ready-hook`).inputs.heartbeatTimeout).toBe(600);
     });
 
+    test("readinessHook: false leaves out the hook, its policy and the instance's signal; new instances count after the warmup", async () => {
+        await build(3, { readinessHook: false, instanceWarmupSeconds: 240 });
+        expect(recorder.ofType(T.hook)).toEqual([]);
+        expect(recorder.ofType(T.rolePolicy).map((policy) => policy.name)).not.toContain(
+            `${NAME}-transactor-ready-policy`,
+        );
+        const userData = Buffer.from(
+            recorder.get(T.template, `${NAME}-launch-template`).inputs.userData as string,
+            "base64",
+        ).toString();
+        expect(userData).not.toContain("datomic-ready");
+        expect(roll().inputs.create).toContain(" --warmup 240 ");
+    });
+
     test("the transactor role may complete lifecycle actions of its own group only, and instances boot with it", async () => {
         await build(3);
         const policy = recorder.get(T.rolePolicy, `${NAME}-transactor-ready-policy`);
