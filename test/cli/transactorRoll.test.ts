@@ -144,6 +144,18 @@ describe("datomic-transactor-roll", () => {
         expect(group.launchTemplate.version).toBe("3");
     });
 
+    test("a refresh started by someone else between the look and the start (InstanceRefreshInProgress) is waited for", async () => {
+        const group = fake.addGroup(GROUP, { id: TEMPLATE, version: "1" }, 2);
+        fake.raceNextStart = { id: TEMPLATE, version: "2" };
+        const run = await rollTo("3");
+
+        expect(run.code).toBe(0);
+        expect(run.stderr).toContain("(another configuration) is running; waiting for it to end");
+        // The first start was refused, the second, after the other refresh ended, succeeded.
+        expect(starts()).toHaveLength(2);
+        expect(group.launchTemplate.version).toBe("3");
+    });
+
     test("an interrupted run leaves the refresh going; the next run resumes waiting on it instead of starting another", async () => {
         const group = fake.addGroup(GROUP, { id: TEMPLATE, version: "1" }, 2);
         // A deadline that passes during the first poll: the run stops waiting while the refresh goes on.

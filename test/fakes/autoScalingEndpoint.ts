@@ -85,6 +85,11 @@ export interface RecordedCall {
 export class FakeAutoScaling {
     readonly groups = new Map<string, FakeGroup>();
     readonly calls: RecordedCall[] = [];
+    /**
+     * Someone else starts a refresh (onto this configuration) just before the next StartInstanceRefresh
+     * arrives, so that call answers InstanceRefreshInProgress.
+     */
+    raceNextStart?: FakeLaunchTemplate;
     /** How the next refresh started through StartInstanceRefresh ends. */
     nextOutcome: RefreshOutcome = "succeeds";
     /** Throttle this many of the next calls of each action. */
@@ -330,6 +335,10 @@ export class FakeAutoScaling {
                 "ValidationError",
                 `AutoScalingGroup name not found - ${params.AutoScalingGroupName}`,
             );
+        }
+        if (this.raceNextStart) {
+            this.addRunningRefresh(group.name, this.raceNextStart, 1);
+            this.raceNextStart = undefined;
         }
         if (this.refreshes.some((refresh) => refresh.group === group.name && !ENDED.has(refresh.status))) {
             return error(
