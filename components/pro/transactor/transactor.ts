@@ -17,13 +17,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { DatomicEnvironmentOutputs } from "../../contract";
 import { createTransactorAlarms } from "./alarms";
 import type { DatomicTransactorArgs } from "./args";
-import { createTransactorGroup } from "./compute";
 import { createTransactorIam } from "./iam";
 import { createTransactorNetwork, routeTableIds, subnetCidrBlocks } from "./network";
 import { connectionUriBase } from "./properties";
-import { createReadinessHook, createReadinessPolicy } from "./readiness";
-import { createTransactorRoll } from "./roll";
 import { RollSettings, resolveRollSettings } from "./rollArgs";
+import { createTransactorRollout } from "./rollout";
 import type { ComponentScope } from "../scope";
 import { resolveTransactorSettings, TransactorArgumentError, TransactorSettings } from "./settings";
 import { createLogBucket, createStorageTable } from "./storage";
@@ -146,37 +144,20 @@ export class DatomicTransactor extends pulumi.ComponentResource {
         this.peerSecurityGroupId = network.peerGroup.id;
 
         const alarms = settings.alarms ? createTransactorAlarms(scope, settings, args) : undefined;
-        const readyPolicy = rollSettings.readinessHook
-            ? createReadinessPolicy(scope, {
-                  role: iam.transactorRole,
-                  groupName: settings.groupName,
-                  partition,
-                  region: this.region,
-                  accountId: this.accountId,
-              })
-            : undefined;
-        const { launchTemplate, group } = createTransactorGroup(scope, settings, args, {
+        const { launchTemplate, group, roll } = createTransactorRollout(scope, settings, rollSettings, args, {
             region: this.region,
             logBucketName: this.logBucketName,
             instanceProfileArn: iam.transactorProfile.arn,
             securityGroupId: network.transactorGroup.id,
-            policies: [...iam.transactorPolicies, ...(readyPolicy ? [readyPolicy] : [])],
-            readinessHook: rollSettings.readinessHook,
+            policies: iam.transactorPolicies,
+            transactorRole: iam.transactorRole,
+            partition,
+            accountId: this.accountId,
+            rollbackAlarmName: alarms?.heartbeat.name,
         });
         this.launchTemplateId = launchTemplate.id;
         this.autoScalingGroupName = group.name;
-        const readyHook = readyPolicy ? createReadinessHook(scope, group, rollSettings.readyTimeoutSeconds) : undefined;
-        this.roll = createTransactorRoll(scope, rollSettings, {
-            group,
-            launchTemplate,
-            region: this.region,
-            rollbackAlarmName: alarms?.heartbeat.name,
-            // Without the launch hook, a new instance counts after the warmup instead.
-            warmupSeconds: readyHook ? 0 : settings.warmupSeconds,
-            dependsOn: readyHook && readyPolicy ? [readyHook, readyPolicy] : [],
-            rollCommand: args.rollCommand,
-            datomicVersion: args.version,
-        });
+        this.roll = roll;
 
         this.subnetCidrBlocks = subnetCidrBlocks(args.subnetIds, parent);
         this.routeTableIds = routeTableIds(args.vpcId, args.subnetIds, parent);
