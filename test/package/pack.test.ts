@@ -217,6 +217,15 @@ describe("the installed tarball", () => {
         );
     });
 
+    test("DatomicTransactor rolls with the datomic-transactor-roll of the installed package", () => {
+        const roll = result.registered.find((resource) => resource.name === "pro-roll")!;
+        // Run from the program's directory, where Pulumi runs commands.
+        const cli = /^node (\S+) /.exec(String(roll.inputs.create))![1];
+        expect(path.resolve(consumer, cli)).toBe(
+            path.join(consumer, "node_modules", "pulumi-datomic", "dist", "cli", "transactorRoll.js"),
+        );
+    });
+
     test("exports the public surface", () => {
         expect(result.exports).toEqual(
             expect.arrayContaining([
