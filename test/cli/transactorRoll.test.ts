@@ -118,6 +118,16 @@ describe("datomic-transactor-roll", () => {
         expect(group.instances.map((instance) => instance.version)).toEqual(["4", "4"]);
     });
 
+    test("a refresh cancelled by an operator fails the roll with its reason", async () => {
+        const group = fake.addGroup(GROUP, { id: TEMPLATE, version: "1" }, 2);
+        fake.nextOutcome = "cancelledByOperator";
+        const run = await rollTo("2");
+
+        expect(run.code).toBe(1);
+        expect(run.stderr).toMatch(/ended Cancelled: The instance refresh was cancelled by a user request\./);
+        expect(group.launchTemplate.version).toBe("1");
+    });
+
     test("a throttled describe is retried with backoff", async () => {
         fake.addGroup(GROUP, { id: TEMPLATE, version: "1" }, 2);
         fake.throttle.set("DescribeInstanceRefreshes", 3);

@@ -46,7 +46,7 @@ export interface FakeGroup {
 }
 
 /** How a started refresh ends: its new instances become ready, or never do (their launch hook is abandoned). */
-export type RefreshOutcome = "succeeds" | "newInstancesNeverReady";
+export type RefreshOutcome = "succeeds" | "newInstancesNeverReady" | "cancelledByOperator";
 
 interface Step {
     status: string;
@@ -358,8 +358,16 @@ export class FakeAutoScaling {
                 .map(([key, value]) => [key.slice("Preferences.".length), value]),
         );
         const refresh = this.newRefresh(group, desired, preferences);
-        refresh.steps =
-            this.nextOutcome === "succeeds" ? this.successSteps(group, refresh) : this.neverReadySteps(refresh);
+        refresh.steps = {
+            succeeds: () => this.successSteps(group, refresh),
+            newInstancesNeverReady: () => this.neverReadySteps(refresh),
+            // Someone ran CancelInstanceRefresh: Cancelling, then Cancelled (no rollback of its own).
+            cancelledByOperator: () => [
+                { status: "Pending" },
+                { status: "Cancelling" },
+                { status: "Cancelled", reason: "The instance refresh was cancelled by a user request." },
+            ],
+        }[this.nextOutcome]();
         return ok("StartInstanceRefresh", `<InstanceRefreshId>${refresh.id}</InstanceRefreshId>`);
     }
 
