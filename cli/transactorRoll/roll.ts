@@ -137,14 +137,20 @@ export async function roll(request: RollRequest, api: RollApi, effects: CallEffe
         try {
             refreshId = await api.start(startInput(request));
         } catch (error) {
-            // Another refresh started between the look and the start: look again.
-            if (
-                errorCode(error) === "InstanceRefreshInProgress" ||
-                errorCode(error) === "InstanceRefreshInProgressFault"
-            ) {
-                continue;
+            // Another refresh started between the look and the start: look again, after a poll interval (the
+            // list may not show it at once), until the deadline.
+            const code = errorCode(error);
+            if (code !== "InstanceRefreshInProgress" && code !== "InstanceRefreshInProgressFault") {
+                throw error;
             }
-            throw error;
+            if (effects.now() + request.pollIntervalSeconds * 1000 > deadline) {
+                throw new RollFailure(
+                    `another instance refresh of ${request.groupName} kept this roll from starting for ${request.timeoutSeconds} s`,
+                    "timeout",
+                );
+            }
+            await effects.sleep(request.pollIntervalSeconds * 1000);
+            continue;
         }
         effects.progress(
             `started refresh ${refreshId} of ${request.groupName} onto launch template version ${request.launchTemplateVersion} (launch before terminate, auto rollback on)`,
