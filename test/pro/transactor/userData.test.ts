@@ -486,15 +486,16 @@ describe("the transactor user data", () => {
     });
 
     test("stays far below EC2's 16 KB user data limit", () => {
-        const size = Buffer.byteLength(
-            renderTransactorUserData({
-                ...withHealth,
-                javaOpts: JAVA_OPTS,
-                secretParameters: { "license-key": "/p" },
-                sha256: "a".repeat(64),
-            }),
-        );
-        expect(size).toBeLessThan(USER_DATA_MAX_BYTES / 2);
+        const options = {
+            ...withHealth,
+            javaOpts: JAVA_OPTS,
+            secretParameters: { "license-key": "/p" },
+            sha256: "a".repeat(64),
+        };
+        expect(Buffer.byteLength(renderTransactorUserData(options))).toBeLessThan(USER_DATA_MAX_BYTES / 2);
+        // The readiness signal (on by default) adds about 2 KB; 6 KB are left for the properties.
+        const withReadiness = Buffer.byteLength(renderTransactorUserData({ ...options, readiness: READINESS }));
+        expect(withReadiness).toBeLessThan(10 * 1024);
     });
 
     test("installs, writes the properties from IMDSv2 and the secret parameters, and starts the transactor and its watcher under systemd", async () => {
