@@ -41,6 +41,14 @@ function seconds(text: string): number {
     return value;
 }
 
+function positiveSeconds(text: string): number {
+    const value = seconds(text);
+    if (value === 0) {
+        throw new InvalidArgumentError("expected a positive number of seconds");
+    }
+    return value;
+}
+
 function version(text: string): string {
     if (!/^[1-9]\d*$/.test(text)) {
         throw new InvalidArgumentError(
@@ -68,9 +76,14 @@ async function main(argv: string[]): Promise<number> {
             (v, all: string[]) => [...all, v],
             [],
         )
-        .option("--poll-interval <seconds>", "seconds between status polls", seconds, 15)
-        .option("--retry-delay <seconds>", "first wait after a throttled call, doubled each time", seconds, 1)
-        .option("--timeout <seconds>", "stop waiting after this many seconds (the refresh goes on)", seconds, 3600)
+        .option("--poll-interval <seconds>", "seconds between status polls", positiveSeconds, 15)
+        .option("--retry-delay <seconds>", "first wait after a throttled call, doubled each time", positiveSeconds, 1)
+        .option(
+            "--timeout <seconds>",
+            "stop waiting after this many seconds (the refresh goes on)",
+            positiveSeconds,
+            3600,
+        )
         .option(
             "--backup-only",
             "instead of rolling: when a roll onto the version is due, back up every database first (DatomicBackup)",
