@@ -115,6 +115,7 @@ describe("npm pack", () => {
                 "dist/components/migration/terraformReference.js",
                 "dist/cli/plan.js",
                 "dist/cli/ion-release.js",
+                "dist/cli/transactorRoll.js",
                 // The Clojure driver datomic-ion-release runs in one JVM (dist/cli/ionRelease/ionDevProcess.js finds it).
                 "cli/ionRelease/driver.clj",
             ]),
@@ -217,6 +218,15 @@ describe("the installed tarball", () => {
         );
     });
 
+    test("DatomicTransactor rolls with the datomic-transactor-roll of the installed package", () => {
+        const roll = result.registered.find((resource) => resource.name === "pro-roll")!;
+        // Run from the program's directory, where Pulumi runs commands.
+        const cli = /^node (\S+) /.exec(String(roll.inputs.create))![1];
+        expect(path.resolve(consumer, cli)).toBe(
+            path.join(consumer, "node_modules", "pulumi-datomic", "dist", "cli", "transactorRoll.js"),
+        );
+    });
+
     test("exports the public surface", () => {
         expect(result.exports).toEqual(
             expect.arrayContaining([
@@ -286,6 +296,7 @@ describe("the installed tarball", () => {
     test.each([
         ["datomic-plan", "--stack <name>"],
         ["datomic-ion-release", "--group <group>"],
+        ["datomic-transactor-roll", "--group <name>"],
     ])("the packed %s command prints its help", (bin, option) => {
         const help = run(path.join(consumer, "node_modules", ".bin", bin), ["--help"], consumer);
         expect(help).toContain(`Usage: ${bin} [options]`);

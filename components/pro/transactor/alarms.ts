@@ -5,6 +5,9 @@
  * `aws-cloudwatch-dimension-value` (as the transactor's CloudWatch reporter, `datomic.aws-monitor` in the
  * Datomic Pro jar, sends them). Metric names and statistics: docs.datomic.com/operation/monitoring.html
  * ("Alarm": a problem occurred, Sum; "HeartbeatMsec": heartbeats written by the active transactor).
+ * A standby publishes `HeartMonitorMsec` for every check it makes of the active's heartbeat
+ * (docs.datomic.com/operation/deployment.html, "Monitoring Heartbeat"), so no sample of it means no standby
+ * is watching: the next failure of the active transactor would be an outage, not a failover.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,15 +20,23 @@ export const DATOMIC_METRICS_NAMESPACE = "Datomic";
 /** The dimension name of the transactor's metrics (`alarmDimensionName`'s default). */
 export const DEFAULT_ALARM_DIMENSION_NAME = "Transactor";
 
-/** The two alarms. */
+/** The alarms. */
 export interface TransactorAlarms {
     /** Any `Alarm` the transactor reports. */
     alarm: aws.cloudwatch.MetricAlarm;
     /** No active transactor has written a heartbeat for 3 minutes. */
     heartbeat: aws.cloudwatch.MetricAlarm;
+    /** No standby has checked the active's heartbeat for 5 minutes; only in a group of two or more. */
+    standby?: aws.cloudwatch.MetricAlarm;
 }
 
-/** Alarms on `Alarm` (any in a minute) and on missing `HeartbeatMsec` samples (none for 3 minutes). */
+/** Minutes without a standby's check before the standby alarm fires: a replacement instance needs a few to start. */
+const STANDBY_MISSING_MINUTES = 5;
+
+/**
+ * Alarms on `Alarm` (any in a minute), on missing `HeartbeatMsec` samples (none for 3 minutes) and, with a
+ * standby in the group, on missing `HeartMonitorMsec` samples (none for 5 minutes).
+ */
 export function createTransactorAlarms(
     scope: ComponentScope,
     settings: TransactorSettings,
@@ -74,5 +85,23 @@ export function createTransactorAlarms(
         },
         { parent: scope.parent },
     );
-    return { alarm, heartbeat };
+    const standby =
+        settings.groupSize >= 2
+            ? new aws.cloudwatch.MetricAlarm(
+                  `${name}-standby`,
+                  {
+                      ...common,
+                      name: `${systemName}-transactor-standby`,
+                      alarmDescription: `No standby Datomic transactor of ${systemName} has checked the active transactor's heartbeat for ${STANDBY_MISSING_MINUTES} minutes: a failure of the active one would stop transactions`,
+                      metricName: "HeartMonitorMsec",
+                      statistic: "SampleCount",
+                      evaluationPeriods: STANDBY_MISSING_MINUTES,
+                      comparisonOperator: "LessThanThreshold",
+                      // No data means no standby is reporting.
+                      treatMissingData: "breaching",
+                  },
+                  { parent: scope.parent },
+              )
+            : undefined;
+    return { alarm, heartbeat, standby };
 }

@@ -3,9 +3,10 @@
  * files of its parts (storage, IAM, network, compute, alarms) can all read them.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { TransactorRollArgs } from "./rollArgs";
 
 /** Arguments of `DatomicTransactor`. */
-export interface DatomicTransactorArgs {
+export interface DatomicTransactorArgs extends TransactorRollArgs {
     /** The Datomic Pro release to run, e.g. `1.0.7075`. Changing it rolls the group onto the new release. */
     version: string;
     /** SHA-256 (hex) of `datomic-pro-<version>.zip`; the instance refuses a download that does not match. */
@@ -49,7 +50,7 @@ export interface DatomicTransactorArgs {
      * The AMI, pinned: an Amazon Linux 2023 image for the instance type's architecture. Required unless
      * `amiParameterName` is set. Find the current image with
      * `aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64 --query Parameter.Value --output text`
-     * (`...-arm64` for Graviton types); changing it rolls the group, one instance at a time.
+     * (`...-arm64` for Graviton types); changing it rolls the group (docs/transactor.md, "How a roll works").
      */
     amiId?: pulumi.Input<string>;
     /**
@@ -64,7 +65,10 @@ export interface DatomicTransactorArgs {
     rootVolumeSizeGb?: number;
     /** Number of transactors; 2 (the default) runs an active transactor and a standby. */
     groupSize?: number;
-    /** Seconds a new instance gets to start the transactor before an instance refresh moves on. Default 300. */
+    /**
+     * Seconds a new instance gets before its EC2 health counts and the health watcher's first question.
+     * Default 300. A roll waits for readiness through the launch hook instead (`readyTimeoutSeconds`).
+     */
     instanceWarmupSeconds?: number;
     /** `-Xms`/`-Xmx`, as `<n>g` or `<n>m`. Defaults to 70% of the instance's memory, computed at boot. */
     javaXmx?: string;

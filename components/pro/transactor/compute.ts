@@ -1,6 +1,7 @@
 /**
- * The transactor instances: a launch template whose every change rolls the Auto Scaling group, one
- * instance at a time, and the group itself (an active transactor and a standby by default).
+ * The transactor instances: a launch template, and the Auto Scaling group (an active transactor and a
+ * standby by default). Every new launch template version is rolled out by roll.ts, not by the provider:
+ * the group's saved version is left to that roll (see `ignoreChanges` below).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,11 +11,10 @@ import { instanceBaseline } from "../instanceBaseline";
 import type { ComponentScope } from "../scope";
 import type { TransactorSettings } from "./settings";
 import { USER_DATA_MAX_BYTES } from "../datomicInstall";
+import { READY_HOOK_NAME } from "./readiness";
 import { renderTransactorUserData } from "./userData";
 
 const DEFAULT_JRE_PACKAGE = "java-21-amazon-corretto-headless";
-/** An instance refresh keeps at least half the group in service: one instance at a time for a pair. */
-const REFRESH_MIN_HEALTHY_PERCENTAGE = 50;
 
 /** What the instances run with, known at deployment. */
 export interface TransactorComputeInputs {
@@ -26,8 +26,8 @@ export interface TransactorComputeInputs {
     roleNames: pulumi.Output<{ transactorRoleName: string; peerRoleName: string }>;
     /** The transactor's policies: instances boot with them in place. */
     policies: pulumi.Resource[];
-    /** An alarm whose ALARM state fails an instance refresh and rolls it back (no active transactor). */
-    rollbackAlarmName?: pulumi.Output<string>;
+    /** Instances complete the group's launch hook once their transactor is active or a standby. */
+    readinessHook: boolean;
 }
 
 /** The base64 user data, checked against EC2's size limit. */
@@ -35,7 +35,7 @@ export function transactorUserData(
     scope: ComponentScope,
     settings: TransactorSettings,
     args: DatomicTransactorArgs,
-    inputs: Pick<TransactorComputeInputs, "region" | "logBucketName" | "roleNames">,
+    inputs: Pick<TransactorComputeInputs, "region" | "logBucketName" | "roleNames" | "readinessHook">,
 ): pulumi.Output<string> {
     const cloudWatchRegion = settings.cloudWatchMetrics
         ? inputs.region.apply((region) => args.cloudWatchRegion ?? region)
@@ -66,6 +66,9 @@ export function transactorUserData(
                     settings.healthCheckUrl !== undefined
                         ? { url: settings.healthCheckUrl, graceSeconds: settings.warmupSeconds }
                         : undefined,
+                readiness: inputs.readinessHook
+                    ? { groupName: settings.groupName, hookName: READY_HOOK_NAME }
+                    : undefined,
             });
             const size = Buffer.byteLength(script);
             if (size > USER_DATA_MAX_BYTES) {
@@ -123,30 +126,33 @@ export function createTransactorGroup(
         {
             name: instanceName,
             minSize: settings.groupSize,
-            maxSize: settings.groupSize,
+            // Room for a whole new set beside the old one: a roll and a health replacement launch first.
+            maxSize: settings.groupSize * 2,
             desiredCapacity: settings.groupSize,
             vpcZoneIdentifiers: args.subnetIds,
+            // A numbered version, never $Latest or $Default: AWS refuses to roll back a group that uses either
+            // (API reference, RollbackInstanceRefresh).
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
             healthCheckType: "EC2",
             healthCheckGracePeriod: settings.warmupSeconds,
-            // A refresh that fails (instances that never become healthy) or during which no transactor is
-            // active goes back to the previous launch template version. Auto rollback needs a numbered
-            // version and an AMI id, not an SSM alias (docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html).
-            instanceRefresh: {
-                strategy: "Rolling",
-                preferences: {
-                    minHealthyPercentage: REFRESH_MIN_HEALTHY_PERCENTAGE,
-                    instanceWarmup: String(settings.warmupSeconds),
-                    autoRollback: true,
-                    alarmSpecification: inputs.rollbackAlarmName ? { alarms: [inputs.rollbackAlarmName] } : undefined,
-                },
-            },
+            // An unhealthy transactor is replaced by launching its successor first ("Launch before terminating",
+            // docs.aws.amazon.com/autoscaling/ec2/userguide/instance-maintenance-policy-overview-and-considerations.html).
+            instanceMaintenancePolicy: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
             tags: [
                 { key: "Name", value: instanceName, propagateAtLaunch: true },
                 ...Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
             ],
         },
-        parent,
+        {
+            ...parent,
+            // The group keeps the version it was created with until a roll succeeds, and AWS then saves the
+            // roll's version on it: were the provider to save a new version first, a failed roll would roll
+            // back to that new version ("the configuration that you last saved on the Auto Scaling group before
+            // starting the instance refresh", docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html;
+            // hashicorp/terraform-provider-aws #34189). roll.ts starts each roll with the new version as its
+            // desired configuration instead.
+            ignoreChanges: ["launchTemplate.version"],
+        },
     );
     return { launchTemplate, group };
 }

@@ -7,25 +7,31 @@
  * It creates the storage table, an optional log bucket, the transactor and
  * peer roles scoped as ensure-transactor scoped them, the security groups,
  * and an Auto Scaling group of transactor instances (an active one and a
- * standby by default) that an instance refresh rolls whenever the launch
- * template changes, plus CloudWatch alarms on the transactor's own metrics.
+ * standby by default) that a roll (roll.ts) moves onto every new launch template version, launching
+ * before it terminates and counting an instance only once its transactor is active or a standby
+ * (readiness.ts), plus CloudWatch alarms on the transactor's own metrics.
  */
 import * as aws from "@pulumi/aws";
+import type { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicEnvironmentOutputs } from "../../contract";
 import { createTransactorAlarms } from "./alarms";
+import type { ArgumentProblem } from "./checks";
 import type { DatomicTransactorArgs } from "./args";
-import { createTransactorGroup } from "./compute";
 import { createTransactorIam } from "./iam";
 import { transactorIamNames } from "./iamNames";
 import { createTransactorNetwork, routeTableIds, subnetCidrBlocks } from "./network";
 import { checkedPlacement } from "./placement";
 import { connectionUriBase } from "./properties";
+import { RollSettings, resolveRollSettings } from "./rollArgs";
+import { createTransactorRollout } from "./rollout";
 import type { ComponentScope } from "../scope";
 import { resolveTransactorSettings, TransactorArgumentError, TransactorSettings } from "./settings";
 import { createLogBucket, createStorageTable } from "./storage";
 
 export type { DatomicTransactorArgs } from "./args";
+export type { TransactorBackupArgs, TransactorRollArgs } from "./rollArgs";
+export { READY_HOOK_NAME } from "./readiness";
 export { DATOMIC_METRICS_NAMESPACE, DEFAULT_ALARM_DIMENSION_NAME } from "./alarms";
 export { AL2023_AMI_PARAMETERS } from "./images";
 
@@ -72,6 +78,8 @@ export class DatomicTransactor extends pulumi.ComponentResource {
     public readonly launchTemplateId: pulumi.Output<string>;
     /** The transactors' Auto Scaling group. */
     public readonly autoScalingGroupName: pulumi.Output<string>;
+    /** The command that rolls the group onto each new launch template version and waits for the roll. */
+    public readonly roll: local.Command;
     /** The log bucket, when there is one. */
     public readonly logBucketName: pulumi.Output<string | undefined>;
     /** The VPC the transactors run in. */
@@ -85,7 +93,7 @@ export class DatomicTransactor extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatomicTransactorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("datomic:pro:Transactor", name, {}, opts);
-        const settings = this.resolve(args.systemName ?? name, args);
+        const { settings, roll: rollSettings } = this.resolve(args.systemName ?? name, args);
         // vpcId and subnetIds given as Outputs are checked once known.
         const placed = { ...args, ...checkedPlacement(this, args) };
         const scope: ComponentScope = { name, parent: this, tags: args.tags ?? {} };
@@ -142,7 +150,7 @@ export class DatomicTransactor extends pulumi.ComponentResource {
         this.peerSecurityGroupId = network.peerGroup.id;
 
         const alarms = settings.alarms ? createTransactorAlarms(scope, settings, args) : undefined;
-        const { launchTemplate, group } = createTransactorGroup(scope, settings, placed, {
+        const { launchTemplate, group, roll } = createTransactorRollout(scope, settings, rollSettings, placed, {
             region: this.region,
             logBucketName: this.logBucketName,
             instanceProfileArn: iam.transactorProfile.arn,
@@ -151,10 +159,14 @@ export class DatomicTransactor extends pulumi.ComponentResource {
                 .all([iam.transactorRole.name, iam.peerRole.name])
                 .apply(([transactorRoleName, peerRoleName]) => ({ transactorRoleName, peerRoleName })),
             policies: iam.transactorPolicies,
+            transactorRole: iam.transactorRole,
+            partition,
+            accountId: this.accountId,
             rollbackAlarmName: alarms?.heartbeat.name,
         });
         this.launchTemplateId = launchTemplate.id;
         this.autoScalingGroupName = group.name;
+        this.roll = roll;
 
         this.subnetCidrBlocks = subnetCidrBlocks(placed.subnetIds, parent);
         this.routeTableIds = routeTableIds(placed.vpcId, placed.subnetIds, parent);
@@ -192,14 +204,28 @@ export class DatomicTransactor extends pulumi.ComponentResource {
     }
 
     /** The checked arguments; a bad one fails the preview, naming it. */
-    private resolve(systemName: string, args: DatomicTransactorArgs): TransactorSettings {
-        try {
-            return resolveTransactorSettings(systemName, args);
-        } catch (e) {
-            if (e instanceof TransactorArgumentError) {
-                throw new pulumi.ResourceError(e.message, this);
+    private resolve(
+        systemName: string,
+        args: DatomicTransactorArgs,
+    ): { settings: TransactorSettings; roll: RollSettings } {
+        // Both sets of checks run, so one preview names every bad argument.
+        const problems: ArgumentProblem[] = [];
+        const checked = <T>(resolveArgs: () => T): T | undefined => {
+            try {
+                return resolveArgs();
+            } catch (e) {
+                if (e instanceof TransactorArgumentError) {
+                    problems.push(...e.problems);
+                    return undefined;
+                }
+                throw e;
             }
-            throw e;
+        };
+        const settings = checked(() => resolveTransactorSettings(systemName, args));
+        const roll = checked(() => resolveRollSettings(args));
+        if (!settings || !roll) {
+            throw new pulumi.ResourceError(new TransactorArgumentError(problems).message, this);
         }
+        return { settings, roll };
     }
 }

@@ -24,6 +24,10 @@
  * when it stops answering, as AWS documents for custom health checks
  * (docs.aws.amazon.com/autoscaling/ec2/userguide/set-up-a-custom-health-check.html).
  *
+ * With a readiness hook, a one-shot unit (see {@link renderReadySignal}) completes the instance's launch
+ * lifecycle hook once the transactor logs that it is the active transactor or a standby, so an instance
+ * refresh counts the instance only then.
+ *
  * The instance's private IP comes from the instance metadata service with an
  * IMDSv2 session token (a PUT to /latest/api/token, then GETs with the token;
  * docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html).
@@ -55,6 +59,7 @@ import {
     installJre,
     shellQuote,
 } from "../datomicInstall";
+import { READY_SIGNAL_UNIT, renderReadySignal } from "./readinessScript";
 
 /** The systemd unit the script installs. */
 export const TRANSACTOR_UNIT = "datomic-transactor.service";
@@ -96,6 +101,14 @@ export interface TransactorUserDataSettings {
     healthCheck?: HealthCheckSettings;
     /** Where the release zip is downloaded from (default the public bucket), and the SSM parameter of its credentials. */
     download?: { url: string; credentialsParameterName?: string };
+    /** Complete the group's launch lifecycle hook once the transactor is active or a standby. */
+    readiness?: ReadinessSettings;
+}
+
+/** The launch lifecycle hook the instance completes. */
+export interface ReadinessSettings {
+    groupName: string;
+    hookName: string;
 }
 
 /** The health watcher's settings. */
@@ -108,6 +121,7 @@ export interface HealthCheckSettings {
 
 const PROPERTIES_DELIMITER = "DATOMIC_PROPERTIES";
 const WATCHER_DELIMITER = "DATOMIC_HEALTH_WATCH";
+const READY_DELIMITER = "DATOMIC_READY_SIGNAL";
 
 /** The user data script, as text (the launch template takes it base64-encoded). */
 export function renderTransactorUserData(settings: TransactorUserDataSettings): string {
@@ -123,6 +137,12 @@ export function renderTransactorUserData(settings: TransactorUserDataSettings): 
         ["ALT_HOST_PUBLIC_IP", settings.altHostIsPublicIp ? "true" : "false"],
         ["DOWNLOAD_URL", settings.download?.url ?? DATOMIC_PRO_DOWNLOAD_URL],
         ...(settings.healthCheck ? [["HEALTH_URL", settings.healthCheck.url] as [string, string]] : []),
+        ...(settings.readiness
+            ? ([
+                  ["READY_GROUP", settings.readiness.groupName],
+                  ["READY_HOOK", settings.readiness.hookName],
+              ] as [string, string][])
+            : []),
     ];
     const health = settings.healthCheck;
     const credentials = settings.download?.credentialsParameterName;
@@ -241,10 +261,10 @@ Restart=no
 [Install]
 WantedBy=multi-user.target
 UNIT
-${health ? healthWatchSetup(health) : ""}
+${health || settings.readiness ? `instance_id="$(metadata instance-id)"\n` : ""}${health ? healthWatchSetup(health) : ""}${settings.readiness ? READY_SIGNAL_SETUP : ""}
 log "starting ${TRANSACTOR_UNIT} (heap \${heap})"
 systemctl daemon-reload
-${health ? `systemctl enable --now ${HEALTH_WATCH_UNIT}\n` : ""}systemctl enable --now ${TRANSACTOR_UNIT}
+${health ? `systemctl enable --now ${HEALTH_WATCH_UNIT}\n` : ""}${settings.readiness ? `systemctl start --no-block ${READY_SIGNAL_UNIT}\n` : ""}systemctl enable --now ${TRANSACTOR_UNIT}
 transactor_started=true
 `;
 }
@@ -289,7 +309,6 @@ unset download_credentials
 /** The user data lines that install the health watcher and its unit. */
 function healthWatchSetup(health: HealthCheckSettings): string {
     return `
-instance_id="$(metadata instance-id)"
 watcher="\${install_root}/health-watch"
 cat >"\${watcher}" <<'${WATCHER_DELIMITER}'
 ${renderHealthWatcher(health).replace(/\n$/, "")}
@@ -310,6 +329,30 @@ WantedBy=multi-user.target
 UNIT
 `;
 }
+
+/**
+ * The user data lines that install the readiness signal and its one-shot unit (started, not enabled: it
+ * completes this boot's launch hook). The transactor logs under its working directory's `log`.
+ */
+const READY_SIGNAL_SETUP = `
+ready_signal="\${install_root}/ready-signal"
+cat >"\${ready_signal}" <<'${READY_DELIMITER}'
+${renderReadySignal().replace(/\n$/, "")}
+${READY_DELIMITER}
+chmod 755 "\${ready_signal}"
+cat >"\${unit_dir}/${READY_SIGNAL_UNIT}" <<UNIT
+[Unit]
+Description=Completes the launch lifecycle hook once the Datomic transactor is active or a standby
+After=${TRANSACTOR_UNIT}
+
+[Service]
+Type=oneshot
+# The hook's own timeout decides how long a transactor may take; systemd does not cut the wait short.
+TimeoutStartSec=infinity
+User=\${service_user}
+ExecStart=\${ready_signal} $(printf '%q' "\${READY_GROUP}") $(printf '%q' "\${READY_HOOK}") \${instance_id} \${AWS_REGION_NAME} \${install_root}/current/log
+UNIT
+`;
 
 /**
  * The health watcher: after the grace period, asks the transactor's health endpoint every

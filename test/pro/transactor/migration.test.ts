@@ -198,6 +198,8 @@ describe("a transactor built from the migrated arguments", () => {
             // New with the component: the health watcher's right to mark its own instance unhealthy.
             "datomic-aws-transactor:transactor-instance-health",
             "datomic-aws-transactor:transactor-metrics",
+            // New with the component: completing its own group's launch hook once the transactor is ready.
+            "datomic-aws-transactor:transactor-ready",
         ]);
         expect(
             recorder.get("aws:ec2/launchTemplate:LaunchTemplate", "acme-prod-launch-template").inputs.monitoring,

@@ -10,7 +10,7 @@ import {
     DatomicTransactorArgs,
 } from "../../../components/pro/transactor/transactor";
 import { Secret, UNKNOWN } from "../../../plan/recorder";
-import { installMocks, resetWorld, valueOf } from "../../support/harness";
+import { installMocks, resetWorld, TestWorld, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 import {
     AMI_PINNED,
@@ -25,8 +25,8 @@ import {
 const recorder = installMocks(true);
 
 const NAME = "acme-orders";
-const TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const GROUP = "aws:autoscaling/group:Group";
+const TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const AMI_MAY = "ami-0aaaaaaaaaaaaaaa1";
 const AMI_JUNE = "ami-0bbbbbbbbbbbbbbb2";
 
@@ -35,8 +35,10 @@ async function preview(
     ami: string,
     extra: Partial<DatomicTransactorArgs>,
     tables = transactorLookups(),
+    world: Partial<TestWorld> = {},
 ): Promise<void> {
     resetWorld(recorder, {
+        ...world,
         fixtures: { lookups: [amiParameterLookup(AL2023_AMI_PARAMETERS.x86_64, ami), ...tables] },
     });
     const transactor = new DatomicTransactor(NAME, {
@@ -76,13 +78,26 @@ describe("DatomicTransactor in a preview", () => {
         expect(recorder.callsTo("aws:ssm/getParameter:getParameter")).toEqual([]);
     });
 
-    test("the refresh's rollback alarm is known before anything exists", async () => {
+    test("a launch template about to change leaves the roll's trigger unknown, so the preview shows a roll; an unchanged one does not", async () => {
+        const roll = () => recorder.get("command:local:Command", `${NAME}-roll`);
+        // Nothing exists yet: the template's version, and so the roll, are unknown until it is created.
         await preview(AMI_MAY, { amiId: AMI_PINNED });
-        const refresh = recorder.get(GROUP, `${NAME}-group`).inputs.instanceRefresh as Record<string, unknown>;
-        expect(refresh.preferences).toMatchObject({
-            autoRollback: true,
-            alarmSpecification: { alarms: [`${NAME}-transactor-heartbeat`] },
+        expect(roll().inputs.triggers).toEqual([UNKNOWN]);
+
+        // An update whose template is unchanged: the engine knows its version, the trigger matches the state.
+        const existing = { [TEMPLATE]: { [`${NAME}-launch-template`]: "lt-0123" } };
+        const outputs = { [TEMPLATE]: { "*": { latestVersion: 3 } } };
+        await preview(AMI_MAY, { amiId: AMI_PINNED }, transactorLookups(), { existing, outputs });
+        expect(roll().inputs.triggers).toEqual([3]);
+        expect(roll().inputs.create).toContain("--launch-template-id lt-0123 --launch-template-version 3 ");
+
+        // An update that changes the template: the provider reports the new version unknown in the preview.
+        await preview(AMI_MAY, { amiId: AMI_PINNED }, transactorLookups(), {
+            existing,
+            outputs,
+            unknownAtPreview: { [TEMPLATE]: ["latestVersion"] },
         });
+        expect(roll().inputs.triggers).toEqual([UNKNOWN]);
     });
 
     test("a group about to be created under a fresh name leaves the launch template's group unknown until it exists", async () => {

@@ -126,6 +126,10 @@ describe("DatomicTransactor", () => {
                 `${T.asg}::${NAME}-group`,
                 `${T.alarm}::${NAME}-alarm`,
                 `${T.alarm}::${NAME}-heartbeat`,
+                `${T.alarm}::${NAME}-standby`,
+                `${T.rolePolicy}::${NAME}-transactor-ready-policy`,
+                `aws:autoscaling/lifecycleHook:LifecycleHook::${NAME}-ready-hook`,
+                `command:local:Command::${NAME}-roll`,
             ].sort(),
         );
         const component = get(T.component, NAME);
@@ -300,12 +304,16 @@ describe("DatomicTransactor", () => {
                 logBucketName: "acme-orders-datomic-logs",
                 licenseKeyParameterName: "/acme/datomic/license-key",
             });
-            const inline = recorder.ofType(T.rolePolicy).map((policy) => ({
-                resource: policy.name,
-                role: policy.inputs.role,
-                name: policy.inputs.name,
-                document: policyOf(policy),
-            }));
+            // The readiness policy is checked with the roll (roll.test.ts).
+            const inline = recorder
+                .ofType(T.rolePolicy)
+                .filter((policy) => !policy.name.endsWith("-ready-policy"))
+                .map((policy) => ({
+                    resource: policy.name,
+                    role: policy.inputs.role,
+                    name: policy.inputs.name,
+                    document: policyOf(policy),
+                }));
             const version = "2012-10-17";
             expect(inline.sort((a, b) => a.resource.localeCompare(b.resource))).toEqual([
                 {
@@ -415,7 +423,11 @@ describe("DatomicTransactor", () => {
                     .ofType(T.rolePolicy)
                     .map((policy) => policy.name)
                     .sort(),
-            ).toEqual([`${NAME}-peer-table-policy`, `${NAME}-transactor-table-policy`]);
+            ).toEqual([
+                `${NAME}-peer-table-policy`,
+                `${NAME}-transactor-ready-policy`,
+                `${NAME}-transactor-table-policy`,
+            ]);
             expect(embeddedProperties(userDataOf())).not.toMatch(/aws-cloudwatch/);
         });
     });
@@ -651,49 +663,28 @@ describe("DatomicTransactor", () => {
             });
         });
 
-        test("an Auto Scaling group of groupSize that rolls one instance at a time on any launch template change", async () => {
+        test("an Auto Scaling group of groupSize, with room to launch a new set before terminating the old one", async () => {
             world();
             await build({ groupSize: 3, instanceWarmupSeconds: 240, tags: { team: "orders" } });
             const group = get(T.asg, `${NAME}-group`);
             expect(group.inputs).toMatchObject({
                 name: `${NAME}-transactor`,
                 minSize: 3,
-                maxSize: 3,
+                maxSize: 6,
                 desiredCapacity: 3,
                 vpcZoneIdentifiers: SUBNETS.map((subnet) => subnet.id),
                 launchTemplate: { id: `${NAME}-launch-template-id`, version: "3" },
                 healthCheckType: "EC2",
                 healthCheckGracePeriod: 240,
-                instanceRefresh: {
-                    strategy: "Rolling",
-                    preferences: { minHealthyPercentage: 50, instanceWarmup: "240" },
-                },
+                instanceMaintenancePolicy: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
                 tags: [
                     { key: "Name", value: `${NAME}-transactor`, propagateAtLaunch: true },
                     { key: "team", value: "orders", propagateAtLaunch: true },
                 ],
             });
+            // The provider starts no refresh of its own: the roll command does (see roll.test.ts).
+            expect(group.inputs.instanceRefresh).toBeUndefined();
             expect(group.dependencies).toContain(get(T.launchTemplate, `${NAME}-launch-template`).urn);
-        });
-
-        test("a failed refresh, or one during which no transactor is active, rolls back to the previous version", async () => {
-            world();
-            await build();
-            const preferences = (get(T.asg, `${NAME}-group`).inputs.instanceRefresh as Record<string, unknown>)
-                .preferences;
-            expect(preferences).toEqual({
-                minHealthyPercentage: 50,
-                instanceWarmup: "300",
-                autoRollback: true,
-                alarmSpecification: { alarms: [`${NAME}-transactor-heartbeat`] },
-            });
-            // Auto rollback needs a numbered launch template version, not $Latest or $Default.
-            expect(get(T.asg, `${NAME}-group`).inputs.launchTemplate).toMatchObject({ version: "3" });
-            world();
-            await build({ alarms: false });
-            expect((get(T.asg, `${NAME}-group`).inputs.instanceRefresh as Record<string, unknown>).preferences).toEqual(
-                { minHealthyPercentage: 50, instanceWarmup: "300", autoRollback: true },
-            );
         });
 
         test("watches the transactor's /health on the instance by default, reachable from the instance only", async () => {
@@ -701,7 +692,7 @@ describe("DatomicTransactor", () => {
             await build();
             const userData = userDataOf();
             expect(embeddedProperties(userData)).toContain("ping-host=127.0.0.1\nping-port=9999\n");
-            expect(userData.split("\n")).toContain("    HEALTH_URL='http://127.0.0.1:9999/health'");
+            expect(userData.split("\n")).toContain("    HEALTH_URL='http://127.0.0.1:9999/health' \\");
             expect(userData).toContain("systemctl enable --now datomic-health-watch.service\n");
             // The watcher's grace period is the group's.
             expect(userData).toContain('grace_seconds="${DATOMIC_HEALTH_GRACE_SECONDS:-300}"');
@@ -712,7 +703,7 @@ describe("DatomicTransactor", () => {
             world();
             await build({ pingPort: 8080 });
             expect(embeddedProperties(userDataOf())).toContain("ping-host=0.0.0.0\nping-port=8080\n");
-            expect(userDataOf().split("\n")).toContain("    HEALTH_URL='http://127.0.0.1:8080/health'");
+            expect(userDataOf().split("\n")).toContain("    HEALTH_URL='http://127.0.0.1:8080/health' \\");
             world();
             await build({ healthCheck: false });
             expect(embeddedProperties(userDataOf())).not.toMatch(/ping-/);
@@ -723,7 +714,7 @@ describe("DatomicTransactor", () => {
         test("defaults to an HA pair", async () => {
             world();
             await build();
-            expect(get(T.asg, `${NAME}-group`).inputs).toMatchObject({ minSize: 2, maxSize: 2, desiredCapacity: 2 });
+            expect(get(T.asg, `${NAME}-group`).inputs).toMatchObject({ minSize: 2, maxSize: 4, desiredCapacity: 2 });
         });
     });
 

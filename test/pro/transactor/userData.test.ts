@@ -27,6 +27,7 @@ import {
     TransactorUserDataSettings,
     TRANSACTOR_UNIT,
 } from "../../../components/pro/transactor/userData";
+import { READY_SIGNAL_UNIT, renderReadySignal } from "../../../components/pro/transactor/readinessScript";
 import { USER_DATA_MAX_BYTES } from "../../../components/pro/datomicInstall";
 import { requireTools } from "../../support/tools";
 
@@ -125,7 +126,8 @@ function writeFakes(bin: string): void {
         path.join(bin, "aws"),
         recorder(
             "aws",
-            `name=""
+            `if [[ "\${FAKE_AWS_FAIL:-}" == 1 ]]; then echo "An error occurred (ValidationError)" >&2; exit 254; fi
+name=""
 while (($#)); do [[ "$1" == --name ]] && name="$2"; shift; done
 case "$name" in
 */license-key) printf '%s\\n' "$FAKE_LICENSE_KEY" ;;
@@ -280,6 +282,7 @@ async function runScript(name: string, scenario: Scenario): Promise<Run> {
 }
 
 const withHealth: TransactorUserDataSettings = { ...base, healthCheck: { url: HEALTH_URL, graceSeconds: 300 } };
+const READINESS = { groupName: "acme-orders-transactor", hookName: "datomic-transactor-ready" };
 
 /** Every scenario, by name; all run at once in beforeAll. */
 const scenarios: Record<string, Scenario> = {
@@ -293,6 +296,7 @@ const scenarios: Record<string, Scenario> = {
                 "memcached-password": "/acme/datomic/memcached-password",
             },
             altHost: "transactor.acme.internal",
+            readiness: READINESS,
         },
     },
     defaults: { settings: { ...base, altHostIsPublicIp: true } },
@@ -332,6 +336,58 @@ const watches: Record<string, { answers: number[]; checks: number }> = {
     answeringWithAnError: { answers: [503], checks: 6 },
 };
 const watchRuns = new Map<string, Promise<{ log: string[]; asked: number }>>();
+
+/** Readiness signal runs: the line the transactor logs (after a moment), or none; a failing aws CLI. */
+const readyCases: Record<string, { line?: string; failAws?: boolean; neverReady?: boolean }> = {
+    standby: {
+        line: "2026-12-03 16:20:01.123 INFO  default    datomic.lifecycle-ext - {:event :transactor/standby, :rev 41, :missed 0, :timestamp 1796314801000, :pid 811, :tid 31}",
+    },
+    active: {
+        line: '2026-12-03 16:20:01.123 INFO  default    datomic.lifecycle - {:event :transactor/heartbeat, :rev 42, :host "10.20.1.37", :port 4334, :pid 811, :tid 31}',
+    },
+    never: {
+        line: "2026-12-03 16:20:01.123 INFO  default    datomic.transactor - {:event :transactor/start, :pid 811, :tid 1}",
+        neverReady: true,
+    },
+    noAction: { line: "INFO datomic.lifecycle - {:event :transactor/heartbeat, :rev 1}", failAws: true },
+};
+const readyRuns = new Map<string, Promise<{ log: string[]; code: number | null; stderr: string }>>();
+
+/** Runs the readiness signal against a log directory the "transactor" writes a line into after 50 ms. */
+async function runReadySignal(name: string, readyCase: { line?: string; failAws?: boolean; neverReady?: boolean }) {
+    const root = path.join(sandbox.dir, `ready-${name}`);
+    const logDir = path.join(root, "log");
+    fs.mkdirSync(root);
+    const script = path.join(root, "ready-signal");
+    writeExecutable(script, renderReadySignal());
+    const fakeLog = path.join(root, "fake.log");
+    let stderr = "";
+    const child = spawn("bash", [script, READINESS.groupName, READINESS.hookName, INSTANCE_ID, "us-east-1", logDir], {
+        env: {
+            PATH: `${path.join(sandbox.dir, "bin")}:${process.env.PATH}`,
+            FAKE_LOG: fakeLog,
+            FAKE_AWS_FAIL: readyCase.failAws ? "1" : "0",
+            DATOMIC_READY_INTERVAL_SECONDS: "0.01",
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    // The log directory appears with the transactor's first lines, as logback creates it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    fs.mkdirSync(logDir);
+    fs.writeFileSync(path.join(logDir, "2026-12-03.log"), `${readyCase.line}\n`);
+    // A run that should end gets long enough on a loaded machine; the one that never should, a moment.
+    const waitMilliseconds = readyCase.neverReady ? 500 : 15_000;
+    const timeout = new Promise<"running">((resolve) => setTimeout(() => resolve("running"), waitMilliseconds));
+    const outcome = await Promise.race([exited, timeout]);
+    if (outcome === "running") {
+        child.kill();
+        await exited;
+    }
+    const log = fs.existsSync(fakeLog) ? fs.readFileSync(fakeLog, "utf8").split("\n").filter(Boolean) : [];
+    return { log, code: outcome === "running" ? null : outcome, stderr };
+}
 
 /** Runs the watcher against the server's /health with the given answers, in milliseconds per check. */
 async function runWatcher(name: string, answers: number[], checks: number): Promise<{ log: string[]; asked: number }> {
@@ -388,7 +444,10 @@ beforeAll(async () => {
     for (const [name, watch] of Object.entries(watches)) {
         watchRuns.set(name, runWatcher(name, watch.answers, watch.checks));
     }
-    await Promise.all([...runs.values(), ...watchRuns.values()]);
+    for (const [name, readyCase] of Object.entries(readyCases)) {
+        readyRuns.set(name, runReadySignal(name, readyCase));
+    }
+    await Promise.all([...runs.values(), ...watchRuns.values(), ...readyRuns.values()]);
 });
 
 /** A port the system just handed out and that nothing listens on any more. */
@@ -421,6 +480,7 @@ async function shellcheckVariants(dir: string): Promise<{ stdout: string; code: 
             javaOpts: JAVA_OPTS,
             secretParameters: { "license-key": "/acme/datomic/license-key" },
             altHost: "transactor.acme.internal",
+            readiness: READINESS,
         },
     ];
     const files = variants.map((settings, index) => {
@@ -430,8 +490,10 @@ async function shellcheckVariants(dir: string): Promise<{ stdout: string; code: 
     });
     const watcher = path.join(dir, "health-watch.sh");
     fs.writeFileSync(watcher, renderHealthWatcher({ url: HEALTH_URL, graceSeconds: 300 }));
+    const readySignal = path.join(dir, "ready-signal.sh");
+    fs.writeFileSync(readySignal, renderReadySignal());
     return new Promise((resolve) => {
-        execFile("shellcheck", ["--shell=bash", "--severity=style", ...files, watcher], (error, stdout) =>
+        execFile("shellcheck", ["--shell=bash", "--severity=style", ...files, watcher, readySignal], (error, stdout) =>
             resolve({ stdout, code: error ? ((error as { code?: number }).code ?? 1) : 0 }),
         );
     });
@@ -452,7 +514,7 @@ describe("the transactor user data", () => {
         expect(result.code).toBe(0);
     });
 
-    test("with every option on, leaves at least 6 KB of EC2's 16 KB user data limit for extraProperties and javaOpts", () => {
+    test("with every option on, leaves at least 5 KB of EC2's 16 KB user data limit for extraProperties and javaOpts", () => {
         const size = Buffer.byteLength(
             renderTransactorUserData({
                 ...withHealth,
@@ -463,9 +525,10 @@ describe("the transactor user data", () => {
                     url: "https://my.datomic.com/repo/com/datomic/datomic-pro",
                     credentialsParameterName: "/d",
                 },
+                readiness: READINESS,
             }),
         );
-        expect(size).toBeLessThan(USER_DATA_MAX_BYTES - 6 * 1024);
+        expect(size).toBeLessThan(USER_DATA_MAX_BYTES - 5 * 1024);
     });
 
     test("installs, writes the properties from IMDSv2 and the secret parameters, and starts the transactor and its watcher under systemd", async () => {
@@ -503,6 +566,7 @@ describe("the transactor user data", () => {
             `chown datomic ${propertiesFile}`,
             "systemctl daemon-reload",
             `systemctl enable --now ${HEALTH_WATCH_UNIT}`,
+            `systemctl start --no-block ${READY_SIGNAL_UNIT}`,
             `systemctl enable --now ${TRANSACTOR_UNIT}`,
             "transactor exited 0",
             // The transactor's exit powered the instance off, so the Auto Scaling group replaces it; the
@@ -527,6 +591,18 @@ describe("the transactor user data", () => {
         expect(watchUnit).toContain(`\nExecStart=${watcher} ${HEALTH_URL} ${INSTANCE_ID} us-east-1\n`);
         expect(watchUnit).toContain(`\nUser=datomic\n`);
         expect(watchUnit).toContain(`\nAfter=${TRANSACTOR_UNIT}\n`);
+
+        const readySignal = path.join(installRoot, "ready-signal");
+        expect(fs.readFileSync(readySignal, "utf8")).toBe(renderReadySignal());
+        expect(fs.statSync(readySignal).mode & 0o777).toBe(0o755);
+        const readyUnit = fs.readFileSync(path.join(unitDir, READY_SIGNAL_UNIT), "utf8");
+        expect(readyUnit).toContain(
+            `\nExecStart=${readySignal} acme-orders-transactor datomic-transactor-ready ${INSTANCE_ID} us-east-1 ${installRoot}/current/log\n`,
+        );
+        expect(readyUnit).toContain("\nType=oneshot\n");
+        expect(readyUnit).toContain(`\nUser=datomic\n`);
+        // Started for this boot only, not enabled: the launch hook exists once per launch.
+        expect(readyUnit).not.toContain("[Install]");
     });
 
     test("asks the metadata service with an IMDSv2 session token", async () => {
@@ -665,5 +741,36 @@ describe("the health watcher", () => {
         const { log, asked } = await watchRuns.get("serving")!;
         expect(asked).toBeGreaterThanOrEqual(6);
         expect(log).toEqual([]);
+    });
+});
+
+describe("the readiness signal", () => {
+    const complete = `aws autoscaling complete-lifecycle-action --region us-east-1 --auto-scaling-group-name ${READINESS.groupName} --lifecycle-hook-name ${READINESS.hookName} --instance-id ${INSTANCE_ID} --lifecycle-action-result CONTINUE`;
+
+    test("completes the launch hook with CONTINUE once the transactor logs that it is a standby", async () => {
+        const run = await readyRuns.get("standby")!;
+        expect(run.code).toBe(0);
+        expect(run.log).toEqual([complete]);
+        expect(run.stderr).toContain("the transactor is standby (:transactor/standby)");
+    });
+
+    test("or the active transactor, from its heartbeat", async () => {
+        const run = await readyRuns.get("active")!;
+        expect(run.code).toBe(0);
+        expect(run.log).toEqual([complete]);
+        expect(run.stderr).toContain("the transactor is active (:transactor/heartbeat)");
+    });
+
+    test("never completes the hook for a transactor that is neither, so the hook's ABANDON decides", async () => {
+        const run = await readyRuns.get("never")!;
+        expect(run.code).toBeNull();
+        expect(run.log).toEqual([]);
+    });
+
+    test("gives up after a few attempts when there is no lifecycle action to complete", async () => {
+        const run = await readyRuns.get("noAction")!;
+        expect(run.code).toBe(0);
+        expect(run.log).toEqual(Array(5).fill(complete));
+        expect(run.stderr).toContain("no lifecycle action to complete");
     });
 });
