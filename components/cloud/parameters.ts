@@ -33,3 +33,24 @@ export function instanceTypeProblem(value: string): string | undefined {
         ? undefined
         : `"${value}" is not an EC2 instance type (family.size, such as t3.large or i3.xlarge)`;
 }
+
+/**
+ * Checks `MinInstancesInService` against `MaxSize`: Datomic requires it "at least 1 less than maximum"
+ * (docs.datomic.com/operation/compute-templates.html), and CloudFormation fails the update otherwise
+ * ("MinInstancesInService must be less than the autoscaling group's MaxSize"). Unchecked when either is
+ * left to the template's default. Returns the problem, if any.
+ */
+export function minInstancesInServiceProblem(
+    minInstancesInService: number | undefined,
+    maxSize: number | undefined,
+    maxSizeArgument: string,
+): string | undefined {
+    if (minInstancesInService === undefined || maxSize === undefined || minInstancesInService < maxSize) {
+        return undefined;
+    }
+    return (
+        `${minInstancesInService} is not less than ${maxSizeArgument} ${maxSize}: Datomic requires it at least 1 less than ` +
+        `the maximum, so an instance can be replaced during an update (CloudFormation fails the update otherwise); ` +
+        `use at most ${Math.max(maxSize - 1, 0)}, or raise ${maxSizeArgument}`
+    );
+}

@@ -2,9 +2,10 @@
  * The storage and primary compute stacks of a Datomic Cloud system created from
  * Datomic's templates (DatomicCloudSystem's create mode).
  *
- * Sources: docs.datomic.com/operation/storage-template.html and operation/upgrading.html
- * (`Restart`, "Reuse Existing Storage": false for a new system, true when updating an existing
- * storage stack), operation/account-setup (an EC2 key pair is required), the Terraform AWS
+ * Sources: docs.datomic.com/operation/storage-template.html, operation/deleting.html and
+ * operation/upgrading.html (`Restart`, "Reuse Existing Storage": true whenever the system's storage
+ * exists, which deleting the storage stack does not delete; false only for storage that never
+ * existed), operation/compute-templates.html and the 884-9095 release notes (`ClientAPI`, `Ions`), operation/account-setup (an EC2 key pair is required), the Terraform AWS
  * provider's `aws_cloudformation_stack` (only configured parameters are sent; `on_failure` forces
  * replacement) and CloudFormation (a failed CREATE without `OnFailure` ends in ROLLBACK_COMPLETE,
  * which cannot be updated). Stack creates and updates take up to 25 minutes.
@@ -15,6 +16,7 @@ import { definedParameters, numberParameter } from "../parameters";
 import { computeStackOptions, DEFAULT_STACK_TIMEOUT_MINUTES } from "../stackOptions";
 import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./args";
 import { SystemRelease } from "./validation";
+import { DatomicTopology } from "../../contract";
 
 /** What the stacks are built from. */
 export interface SystemStackSettings {
@@ -22,26 +24,43 @@ export interface SystemStackSettings {
     readonly args: DatomicCloudSystemArgs;
     readonly create: DatomicCloudSystemCreateArgs;
     readonly release: SystemRelease;
-    readonly topology: "nlb" | "alb";
+    readonly topology: DatomicTopology;
     readonly computeStackName: string;
 }
 
 /**
- * `Restart` of the storage stack: `"true"` whenever the system already exists, so an upgrade reuses
- * its storage and no change of arguments can send `"false"` to it; `create.restart` only decides for a
- * stack that does not exist yet. The system exists when its VPC, tagged `Name=datomic-<system>` by the
- * storage stack (docs.datomic.com/operation/vpc-access.html), does; the lookup answers at preview too.
+ * `Restart` of the storage stack: `"true"` whenever Datomic's storage for the system exists, `"false"` only
+ * when it never did. Datomic's storage outlives its stack (deleting the stack keeps the DynamoDB table
+ * `datomic-<system>`, the S3 bucket, EFS and the logs: operation/deleting.html), and a stack re-created
+ * over it needs `Restart` true (operation/storage-template.html). So the test is the table, not the VPC,
+ * which is deleted with the stack. `aws.dynamodb.getTables` lists the region's table names (ListTables,
+ * paginated: hashicorp/terraform-provider-aws internal/service/dynamodb/tables_data_source.go), so an
+ * absent table is an empty answer, not a failed preview. Which case was seen is logged on the component.
  */
 export function storageRestartParameter(
     owner: pulumi.Resource,
     systemName: string,
     restart: boolean | undefined,
 ): pulumi.Output<string> {
-    const vpcs = aws.ec2.getVpcsOutput(
-        { filters: [{ name: "tag:Name", values: [`datomic-${systemName}`] }] },
-        { parent: owner },
-    );
-    return vpcs.ids.apply((ids) => (ids.length > 0 ? "true" : String(restart ?? false)));
+    const table = `datomic-${systemName}`;
+    const tables = aws.dynamodb.getTablesOutput({}, { parent: owner });
+    return tables.names.apply((names) => {
+        const exists = names.includes(table);
+        if (!exists && restart === true) {
+            throw new pulumi.ResourceError(
+                `create.restart: true, but there is no DynamoDB table ${table} in this region: there is no Datomic storage ` +
+                    `to reuse. Leave create.restart out: Restart follows the table.`,
+                owner,
+            );
+        }
+        pulumi.log.info(
+            exists
+                ? `Restart "true": Datomic's storage table ${table} exists, so the storage stack reuses it`
+                : `Restart "false": no DynamoDB table ${table} exists, so the storage stack creates new storage`,
+            owner,
+        );
+        return String(exists);
+    });
 }
 
 export function createStorageStack(owner: pulumi.Resource, settings: SystemStackSettings): aws.cloudformation.Stack {
@@ -103,6 +122,7 @@ export function createComputeStack(
                     MaxSize: numberParameter(create.maxSize),
                     MinInstancesInService: numberParameter(create.minInstancesInService),
                 }),
+                ...gatewayParameters(settings.topology),
                 ...create.computeParameters,
             },
             tags: args.tags,
@@ -141,4 +161,14 @@ function refuseNlbToAlbUpgrade(owner: pulumi.Resource, settings: SystemStackSett
             );
         }
     });
+}
+
+/**
+ * `ClientAPI` and `Ions` of an alb compute stack: set explicitly rather than left to the template's default,
+ * because the package's own DatomicAccess (path `api-gateway`) and IonApiDomain need the Client API gateway
+ * and the ion gateway, and Datomic's 884-9095 notes say to enable the client API gateway when upgrading to
+ * it. The value `"true"` is *unconfirmed* (docs/unconfirmed-defaults.md); `computeParameters` overrides it.
+ */
+export function gatewayParameters(topology: DatomicTopology): Record<string, string> {
+    return topology === "alb" ? { ClientAPI: "true", Ions: "true" } : {};
 }
