@@ -147,7 +147,13 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
             this.storageStack = createStorageStack(this, settings);
             this.computeStack = createComputeStack(this, settings, this.storageStack);
             storage = managedStackView("storage", this.storageStack, this);
-            compute = managedStackView("primary compute", this.computeStack, this);
+            compute = managedStackView("primary compute", this.computeStack, this, {
+                ApplicationName: {
+                    argument: "create.applicationName",
+                    value: args.create.computeParameters?.ApplicationName ?? args.create.applicationName,
+                    instead: "ions of another application deploy to a query group (QueryGroup's applicationName)",
+                },
+            });
         } else {
             storage = lookedUpStackView("storage", checked.storageStackName, this);
             compute = lookedUpStackView("primary compute", checked.computeStackName, this);
