@@ -76,7 +76,9 @@ function program() {
     const group = new QueryGroup("orders", {
         systemName: datomic.systemName,
         keyName: "acme-old-nodes",
-        templateVersion: "616-8879",
+        systemRelease: "616-8879",
+        // The query-group file name of 616-8879 is not confirmed: the URL is passed, as a user would.
+        templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/616-8879/datomic-query-group-616-8879.json",
         instanceType: "t3.xlarge",
     });
     const api = new HttpDirect("orders-api", {

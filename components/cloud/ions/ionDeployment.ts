@@ -110,7 +110,12 @@ const SECRET_NAME = /SECRET|TOKEN|PASSWORD|ACCESS_KEY|CREDENTIAL/i;
  *
  * @example
  * ```ts
- * const group = new QueryGroup("orders", { systemName: datomic.systemName, applicationName: "orders" });
+ * const group = new QueryGroup("orders", {
+ *     systemName: datomic.systemName,
+ *     systemRelease: datomic.release,
+ *     keyName: datomic.keyName,
+ *     applicationName: "orders",
+ * });
  * const ions = new IonDeployment("orders-ions", {
  *     projectDir: "../ion",
  *     group: group.deploymentGroup,
