@@ -43,7 +43,7 @@ export interface QueryGroupArgs {
     /**
      * `ApplicationName`: the CodeDeploy application of the ions deployed to the group. Groups that run
      * the same code (staging and production) may share one. Datomic does not allow changing it after
-     * creation (docs.datomic.com/cloud/operation/planning.html): a change of a deployed group's value is
+     * creation (docs.datomic.com/cloud/operation/planning.html: "System and application names cannot be changed"): a change of a deployed group's value is
      * refused at preview.
      */
     applicationName?: pulumi.Input<string>;
