@@ -54,3 +54,13 @@ export function minInstancesInServiceProblem(
         `use at most ${Math.max(maxSize - 1, 0)}, or raise ${maxSizeArgument}`
     );
 }
+
+/**
+ * `ClientAPI` and `Ions` of an alb compute or query-group stack: set explicitly rather than left to the template's default,
+ * because the package's own DatomicAccess (path `api-gateway`) and IonApiDomain need the Client API gateway
+ * and the ion gateway, and Datomic's 884-9095 notes say to enable the client API gateway when upgrading to
+ * it. The value `"true"` is *unconfirmed* (docs/unconfirmed-defaults.md); raw parameters override it.
+ */
+export function gatewayParameters(topology: string | undefined): Record<string, string> {
+    return topology === "alb" ? { ClientAPI: "true", Ions: "true" } : {};
+}

@@ -22,6 +22,7 @@ import {
     capacityProblem,
     definedParameters,
     instanceTypeProblem,
+    gatewayParameters,
     minInstancesInServiceProblem,
     numberParameter,
 } from "../parameters";
@@ -139,6 +140,7 @@ export class QueryGroup extends pulumi.ComponentResource {
                         MinInstancesInService: numberParameter(args.minInstancesInService),
                         [r.nodePolicyParameter]: nodePolicyArn,
                     }),
+                    ...gatewayParameters(r.topology),
                     ...args.parameters,
                 })),
                 tags: args.tags,

@@ -30,6 +30,8 @@ export interface GroupRelease {
     readonly version?: TemplateVersion;
     readonly templateUrl: string;
     readonly nodePolicyParameter: string;
+    /** The topology the release builds; undefined only for a bare `templateUrl`. */
+    readonly topology?: "nlb" | "alb";
 }
 
 /** The argument at fault and why. */
@@ -96,5 +98,10 @@ export function groupRelease(input: GroupReleaseInput): GroupRelease | GroupRele
     if (templateUrl === undefined) {
         return { argument: "templateUrl", problem: unconfirmedTemplateUrlProblem(version, "query-group") };
     }
-    return { version, templateUrl, nodePolicyParameter: nodePolicyParameterName(version) };
+    return {
+        version,
+        templateUrl,
+        nodePolicyParameter: nodePolicyParameterName(version),
+        topology: topologyOfRelease(version),
+    };
 }

@@ -1,12 +1,12 @@
 /**
  * Interface VPC endpoints for AWS services (SQS, Secrets Manager...) inside the Datomic VPC, so ions reach
  * them privately. With private DNS on, the service's public name resolves to the endpoint's interfaces in
- * the VPC, so every call from the nodes goes there: the endpoint's security group must admit HTTPS from
- * them, or the calls time out. "The security group must allow inbound HTTPS (port 443) traffic from the
- * resources in the VPC that will use the endpoint" (AWS PrivateLink guide, "Access an AWS service using an
- * interface VPC endpoint": docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html).
+ * the VPC, so every call from the nodes goes there, over HTTPS. "The security group rules control the
+ * traffic to the endpoint network interface from resources in your VPC" (Amazon VPC user guide, interface
+ * endpoints: docs.aws.amazon.com/vpc/latest/userguide/vpce-interface.html), so the endpoint's group must
+ * admit TCP 443 from the nodes, or their calls time out.
  * The endpoints get a group of their own admitting TCP 443 from the nodes security group; Datomic's nodes
- * group admits nothing on 443 itself.
+ * group is Datomic's own, so its rules are left as they are.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -12,7 +12,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { definedParameters, numberParameter } from "../parameters";
+import { definedParameters, gatewayParameters, numberParameter } from "../parameters";
 import { computeStackOptions, DEFAULT_STACK_TIMEOUT_MINUTES } from "../stackOptions";
 import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./args";
 import { SystemRelease } from "./validation";
@@ -161,14 +161,4 @@ function refuseNlbToAlbUpgrade(owner: pulumi.Resource, settings: SystemStackSett
             );
         }
     });
-}
-
-/**
- * `ClientAPI` and `Ions` of an alb compute stack: set explicitly rather than left to the template's default,
- * because the package's own DatomicAccess (path `api-gateway`) and IonApiDomain need the Client API gateway
- * and the ion gateway, and Datomic's 884-9095 notes say to enable the client API gateway when upgrading to
- * it. The value `"true"` is *unconfirmed* (docs/unconfirmed-defaults.md); `computeParameters` overrides it.
- */
-export function gatewayParameters(topology: DatomicTopology): Record<string, string> {
-    return topology === "alb" ? { ClientAPI: "true", Ions: "true" } : {};
 }

@@ -87,6 +87,9 @@ describe("QueryGroup", () => {
                 DesiredCapacity: "2",
                 MinSize: "1",
                 MaxSize: "4",
+                // The group's own gateways, which IonApiDomain and DatomicAccess need (884-9095 notes).
+                ClientAPI: "true",
+                Ions: "true",
             },
             tags: { team: "orders" },
         });
@@ -146,6 +149,8 @@ describe("QueryGroup", () => {
             NodePolicyArn: "arn:aws:iam::111111111111:policy/orders-nodes",
         });
         expect(stack.inputs.parameters).not.toHaveProperty("NodePolicyARN");
+        // An nlb release has no API gateways to enable.
+        expect(stack.inputs.parameters).not.toHaveProperty("ClientAPI");
         await settled(new QueryGroup("v", { ...baseArgs, templateVersion: "1172-9392" }));
         expect(recorder.get(STACK, "v-stack").inputs.templateUrl).toBe(
             "https://s3.amazonaws.com/datomic-cloud-1/cft/1172/query-group-template-9392-1172.json",
@@ -172,6 +177,8 @@ describe("QueryGroup", () => {
                 KeyName: "acme-prod-nodes",
                 EnvironmentMap:
                     '{:nested {:a/b nil} :queue-url "https://sqs.us-east-1.amazonaws.com/111111111111/orders" :token "s3cr3t"}',
+                ClientAPI: "true",
+                Ions: "true",
             }),
         );
     });
