@@ -15,7 +15,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { definedParameters, gatewayParameters, numberParameter } from "../parameters";
 import { computeStackOptions, DEFAULT_STACK_TIMEOUT_MINUTES } from "../stackOptions";
 import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./args";
-import { SystemRelease } from "./validation";
+import { CheckedSystemArgs, SystemRelease } from "./validation";
+import { DatomicStackView, lookedUpStackView, managedStackView } from "../stackOutputs";
 import { DatomicTopology } from "../../contract";
 
 /** What the stacks are built from. */
@@ -161,4 +162,53 @@ function refuseNlbToAlbUpgrade(owner: pulumi.Resource, settings: SystemStackSett
             );
         }
     });
+}
+
+/** The system's storage and primary compute stacks, as the component reads them (and manages them, in create mode). */
+export interface SystemStacks {
+    readonly storage: DatomicStackView;
+    readonly compute: DatomicStackView;
+    readonly storageStack?: aws.cloudformation.Stack;
+    readonly computeStack?: aws.cloudformation.Stack;
+}
+
+/**
+ * Create mode: both stacks, managed, and read back (at preview from the deployed stacks, which also refuses
+ * a change of `ApplicationName`: "System and application names cannot be changed",
+ * docs.datomic.com/cloud/operation/planning.html). Adopt mode: both stacks looked up by name.
+ */
+export function systemStacks(
+    owner: pulumi.Resource,
+    name: string,
+    args: DatomicCloudSystemArgs,
+    checked: CheckedSystemArgs,
+): SystemStacks {
+    if (!args.create) {
+        return {
+            storage: lookedUpStackView("storage", checked.storageStackName, owner),
+            compute: lookedUpStackView("primary compute", checked.computeStackName, owner),
+        };
+    }
+    const settings = {
+        name,
+        args,
+        create: args.create,
+        release: checked.release!,
+        topology: checked.topology,
+        computeStackName: checked.computeStackName,
+    };
+    const storageStack = createStorageStack(owner, settings);
+    const computeStack = createComputeStack(owner, settings, storageStack);
+    return {
+        storageStack,
+        computeStack,
+        storage: managedStackView("storage", storageStack, owner),
+        compute: managedStackView("primary compute", computeStack, owner, {
+            ApplicationName: {
+                argument: "create.applicationName",
+                value: args.create.computeParameters?.ApplicationName ?? args.create.applicationName,
+                instead: "ions of another application deploy to a query group (QueryGroup's applicationName)",
+            },
+        }),
+    };
 }

@@ -16,8 +16,6 @@ import { inVpcClientEndpoint, privateHostedZoneName } from "../../internal/endpo
 import { nameFragment } from "../../internal/naming";
 import { systemEndpointService } from "./endpointService";
 import {
-    lookedUpStackView,
-    managedStackView,
     optionalStackOutput,
     optionalStackParameter,
     requiredStackOutput,
@@ -31,7 +29,7 @@ import {
     nodeSecurityGroupId,
     privateHostedZoneId,
 } from "./lookups";
-import { createComputeStack, createStorageStack } from "./stacks";
+import { systemStacks } from "./stacks";
 import { checkSystemArgs } from "./validation";
 import { adoptedSystemRelease } from "./release";
 import { createServiceEndpoints } from "./serviceEndpoints";
@@ -134,30 +132,9 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
         const { systemName } = args;
         const { topology, bastionCidrs, serviceEndpoints } = checked;
 
-        let storage, compute;
-        if (args.create) {
-            const settings = {
-                name,
-                args,
-                create: args.create,
-                release: checked.release!,
-                topology,
-                computeStackName: checked.computeStackName,
-            };
-            this.storageStack = createStorageStack(this, settings);
-            this.computeStack = createComputeStack(this, settings, this.storageStack);
-            storage = managedStackView("storage", this.storageStack, this);
-            compute = managedStackView("primary compute", this.computeStack, this, {
-                ApplicationName: {
-                    argument: "create.applicationName",
-                    value: args.create.computeParameters?.ApplicationName ?? args.create.applicationName,
-                    instead: "ions of another application deploy to a query group (QueryGroup's applicationName)",
-                },
-            });
-        } else {
-            storage = lookedUpStackView("storage", checked.storageStackName, this);
-            compute = lookedUpStackView("primary compute", checked.computeStackName, this);
-        }
+        const { storage, compute, storageStack, computeStack } = systemStacks(this, name, args, checked);
+        this.storageStack = storageStack;
+        this.computeStack = computeStack;
 
         this.region = aws.getRegionOutput({}, { parent: this }).region;
         this.accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
