@@ -145,7 +145,8 @@ describe("the dev stack (alb)", () => {
     test("creates a query group named orders from the default release, with the ion config's application name", () => {
         const stack = one(run, STACK);
         expect(stack.inputs).toMatchObject({
-            name: "orders",
+            // The default name carries the Pulumi stack, so the service's stacks never collide in one account.
+            name: "orders-dev",
             templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/query-group-template-9399-1217.json",
             parameters: { SystemName: "acme-dev", ApplicationName: ionConfig["app-name"], InstanceType: "t3.large" },
         });
@@ -176,8 +177,8 @@ describe("the dev stack (alb)", () => {
             securityGroupId: "sg-0d5a7e9c1b3f40021",
             referencedSecurityGroupId: "orders-datomic-clients-id",
         });
-        expect(deployed.outputs.url).toBe("https://orders.execute-api.us-east-1.amazonaws.com");
-        expect(String(one(deployed, COMMAND).inputs.create)).toContain(" --group orders --region us-east-1 ");
+        expect(deployed.outputs.url).toBe("https://orders-dev.execute-api.us-east-1.amazonaws.com");
+        expect(String(one(deployed, COMMAND).inputs.create)).toContain(" --group orders-dev --region us-east-1 ");
     });
 });
 
@@ -235,7 +236,7 @@ describe("the stage stack (nlb, the service in another account than Datomic)", (
         }
         const link = childrenOf(run, api).find((r) => r.type === "aws:apigateway/vpcLink:VpcLink")!;
         expect(link.inputs.targetArn).toBe(
-            "arn:aws:elasticloadbalancing:us-west-2:222222222222:loadbalancer/net/orders/0f1e",
+            "arn:aws:elasticloadbalancing:us-west-2:222222222222:loadbalancer/net/orders-stage/0f1e",
         );
         const connection = childrenOf(run, one(run, PEERING)).find(
             (r) => r.type === "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
@@ -269,7 +270,7 @@ describe("the stage stack (nlb, the service in another account than Datomic)", (
         expect(command.inputs.environment).toEqual({
             DATOMIC_ION_ROLE_ARN: "arn:aws:iam::222222222222:role/orders-datomic-deployer",
         });
-        expect(String(command.inputs.create)).toContain(" --group orders --region us-west-2 ");
+        expect(String(command.inputs.create)).toContain(" --group orders-stage --region us-west-2 ");
     });
 });
 
@@ -300,11 +301,11 @@ describe("feature-branch stacks", () => {
             config: FEATURE_BRANCH,
         });
         expect(branch.errors.map((e) => e.message)).toEqual([]);
-        expect(one(main, STACK).inputs.name).toBe("orders");
-        expect(one(branch, STACK).inputs.name).toBe("orders-alice");
-        expect(String(one(main, COMMAND).inputs.create)).toContain(" --group orders ");
-        expect(String(one(branch, COMMAND).inputs.create)).toContain(" --group orders-alice ");
-        expect(branch.outputs.queryGroup).toBe("orders-alice");
+        expect(one(main, STACK).inputs.name).toBe("orders-dev");
+        expect(one(branch, STACK).inputs.name).toBe("orders-dev-alice");
+        expect(String(one(main, COMMAND).inputs.create)).toContain(" --group orders-dev ");
+        expect(String(one(branch, COMMAND).inputs.create)).toContain(" --group orders-dev-alice ");
+        expect(branch.outputs.queryGroup).toBe("orders-dev-alice");
     });
 
     test("shares the main stack's Redis, peering and report function instead of making its own", async () => {
@@ -329,7 +330,7 @@ describe("feature-branch stacks", () => {
         });
         expect(run.errors.map((e) => e.message)).toEqual([]);
         const name = String(one(run, STACK).inputs.name);
-        expect(name).toMatch(/^orders-feature-[0-9a-f]{7}$/);
+        expect(name).toMatch(/^orders-dev-feat-[0-9a-f]{7}$/);
         expect(name.length).toBeLessThanOrEqual(23);
     });
 });

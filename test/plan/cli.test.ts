@@ -91,7 +91,7 @@ describe("--json and --diff", () => {
         expect(result.code).toBe(0);
         expect(result.stderr).toBe("");
         expect(result.stdout).toContain(
-            "+ aws:ec2/vpcEndpoint:VpcEndpoint::datomic-sqs-endpoint  [parent datomic:cloud:System::datomic, after datomic-compute datomic-storage]\n",
+            "+ aws:ec2/vpcEndpoint:VpcEndpoint::datomic-sqs-endpoint  [parent datomic:cloud:System::datomic, after datomic-service-endpoints datomic-service-endpoints-https datomic-storage]\n",
         );
         expect(result.stdout).toContain('      serviceName: "com.amazonaws.us-east-1.sqs"\n');
         expect(result.stdout).toContain("- aws:cloudformation/stack:Stack::datomic-old-compute");
@@ -180,7 +180,7 @@ describe("--dir", () => {
             ...["--config", "orders:suffix=alice", "-c", "orders:mainStack=acme/orders/dev"],
         );
         expect(feature.code).toBe(0);
-        expect(JSON.parse(feature.stdout)).toMatchObject({ outputs: { queryGroup: "orders-alice" } });
+        expect(JSON.parse(feature.stdout)).toMatchObject({ outputs: { queryGroup: "orders-dev-alice" } });
     });
 
     test("gives the mocks to the program's own copy of @pulumi/pulumi", async () => {
