@@ -91,9 +91,11 @@ async function deployedStack(
     for (const [parameter, rule] of Object.entries(fixed)) {
         const deployed = nonEmpty(found.parameters?.[parameter]);
         const wanted = nonEmpty(values[parameter]);
-        if (deployed !== undefined && wanted !== deployed) {
+        // Unset sends no value, so the template's default applies: the deployed value when it never was set, which
+        // this cannot tell from a value set before; only a different value is certainly a change.
+        if (deployed !== undefined && wanted !== undefined && wanted !== deployed) {
             throw new pulumi.ResourceError(
-                `${rule.argument}: ${wanted === undefined ? "is not set" : `"${wanted}"`}, but the deployed ${role} stack ` +
+                `${rule.argument}: "${wanted}", but the deployed ${role} stack ` +
                     `"${stack.name}" has ${parameter} "${deployed}", and Datomic does not allow changing it after the ` +
                     `stack is created. Set ${rule.argument} back to "${deployed}"; ${rule.instead}.`,
                 owner,
