@@ -137,4 +137,49 @@ describe("QueryGroup previews", () => {
             expect.stringContaining(`run \`pulumi refresh --target '${urn}' --yes\`, then \`pulumi up\``),
         );
     });
+
+    test("an nlb environment on 535-8812: that release's URL and NodePolicyArn spelling, no gateways", async () => {
+        world({ release: "535-8812", topology: "nlb" });
+        const datomic = new DatomicSystemReference("datomic", { stack: ENVIRONMENT });
+        new QueryGroup("old", {
+            systemName: datomic.systemName,
+            systemRelease: datomic.release,
+            systemTopology: datomic.topology,
+            keyName: datomic.keyName,
+            nodePolicyArn: "arn:aws:iam::111111111111:policy/orders-nodes",
+        });
+        await recorder.settle();
+        const stack = recorder.get(STACK, "old-stack");
+        expect(stack.inputs.templateUrl).toBe(
+            "https://s3.amazonaws.com/datomic-cloud-1/cft/535-8812/datomic-query-group-535-8812.json",
+        );
+        expect(stack.inputs.parameters).toEqual({
+            SystemName: "acme-prod",
+            KeyName: "acme-prod-nodes",
+            NodePolicyArn: "arn:aws:iam::111111111111:policy/orders-nodes",
+        });
+    });
+
+    test("MinInstancesInService at MaxSize and a solo environment fail the preview", async () => {
+        world({ release: "1217-9399", topology: "alb" });
+        expect(
+            () =>
+                new QueryGroup("mis", {
+                    systemName: "acme-prod",
+                    keyName: "k",
+                    systemRelease: "1217-9399",
+                    minInstancesInService: 2,
+                    maxSize: 2,
+                }),
+        ).toThrow(/^minInstancesInService: 2 is not less than maxSize 2/);
+        world({ release: "535-8812", topology: "solo" });
+        const errors = await captureRejections(async () => {
+            group();
+            await recorder.settle();
+        });
+        expect(errors.map((error) => error.message)).toContainEqual(
+            expect.stringContaining("systemTopology: the system runs the solo topology, which has no query groups"),
+        );
+        expect(recorder.ofType(STACK)).toEqual([]);
+    });
 });

@@ -141,4 +141,33 @@ describe("DatomicCloudSystem previews", () => {
         expect(errors.some((error) => error.message.includes("Rate exceeded"))).toBe(true);
         expect(errors.some((error) => error.message.includes("no longer exists"))).toBe(false);
     });
+
+    test("an update adding service endpoints: their group admits HTTPS from the deployed nodes group", async () => {
+        world({ exists: true, lookups: deployed() });
+        new DatomicCloudSystem("dev", { ...args, awsServiceEndpoints: ["sqs"] });
+        await recorder.settle();
+        expect(
+            recorder.get("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "dev-service-endpoints-https")
+                .inputs,
+        ).toMatchObject({
+            referencedSecurityGroupId: compute.outputs.NodeSecurityGroup,
+            fromPort: 443,
+            toPort: 443,
+        });
+        expect(recorder.get("aws:ec2/vpcEndpoint:VpcEndpoint", "dev-sqs-endpoint").inputs).toMatchObject({
+            vpcId: storage.outputs.VpcId,
+            privateDnsEnabled: true,
+        });
+    });
+
+    test("solo and MinInstancesInService at MaxSize fail the preview before any stack", () => {
+        world({ exists: false });
+        expect(() => new DatomicCloudSystem("solo", { ...args, topology: "solo" })).toThrow(
+            /^topology: "solo" systems are not created/,
+        );
+        expect(
+            () => new DatomicCloudSystem("mis", { ...args, create: { ...args.create!, minInstancesInService: 2 } }),
+        ).toThrow(/^create.minInstancesInService: 2 is not less than create.maxSize 2/);
+        expect(recorder.ofType(STACK)).toEqual([]);
+    });
 });
