@@ -44,14 +44,26 @@ export function managedStackView(
     owner: pulumi.Resource,
     fixed: Record<string, FixedParameter> = {},
 ): DatomicStackView {
+    // A secret value (a secret config key's parameters) is compared but never printed.
     const wanted = pulumi.all(
-        Object.fromEntries(Object.entries(fixed).map(([parameter, rule]) => [parameter, pulumi.output(rule.value)])),
+        Object.fromEntries(
+            Object.entries(fixed).map(([parameter, rule]) => {
+                const value = pulumi.output(rule.value);
+                return [parameter, pulumi.all([pulumi.unsecret(value), pulumi.isSecret(value)])];
+            }),
+        ),
     );
     const outputs = pulumi.runtime.isDryRun()
         ? pulumi
               .all([stack.id, stack.urn, stack.name, wanted])
               .apply(([id, urn, name, values]) =>
-                  deployedStack(role, { id, urn, name }, owner, fixed, values as Record<string, string | undefined>),
+                  deployedStack(
+                      role,
+                      { id, urn, name },
+                      owner,
+                      fixed,
+                      values as Record<string, [string | undefined, boolean]>,
+                  ),
               )
         : stack.outputs;
     return { role, stackName: stack.name, outputs, parameters: stack.parameters };
@@ -71,7 +83,7 @@ async function deployedStack(
     stack: { id: string; urn: string; name: string },
     owner: pulumi.Resource,
     fixed: Record<string, FixedParameter>,
-    values: Record<string, string | undefined>,
+    values: Record<string, [string | undefined, boolean]>,
 ): Promise<Record<string, string>> {
     let found: aws.cloudformation.GetStackResult;
     try {
@@ -90,14 +102,15 @@ async function deployedStack(
     }
     for (const [parameter, rule] of Object.entries(fixed)) {
         const deployed = nonEmpty(found.parameters?.[parameter]);
-        const wanted = nonEmpty(values[parameter]);
+        const [value, secret] = values[parameter];
+        const wanted = nonEmpty(value);
         // Unset sends no value, so the template's default applies: the deployed value when it never was set, which
         // this cannot tell from a value set before; only a different value is certainly a change.
         if (deployed !== undefined && wanted !== undefined && wanted !== deployed) {
             throw new pulumi.ResourceError(
-                `${rule.argument}: "${wanted}", but the deployed ${role} stack ` +
-                    `"${stack.name}" has ${parameter} "${deployed}", and Datomic does not allow changing it after the ` +
-                    `stack is created. Set ${rule.argument} back to "${deployed}"; ${rule.instead}.`,
+                `${rule.argument}: ${secret ? "(secret)" : `"${wanted}"`}, but the deployed ${role} stack ` +
+                    `"${stack.name}" has ${parameter} ${secret ? "(secret)" : `"${deployed}"`}, and Datomic does not allow ` +
+                    `changing it after the stack is created. Set ${rule.argument} back to ${secret ? "the deployed value" : `"${deployed}"`}; ${rule.instead}.`,
                 owner,
             );
         }

@@ -182,4 +182,24 @@ describe("QueryGroup previews", () => {
         );
         expect(recorder.ofType(STACK)).toEqual([]);
     });
+
+    test("a secret applicationName is compared, never printed", async () => {
+        world({ release: "1217-9399", topology: "alb", existing: true });
+        const errors = await captureRejections(async () => {
+            const datomic = new DatomicSystemReference("datomic", { stack: ENVIRONMENT });
+            const component = new QueryGroup("orders", {
+                systemName: datomic.systemName,
+                systemRelease: datomic.release,
+                keyName: datomic.keyName,
+                applicationName: pulumi.secret("orders-hidden"),
+            });
+            await valueOf(pulumi.output(component.loadBalancerArn)).catch(() => undefined);
+            await recorder.settle();
+        });
+        const messages = errors.map((error) => error.message).join("\n");
+        expect(messages).toContain(
+            'applicationName: (secret), but the deployed query group stack "orders-test" has ApplicationName (secret)',
+        );
+        expect(messages).not.toContain("orders-hidden");
+    });
 });
