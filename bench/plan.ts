@@ -115,6 +115,7 @@ const ENVIRONMENT = {
     accountId: "222222222222",
     systemName: "acme-stage",
     topology: "nlb",
+    release: "535-8812",
     vpcId: "vpc-0c3a5e7f9b1d24680",
     vpcCidrBlock: "10.213.0.0/16",
     subnetCidrBlocks: ["10.213.32.0/20", "10.213.64.0/20", "10.213.96.0/20"],
@@ -138,6 +139,7 @@ for (let i = 0; i < services; i++) {
     const vpcId = \`vpc-0\${hex(i, 16)}\`;
     const group = new QueryGroup(name, {
         systemName: datomic.systemName,
+        systemRelease: datomic.release,
         applicationName: name,
         instanceType: "t3.large",
         keyName: "bench",

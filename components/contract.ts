@@ -13,6 +13,7 @@ export const CONTRACT_OUTPUT_NAMES = [
     "accountId",
     "systemName",
     "topology",
+    "release",
     "vpcId",
     "vpcCidrBlock",
     "subnetCidrBlocks",
@@ -77,8 +78,15 @@ export type DatomicEnvironmentOutputs = {
 /** The flavors of Datomic an environment can run. */
 export const DATOMIC_FLAVORS = ["cloud", "pro"] as const;
 
-/** The network topologies of Datomic Cloud: the NLB of releases before 884-9095, the ALB since. */
-export const DATOMIC_TOPOLOGIES = ["nlb", "alb"] as const;
+/**
+ * The network topologies of Datomic Cloud: the NLB of production systems before 884-9095, the ALB
+ * since, and the solo topology of releases before 884-9095 (one node, no load balancer, no query
+ * groups), which 884-9095 replaced.
+ */
+export const DATOMIC_TOPOLOGIES = ["nlb", "alb", "solo"] as const;
+
+/** One of {@link DATOMIC_TOPOLOGIES}. */
+export type DatomicTopology = (typeof DATOMIC_TOPOLOGIES)[number];
 
 /**
  * The environment variables a Datomic client (a Lambda function, say) needs:

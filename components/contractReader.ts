@@ -58,9 +58,18 @@ export abstract class DatomicContractReader {
         return this.read("systemName");
     }
 
-    /** `"nlb"` or `"alb"` (cloud). */
+    /** `"nlb"`, `"alb"` or `"solo"` (cloud). */
     public get topology(): pulumi.Output<string> {
         return this.read("topology");
+    }
+
+    /**
+     * The Datomic Cloud release the system runs, `<revision>-<build>` such as `1217-9399` (cloud): pass
+     * it to `QueryGroup`'s `systemRelease`, so query groups follow the system's upgrades and never run
+     * ahead of it.
+     */
+    public get release(): pulumi.Output<string> {
+        return this.read("release");
     }
 
     /** The Datomic VPC. */

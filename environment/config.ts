@@ -53,7 +53,8 @@ const cloudCreateSchema = z.strictObject({
 const cloudSchema = z.strictObject({
     mode: z.enum(["adopt", "create"]),
     systemName: z.string().min(1),
-    topology: z.enum(["nlb", "alb"]).optional(),
+    topology: z.enum(["nlb", "alb", "solo"]).optional(),
+    release: z.string().optional(),
     storageStackName: z.string().optional(),
     computeStackName: z.string().optional(),
     create: cloudCreateSchema.optional(),

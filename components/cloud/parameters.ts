@@ -29,3 +29,34 @@ export function capacityProblem(value: number | undefined): string | undefined {
 
 /** The `family.size` check, shared with the Pro family. */
 export { instanceTypeProblem } from "../internal/instanceTypes";
+
+/**
+ * Checks `MinInstancesInService` against `MaxSize`: Datomic requires it "at least 1 less than maximum"
+ * (docs.datomic.com/operation/compute-templates.html), and CloudFormation fails the update otherwise
+ * ("MinInstancesInService must be less than the autoscaling group's MaxSize"). Unchecked when either is
+ * left to the template's default. Returns the problem, if any.
+ */
+export function minInstancesInServiceProblem(
+    minInstancesInService: number | undefined,
+    maxSize: number | undefined,
+    maxSizeArgument: string,
+): string | undefined {
+    if (minInstancesInService === undefined || maxSize === undefined || minInstancesInService < maxSize) {
+        return undefined;
+    }
+    return (
+        `${minInstancesInService} is not less than ${maxSizeArgument} ${maxSize}: Datomic requires it at least 1 less than ` +
+        `the maximum, so an instance can be replaced during an update (CloudFormation fails the update otherwise); ` +
+        `use at most ${Math.max(maxSize - 1, 0)}, or raise ${maxSizeArgument}`
+    );
+}
+
+/**
+ * `ClientAPI` and `Ions` of an alb compute or query-group stack: set explicitly rather than left to the template's default,
+ * because the package's own DatomicAccess (path `api-gateway`) and IonApiDomain need the Client API gateway
+ * and the ion gateway, and Datomic's 884-9095 notes say to enable the client API gateway when upgrading to
+ * it. The value `"true"` is *unconfirmed* (docs/unconfirmed-defaults.md); raw parameters override it.
+ */
+export function gatewayParameters(topology: string | undefined): Record<string, string> {
+    return topology === "alb" ? { ClientAPI: "true", Ions: "true" } : {};
+}

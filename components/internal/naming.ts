@@ -196,3 +196,25 @@ function tooLong(name: string, limit: NameLimit, proposal: string): string {
 function truncate(name: string, length: number): string {
     return length <= 0 ? "" : name.slice(0, length).replace(/-+$/, "");
 }
+
+/**
+ * The default group name of a query group: `<component>-<pulumi stack>`, so the same service's `dev` and
+ * `stage` stacks, deployed to one account, do not both create a stack named after the component. When that
+ * does not fit `maxLength` (Datomic's advice of short names, the ion Lambda limit), or holds characters a
+ * stack name cannot, it is cleaned and truncated, with a 7-character hash of both names so that different
+ * stacks keep different names. The result is a CloudFormation stack name of at most `maxLength` characters
+ * (`maxLength` of 8 or more).
+ */
+export function defaultQueryGroupName(componentName: string, stackName: string, maxLength: number): string {
+    const wanted = `${componentName}-${stackName}`;
+    if (STACK_NAME_PATTERN.test(wanted) && wanted.length <= maxLength) {
+        return wanted;
+    }
+    const hash = sha256Hex(`${componentName}\u0000${stackName}`).slice(0, SUFFIX_HASH_LENGTH);
+    const cleaned = wanted
+        .replace(/[^A-Za-z0-9-]+/g, "-")
+        .replace(/^[^A-Za-z]+/, "")
+        .replace(/-+$/, "");
+    const head = truncate(cleaned, maxLength - SUFFIX_HASH_LENGTH - 1);
+    return head ? `${head}-${hash}` : `g${hash}`;
+}

@@ -6,9 +6,10 @@
  * Sources: docs.datomic.com/operation/compute-templates.html and
  * operation/storage-template.html (template locations; 1217-9399 and 1172-9392
  * use `cft/<rev>/<kind>-template-<build>-<rev>.json`), public code launching
- * 535-8812, 569-8835 and 616-8879 from `cft/<rev>-<build>/datomic-<kind>-<rev>-<build>.json`
- * (see DATOMIC-FACTS.md, "Template URL layouts differ by release"), and the
- * release notes for 884-9095 (July 2021), which replaced the NLB with an ALB and
+ * the storage template of 616-8879 and the query-group template of 535-8812 from
+ * `cft/<rev>-<build>/datomic-<kind>-<rev>-<build>.json` (see DATOMIC-FACTS.md, "Template URL
+ * layouts differ by release"; the other templates of those releases are only inferred from the
+ * layout), and the release notes for 884-9095 (July 2021), which replaced the NLB with an ALB and
  * API Gateways. A URL that is not confirmed is never built: the caller passes it.
  */
 
@@ -31,16 +32,23 @@ export type TemplateKind = "storage" | "compute" | "query-group";
 
 type Layout = "current" | "early";
 
+/** A release whose template URLs are confirmed: its layout, and which of its templates' URLs are confirmed. */
+interface ConfirmedRelease {
+    readonly layout: Layout;
+    readonly kinds: readonly TemplateKind[];
+}
+
 /**
- * Releases whose template URLs are confirmed, by layout. For the early layout only the storage and
- * query-group file names are confirmed; its production compute file name is inferred, so it is not built.
+ * Releases whose template URLs are confirmed, template by template. Of the early layout only the
+ * storage template of 616-8879 and the query-group template of 535-8812 were seen launched; the
+ * other file names (storage 535-8812 and 569-8835, query group 569-8835 and 616-8879, production
+ * compute) are inferred from the layout, so they are not built.
  */
-const CONFIRMED_RELEASES: Readonly<Record<string, Layout>> = {
-    "1217-9399": "current",
-    "1172-9392": "current",
-    "616-8879": "early",
-    "569-8835": "early",
-    "535-8812": "early",
+const CONFIRMED_RELEASES: Readonly<Record<string, ConfirmedRelease>> = {
+    "1217-9399": { layout: "current", kinds: ["storage", "compute", "query-group"] },
+    "1172-9392": { layout: "current", kinds: ["storage", "compute", "query-group"] },
+    "616-8879": { layout: "early", kinds: ["storage"] },
+    "535-8812": { layout: "early", kinds: ["query-group"] },
 };
 
 /** Parses `<revision>-<build>`; throws with the allowed form when `text` does not match it. */
@@ -56,33 +64,56 @@ export function parseTemplateVersion(text: string): TemplateVersion {
 
 /**
  * The S3 URL of one template of a release, when that URL is confirmed; otherwise undefined, and
- * {@link unconfirmedTemplateUrlMessage} says what to pass instead.
+ * {@link unconfirmedTemplateUrlProblem} says what to pass instead.
  */
 export function confirmedTemplateUrl(version: TemplateVersion, kind: TemplateKind): string | undefined {
     const { templateRevision: rev, build } = version;
-    switch (CONFIRMED_RELEASES[version.text]) {
-        case "current":
-            return `${TEMPLATE_BUCKET_URL}/${rev}/${kind}-template-${build}-${rev}.json`;
-        case "early":
-            return kind === "compute"
-                ? undefined
-                : `${TEMPLATE_BUCKET_URL}/${rev}-${build}/datomic-${kind}-${rev}-${build}.json`;
-        default:
-            return undefined;
+    const release = CONFIRMED_RELEASES[version.text];
+    if (!release?.kinds.includes(kind)) {
+        return undefined;
     }
+    return release.layout === "current"
+        ? `${TEMPLATE_BUCKET_URL}/${rev}/${kind}-template-${build}-${rev}.json`
+        : `${TEMPLATE_BUCKET_URL}/${rev}-${build}/datomic-${kind}-${rev}-${build}.json`;
 }
 
 /** Why no URL is built for this release and template: the problem of the argument that must supply it. */
 export function unconfirmedTemplateUrlProblem(version: TemplateVersion, kind: TemplateKind): string {
-    const known = Object.keys(CONFIRMED_RELEASES).join(", ");
+    const confirmed = Object.entries(CONFIRMED_RELEASES)
+        .map(([text, release]) => `${text} (${release.kinds.join(", ")})`)
+        .join(", ");
     const reason =
-        CONFIRMED_RELEASES[version.text] === "early"
-            ? `the ${kind} template's file name of release ${version.text} is not confirmed (production compute is probably datomic-production-compute-${version.text}.json)`
-            : `the template URLs of release ${version.text} are not confirmed (confirmed: ${known})`;
-    return `is required: ${reason}; pass the URL from Datomic's release page so no URL is guessed`;
+        CONFIRMED_RELEASES[version.text] !== undefined || version.templateRevision < FIRST_ALB_RELEASE
+            ? `the ${kind} template's file name of release ${version.text} is not confirmed (the layout suggests ${TEMPLATE_BUCKET_URL}/${version.text}/datomic-${kind === "compute" ? "production-compute" : kind}-${version.text}.json)`
+            : `the template URLs of release ${version.text} are not confirmed`;
+    return `is required: ${reason}; confirmed: ${confirmed}; pass the URL from Datomic's release page so no URL is guessed`;
 }
 
 /** The topology a release's compute templates build: "alb" from 884-9095 on, "nlb" before. */
 export function topologyOfRelease(version: TemplateVersion): "nlb" | "alb" {
     return version.templateRevision >= FIRST_ALB_RELEASE ? "alb" : "nlb";
+}
+
+/**
+ * Whether `release` is newer than `than`: a later template revision, or the same revision with a later
+ * build. Datomic upgrades storage, then the primary compute group, then query groups
+ * (docs.datomic.com/operation/upgrading.html), so a group must never run a newer release than its system.
+ */
+export function isNewerRelease(release: TemplateVersion, than: TemplateVersion): boolean {
+    return (
+        release.templateRevision > than.templateRevision ||
+        (release.templateRevision === than.templateRevision && release.build > than.build)
+    );
+}
+
+/** The last release whose query-group template spells the node policy parameter `NodePolicyArn`. */
+const LAST_NODE_POLICY_ARN_SPELLING = 535;
+
+/**
+ * The query-group template's node policy parameter: `NodePolicyArn` up to 535-8812 (public code
+ * launching that release, jdhollis/datomic-terraform-example), `NodePolicyARN` after (current
+ * compute-templates docs). CloudFormation rejects a parameter the template does not declare.
+ */
+export function nodePolicyParameterName(version: TemplateVersion): "NodePolicyArn" | "NodePolicyARN" {
+    return version.templateRevision <= LAST_NODE_POLICY_ARN_SPELLING ? "NodePolicyArn" : "NodePolicyARN";
 }

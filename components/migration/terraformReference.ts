@@ -83,7 +83,7 @@ const BUILT_IN_DEFAULTS: Partial<Record<ContractOutputName, string>> = { flavor:
  *     environment: "prod",
  *     fixedOutputs: { region: "us-east-1" },
  * });
- * new QueryGroup("orders", { systemName: datomic.systemName, keyName: datomic.keyName });
+ * new QueryGroup("orders", { systemName: datomic.systemName, keyName: datomic.keyName, templateVersion: "535-8812" });
  * ```
  */
 export class TerraformDatomicReference extends DatomicContractReader {

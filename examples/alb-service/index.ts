@@ -41,6 +41,9 @@ const datomic = new DatomicSystemReference("datomic", { stack: environmentStack 
 // The group's ions answer HTTP Direct; its stack gives the ion API gateway's endpoint.
 const group = new QueryGroup(SERVICE, {
     systemName: datomic.systemName,
+    // The group runs the system's release, and follows it when the environment upgrades.
+    systemRelease: datomic.release,
+    systemTopology: datomic.topology,
     applicationName: SERVICE,
     keyName: config.require("keyName"),
     instanceType: "t3.large",

@@ -56,6 +56,9 @@ export function deployIonService(name: string, args: IonServiceArgs): IonService
         name,
         {
             systemName: datomic.systemName,
+            // The group runs the system's release (or an older templateVersion), never a newer one.
+            systemRelease: datomic.release,
+            systemTopology: datomic.topology,
             applicationName: APPLICATION_NAME,
             // Feature-branch stacks get "<name>-<suffix>"; a long branch name is shortened with a hash.
             suffix: config.suffix,

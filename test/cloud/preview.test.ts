@@ -52,6 +52,7 @@ function world(exists: boolean) {
             ? {
                   [STACK]: { "old-storage": storageId, "old-compute": computeId, "orders-stack": groupId },
                   "aws:apigateway/vpcLink:VpcLink": { "orders-api-vpc-link": "vl-0abc" },
+                  "aws:ec2/securityGroup:SecurityGroup": { "old-service-endpoints": "sg-0endpoints000001" },
               }
             : {},
         // Every stack has a pending change: the provider reports its outputs unknown.
@@ -76,7 +77,9 @@ function program() {
     const group = new QueryGroup("orders", {
         systemName: datomic.systemName,
         keyName: "acme-old-nodes",
-        templateVersion: "616-8879",
+        systemRelease: "616-8879",
+        // The query-group file name of 616-8879 is not confirmed: the URL is passed, as a user would.
+        templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/616-8879/datomic-query-group-616-8879.json",
         instanceType: "t3.xlarge",
     });
     const api = new HttpDirect("orders-api", {
@@ -105,8 +108,11 @@ test("children of existing stacks stay known at preview while the stacks' output
     ).toMatchObject({ securityGroupId: compute.outputs.BastionSecurityGroup });
     expect(inputsOf("aws:ec2/vpcEndpoint:VpcEndpoint", "old-sqs-endpoint")).toMatchObject({
         vpcId: storage.outputs.VpcId,
-        securityGroupIds: [compute.outputs.NodeSecurityGroup],
+        securityGroupIds: ["sg-0endpoints000001"],
     });
+    expect(
+        inputsOf("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "old-service-endpoints-https"),
+    ).toMatchObject({ referencedSecurityGroupId: compute.outputs.NodeSecurityGroup });
     expect(inputsOf("aws:ec2/vpcEndpointService:VpcEndpointService", "old-endpoint-service")).toMatchObject({
         networkLoadBalancerArns: [compute.outputs.LoadBalancer],
     });

@@ -148,7 +148,8 @@ describe("the dev stack (alb)", () => {
     test("creates a query group named orders from the default release, with the ion config's application name", () => {
         const stack = one(run, STACK);
         expect(stack.inputs).toMatchObject({
-            name: "orders",
+            // The default name carries the Pulumi stack, so the service's stacks never collide in one account.
+            name: "orders-dev",
             templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/query-group-template-9399-1217.json",
             parameters: { SystemName: "acme-dev", ApplicationName: ionConfig["app-name"], InstanceType: "t3.large" },
         });
@@ -187,7 +188,7 @@ describe("the dev stack (alb)", () => {
         expect(deployed.outputs.dashboard).toBe(
             "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=orders-monitoring",
         );
-        expect(String(one(deployed, COMMAND).inputs.create)).toContain(" --group orders --region us-east-1 ");
+        expect(String(one(deployed, COMMAND).inputs.create)).toContain(" --group orders-dev --region us-east-1 ");
     });
 });
 
@@ -245,7 +246,7 @@ describe("the stage stack (nlb, the service in another account than Datomic)", (
         }
         const link = childrenOf(run, api).find((r) => r.type === "aws:apigateway/vpcLink:VpcLink")!;
         expect(link.inputs.targetArn).toBe(
-            "arn:aws:elasticloadbalancing:us-west-2:222222222222:loadbalancer/net/orders/0f1e",
+            "arn:aws:elasticloadbalancing:us-west-2:222222222222:loadbalancer/net/orders-stage/0f1e",
         );
         const connection = childrenOf(run, one(run, PEERING)).find(
             (r) => r.type === "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
@@ -279,7 +280,7 @@ describe("the stage stack (nlb, the service in another account than Datomic)", (
         // The stack's override.
         expect(one(run, ALARM, "orders-monitoring-api-latency-api").inputs.threshold).toBe(3000);
         expect(one(run, ALARM, "orders-monitoring-lambda-errors-orders-order-count").inputs.dimensions).toEqual({
-            FunctionName: "orders-order-count",
+            FunctionName: "orders-stage-order-count",
         });
     });
 
@@ -308,7 +309,7 @@ describe("the stage stack (nlb, the service in another account than Datomic)", (
         expect(command.inputs.environment).toEqual({
             DATOMIC_ION_ROLE_ARN: "arn:aws:iam::222222222222:role/orders-datomic-deployer",
         });
-        expect(String(command.inputs.create)).toContain(" --group orders --region us-west-2 ");
+        expect(String(command.inputs.create)).toContain(" --group orders-stage --region us-west-2 ");
     });
 });
 
@@ -339,11 +340,11 @@ describe("feature-branch stacks", () => {
             config: FEATURE_BRANCH,
         });
         expect(branch.errors.map((e) => e.message)).toEqual([]);
-        expect(one(main, STACK).inputs.name).toBe("orders");
-        expect(one(branch, STACK).inputs.name).toBe("orders-alice");
-        expect(String(one(main, COMMAND).inputs.create)).toContain(" --group orders ");
-        expect(String(one(branch, COMMAND).inputs.create)).toContain(" --group orders-alice ");
-        expect(branch.outputs.queryGroup).toBe("orders-alice");
+        expect(one(main, STACK).inputs.name).toBe("orders-dev");
+        expect(one(branch, STACK).inputs.name).toBe("orders-dev-alice");
+        expect(String(one(main, COMMAND).inputs.create)).toContain(" --group orders-dev ");
+        expect(String(one(branch, COMMAND).inputs.create)).toContain(" --group orders-dev-alice ");
+        expect(branch.outputs.queryGroup).toBe("orders-dev-alice");
     });
 
     test("shares the main stack's Redis, peering and report function instead of making its own", async () => {
@@ -368,7 +369,7 @@ describe("feature-branch stacks", () => {
         });
         expect(run.errors.map((e) => e.message)).toEqual([]);
         const name = String(one(run, STACK).inputs.name);
-        expect(name).toMatch(/^orders-feature-[0-9a-f]{7}$/);
+        expect(name).toMatch(/^orders-dev-feat-[0-9a-f]{7}$/);
         expect(name.length).toBeLessThanOrEqual(23);
     });
 });

@@ -85,6 +85,7 @@ test("every resource the import tables name is registered by the components unde
         const group = new QueryGroup("orders", {
             groupName: "terraform-example-qg",
             systemName: system,
+            templateVersion: "535-8812",
             keyName: "acme-stage-nodes",
             nodePolicyStatements: [{ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["*"] }],
         });

@@ -137,6 +137,7 @@ async function main() {
     });
     const group = new datomic.QueryGroup("orders", {
         systemName: "acme",
+        systemRelease: "1217-9399",
         keyName: "acme",
         instanceType: "t3.large",
         environmentMap: { env: ":prod", retries: 3 },

@@ -95,7 +95,7 @@ test("a new service plans with the fixture file the command wrote, and nothing w
     expect(run.errors.map((error) => error.message)).toEqual([]);
     const plan = toPlan(run);
     expect(plan.outputs).toEqual({
-        queryGroup: "billing",
+        queryGroup: "billing-dev",
         clientEndpoint: "http://entry-http.acme-dev.us-east-1.datomic.net:8182",
     });
     const ingress = plan.resources.find((resource) => resource.name === "billing-to-datomic")!;

@@ -3,7 +3,7 @@
  * recorder, with lookups answered from fixtures and realistic computed outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { fixtureAnswers, LookupFixtures } from "../../plan/fixtures";
+import { fixtureAnswers, isSubset, LookupFixtures } from "../../plan/fixtures";
 import { MockRecorder } from "../../plan/recorder";
 
 export const TEST_ACCOUNT = "111111111111";
@@ -21,17 +21,22 @@ export interface TestWorld {
     existing: Record<string, Record<string, string>>;
     /** Outputs by type that a preview reports unknown (e.g. a CloudFormation stack's `outputs` while a change is pending). */
     unknownAtPreview: Record<string, string[]>;
+    /** Lookups that fail as the provider fails them (e.g. `getStack` of a deleted stack), checked before the fixtures. */
+    failingLookups: { function: string; match: Record<string, unknown>; message: string }[];
 }
 
 const fixtures: LookupFixtures = {};
 let resourceOutputs: TestWorld["outputs"] = {};
 let existing: TestWorld["existing"] = {};
 let unknownAtPreview: TestWorld["unknownAtPreview"] = {};
+let failingLookups: TestWorld["failingLookups"] = [];
 
 /** Installs mocks once per test file; each test then calls {@link resetWorld} with its answers. */
 export function installMocks(preview = false): MockRecorder {
-    const recorder = new MockRecorder({
-        ...fixtureAnswers(fixtures, { region: TEST_REGION, source: "the test's fixtures" }, (type, name, inputs) => {
+    const answers = fixtureAnswers(
+        fixtures,
+        { region: TEST_REGION, source: "the test's fixtures" },
+        (type, name, inputs) => {
             const outputs: Record<string, unknown> = {
                 ...computedOutputs(type, name, inputs),
                 ...resourceOutputs[type]?.["*"],
@@ -43,7 +48,17 @@ export function installMocks(preview = false): MockRecorder {
                 }
             }
             return outputs;
-        }),
+        },
+    );
+    const recorder = new MockRecorder({
+        ...answers,
+        call(token, inputs, provider) {
+            const failure = failingLookups.find((entry) => entry.function === token && isSubset(entry.match, inputs));
+            if (failure) {
+                throw new Error(failure.message);
+            }
+            return answers.call(token, inputs, provider);
+        },
         existingResourceId: (type, name) => existing[type]?.[name],
     });
     recorder.install(pulumi, { project: "datomic", stack: "test", preview });
@@ -59,6 +74,7 @@ export function resetWorld(recorder: MockRecorder, next: Partial<TestWorld> = {}
     resourceOutputs = next.outputs ?? {};
     existing = next.existing ?? {};
     unknownAtPreview = next.unknownAtPreview ?? {};
+    failingLookups = next.failingLookups ?? [];
     recorder.reset();
 }
 

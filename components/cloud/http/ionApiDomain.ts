@@ -79,7 +79,7 @@ export interface IonApiDomainArgs {
  *
  * @example
  * ```ts
- * const group = new QueryGroup("orders", { systemName: datomic.systemName, keyName: "orders" });
+ * const group = new QueryGroup("orders", { systemName: datomic.systemName, systemRelease: datomic.release, keyName: "orders" });
  * const api = new IonApiDomain("orders-api", {
  *     ionApiGatewayEndpoint: group.ionApiGatewayEndpoint,
  *     domainName: "orders.acme.com",

@@ -33,8 +33,9 @@ export interface IonDeploymentArgs {
      */
     projectDir: string;
     /**
-     * The CodeDeploy deployment group ion-dev deploys to: `QueryGroup.deploymentGroup`. An undefined
-     * value (the stack has no `CodeDeployDeploymentGroup` output) fails the deployment saying so.
+     * The `:group` ion-dev deploys to: the compute group's name, which is its stack name (Datomic's ions
+     * reference), as `QueryGroup.deploymentGroup` gives it (the `CodeDeployDeploymentGroup` output where a
+     * release has one). An undefined or empty value fails the deployment saying so.
      */
     group: pulumi.Input<string | undefined>;
     /** The group stack's id (`QueryGroup.stackId`): a changed or replaced stack means a new deploy. Required. */
@@ -110,7 +111,12 @@ const SECRET_NAME = /SECRET|TOKEN|PASSWORD|ACCESS_KEY|CREDENTIAL/i;
  *
  * @example
  * ```ts
- * const group = new QueryGroup("orders", { systemName: datomic.systemName, applicationName: "orders" });
+ * const group = new QueryGroup("orders", {
+ *     systemName: datomic.systemName,
+ *     systemRelease: datomic.release,
+ *     keyName: datomic.keyName,
+ *     applicationName: "orders",
+ * });
  * const ions = new IonDeployment("orders-ions", {
  *     projectDir: "../ion",
  *     group: group.deploymentGroup,
@@ -235,8 +241,8 @@ export class IonDeployment extends pulumi.ComponentResource {
         return pulumi.output(group).apply((value) => {
             if (!value) {
                 throw new pulumi.ResourceError(
-                    "group: the query group stack has no CodeDeployDeploymentGroup output, which ion deploys target; " +
-                        "check the stack's outputs, or pass the deployment group's name",
+                    "group: is empty; pass the compute group's name, which is its stack name (QueryGroup.deploymentGroup " +
+                        "or QueryGroup.stackName)",
                     this,
                 );
             }

@@ -11,112 +11,28 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import { EdnSyntaxError, ednProblem, parseEdn, toEdn } from "../../internal/edn";
-import { DEFAULT_QUERY_GROUP_NAME_MAX_LENGTH, lambdaNameProblem, queryGroupStackName } from "../../internal/naming";
 import {
-    confirmedTemplateUrl,
-    DEFAULT_TEMPLATE_VERSION,
-    parseTemplateVersion,
-    unconfirmedTemplateUrlProblem,
-} from "../../internal/templates";
-import { capacityProblem, definedParameters, instanceTypeProblem, numberParameter } from "../parameters";
+    DEFAULT_QUERY_GROUP_NAME_MAX_LENGTH,
+    defaultQueryGroupName,
+    lambdaNameProblem,
+    queryGroupNameLimits,
+    queryGroupStackName,
+} from "../../internal/naming";
+import {
+    capacityProblem,
+    definedParameters,
+    instanceTypeProblem,
+    gatewayParameters,
+    minInstancesInServiceProblem,
+    numberParameter,
+} from "../parameters";
+import { isPlain, mapInput } from "../inputValues";
+import { GroupRelease, groupRelease } from "./queryGroupRelease";
 import { managedStackView, optionalStackOutput } from "../stackOutputs";
 import { computeStackOptions } from "../stackOptions";
+import { QueryGroupArgs } from "./queryGroupArgs";
 
-/**
- * One statement of the query group nodes' IAM policy, as IAM's JSON spells it, with lists where IAM also
- * accepts a single string (so every Pulumi language can pass it: no unions).
- */
-export interface QueryGroupPolicyStatement {
-    /** An optional statement id. */
-    Sid?: string;
-    /** `"Allow"` or `"Deny"`. */
-    Effect: string;
-    /** The actions, e.g. `["sqs:SendMessage"]`. */
-    Action?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Every action except these. */
-    NotAction?: pulumi.Input<pulumi.Input<string>[]>;
-    /** The resources' ARNs. */
-    Resource?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Every resource except these. */
-    NotResource?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Conditions by operator and key, e.g. `{ StringEquals: { "aws:RequestedRegion": ["us-east-1"] } }`. */
-    Condition?: Record<string, Record<string, pulumi.Input<pulumi.Input<string>[]>>>;
-}
-
-/** Arguments of {@link QueryGroup}. */
-export interface QueryGroupArgs {
-    /** `SystemName`: the Datomic system the group belongs to (for example `DatomicSystemReference.systemName`). */
-    systemName: pulumi.Input<string>;
-    /**
-     * `ApplicationName`: the CodeDeploy application of the ions deployed to the group. Groups that run
-     * the same code (staging and production) may share one. Datomic does not allow changing it later.
-     */
-    applicationName?: pulumi.Input<string>;
-    /**
-     * `EnvironmentMap`, which ions read with `datomic.ion/get-env`: a plain object printed as an EDN
-     * map with keyword keys, in sorted key order. Values may be strings, numbers, booleans, null,
-     * arrays and nested objects (or Outputs of them); a string such as `":staging"` prints as the
-     * keyword `:staging`, as in Datomic's `{:env :staging}` example. For other EDN, pass the text
-     * as `parameters.EnvironmentMap`.
-     */
-    // `any` because the values are any EDN-printable data: the multi-language schema's `pulumi.json#/Any`.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    environmentMap?: Record<string, any>;
-    /** `InstanceType`, `family.size` such as `t3.large`. The template's default when omitted. */
-    instanceType?: pulumi.Input<string>;
-    /**
-     * `KeyName`: the EC2 key pair of the nodes (for example `DatomicSystemReference.keyName`). Required:
-     * Datomic requires a key pair and CloudFormation rejects the stack without one (unless
-     * `parameters.KeyName` is given).
-     */
-    keyName?: pulumi.Input<string>;
-    /** `DesiredCapacity`; omit for the template's `Default` (a config value `"Default"` maps to omitted). */
-    desiredCapacity?: number;
-    /** `MinSize`; omit for the template's `Default`. */
-    minSize?: number;
-    /** `MaxSize`; omit for the template's `Default`. */
-    maxSize?: number;
-    /** `MinInstancesInService`; omit for the template's `Default`. */
-    minInstancesInService?: number;
-    /**
-     * IAM statements for the nodes (what the ions may call): the component creates a managed policy
-     * from them and passes its ARN as `NodePolicyARN`. Exclusive with `nodePolicyArn`.
-     */
-    nodePolicyStatements?: pulumi.Input<QueryGroupPolicyStatement>[];
-    /** `NodePolicyARN`: an existing managed policy for the nodes. Exclusive with `nodePolicyStatements`. */
-    nodePolicyArn?: pulumi.Input<string>;
-    /**
-     * Raw extra or overriding stack parameters; they win over the typed arguments. For template
-     * releases whose parameters differ, such as the older `NodePolicyArn` spelling.
-     */
-    parameters?: Record<string, pulumi.Input<string>>;
-    /** The Datomic Cloud release, `<revision>-<build>`. Defaults to `1217-9399`. */
-    templateVersion?: string;
-    /** The query-group template URL; defaults to the release's URL in Datomic's S3 bucket, when confirmed. */
-    templateUrl?: string;
-    /** The whole stack name (the compute group's name). Exclusive with `groupName` and `suffix`. */
-    stackName?: string;
-    /** The group name; the stack is named `<groupName>` or `<groupName>-<suffix>`. Defaults to the component's name. */
-    groupName?: string;
-    /** Appended to `groupName`, for feature-branch groups (a branch name or git revision). */
-    suffix?: string;
-    /**
-     * When `groupName-suffix` is too long or the suffix has characters a stack name cannot hold,
-     * shorten it deterministically (cleaned, truncated, plus a 7-character hash of the suffix)
-     * instead of failing. Default false: the preview fails and proposes that name.
-     */
-    shortenSuffix?: boolean;
-    /** The longest stack name accepted, after Datomic's advice of short names. Default 23 (*unconfirmed*). */
-    maxStackNameLength?: number;
-    /** Names of the ion Lambdas (ion-config.edn `:lambdas` keys) that will be deployed to the group. */
-    lambdaNames?: string[];
-    /** An ion-config.edn whose `:lambdas` keys are added to `lambdaNames`, e.g. `../ion/resources/datomic/ion-config.edn`. */
-    ionConfigFile?: string;
-    /** Pulumi's timeout for creating, updating or deleting the stack, in minutes. Default 45. */
-    timeoutMinutes?: number;
-    /** Tags for the stack and the node policy. */
-    tags?: Record<string, pulumi.Input<string>>;
-}
+export type { QueryGroupArgs, QueryGroupPolicyStatement } from "./queryGroupArgs";
 
 /**
  * A Datomic Cloud query group: a compute stack from Datomic's query-group template.
@@ -126,6 +42,9 @@ export interface QueryGroupArgs {
  * const datomic = new DatomicSystemReference("datomic", { stack: "acme/datomic/prod" });
  * const group = new QueryGroup("orders", {
  *     systemName: datomic.systemName,
+ *     systemRelease: datomic.release,
+ *     systemTopology: datomic.topology,
+ *     keyName: datomic.keyName,
  *     applicationName: "orders",
  *     instanceType: "t3.large",
  *     environmentMap: { env: ":prod", "orders-queue": queue.url },
@@ -139,7 +58,10 @@ export class QueryGroup extends pulumi.ComponentResource {
     public readonly stackName: pulumi.Output<string>;
     /** The stack's id; it changes when the stack is replaced. */
     public readonly stackId: pulumi.Output<string>;
-    /** Stack output `CodeDeployDeploymentGroup`: the `:group` ion deploys target. */
+    /**
+     * The `:group` ion deploys target: the compute group's name, which is its stack name (Datomic's ions
+     * reference), unless the stack has a `CodeDeployDeploymentGroup` output (confirmed only for 535-8812).
+     */
     public readonly deploymentGroup: pulumi.Output<string | undefined>;
     /** Stack output `LoadBalancer` (the load balancer's ARN; the VPC-link target for HTTP Direct). */
     public readonly loadBalancerArn: pulumi.Output<string | undefined>;
@@ -160,7 +82,9 @@ export class QueryGroup extends pulumi.ComponentResource {
      * `aws:cloudformation:stack-name` tag CloudFormation puts on it. Unknown until the stack exists.
      */
     public readonly autoScalingGroupName: pulumi.Output<string | undefined>;
-    /** The `NodePolicyARN` passed to the stack, if any. */
+    /** The release the group runs, `<revision>-<build>`; undefined only for a bare `templateUrl`. */
+    public readonly release: pulumi.Output<string | undefined>;
+    /** The `NodePolicyARN` (or `NodePolicyArn`) passed to the stack, if any. */
     public readonly nodePolicyArn: pulumi.Output<string | undefined>;
     /** The stack. */
     public readonly stack: aws.cloudformation.Stack;
@@ -170,7 +94,8 @@ export class QueryGroup extends pulumi.ComponentResource {
     constructor(name: string, args: QueryGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("datomic:cloud:QueryGroup", name, {}, opts);
 
-        const templateUrl = this.validateArgs(args);
+        this.validateArgs(args);
+        const release = this.resolveRelease(args);
         const stackName = this.resolveStackName(name, args);
 
         let nodePolicyArn: pulumi.Input<string> | undefined = args.nodePolicyArn;
@@ -191,15 +116,16 @@ export class QueryGroup extends pulumi.ComponentResource {
             nodePolicyArn = this.nodePolicy.arn;
         }
         this.nodePolicyArn = pulumi.output(nodePolicyArn);
+        this.release = pulumi.output(mapInput(release, (r) => r.version?.text));
 
         this.stack = new aws.cloudformation.Stack(
             `${name}-stack`,
             {
                 name: stackName,
-                templateUrl,
+                templateUrl: mapInput(release, (r) => r.templateUrl),
                 capabilities: ["CAPABILITY_NAMED_IAM"],
                 onFailure: "DELETE",
-                parameters: {
+                parameters: mapInput(release, (r) => ({
                     ...definedParameters({
                         SystemName: args.systemName,
                         ApplicationName: args.applicationName,
@@ -212,19 +138,28 @@ export class QueryGroup extends pulumi.ComponentResource {
                         MinSize: numberParameter(args.minSize),
                         MaxSize: numberParameter(args.maxSize),
                         MinInstancesInService: numberParameter(args.minInstancesInService),
-                        NodePolicyARN: nodePolicyArn,
+                        [r.nodePolicyParameter]: nodePolicyArn,
                     }),
+                    ...gatewayParameters(r.topology),
                     ...args.parameters,
-                },
+                })),
                 tags: args.tags,
             },
             computeStackOptions(this, args.timeoutMinutes),
         );
 
-        const view = managedStackView("query group", this.stack, this);
+        const view = managedStackView("query group", this.stack, this, {
+            ApplicationName: {
+                argument: "applicationName",
+                value: args.parameters?.ApplicationName ?? args.applicationName,
+                instead: "to deploy another application, create a new query group (a new groupName or stackName)",
+            },
+        });
         this.stackName = this.stack.name;
         this.stackId = this.stack.id;
-        this.deploymentGroup = optionalStackOutput(view, "CodeDeployDeploymentGroup");
+        this.deploymentGroup = pulumi
+            .all([optionalStackOutput(view, "CodeDeployDeploymentGroup"), this.stack.name])
+            .apply(([output, stackName]) => output ?? stackName);
         this.loadBalancerArn = optionalStackOutput(view, "LoadBalancer");
         this.httpDirectEndpoint = optionalStackOutput(view, "LoadBalancerHttpDirectEndpoint");
         this.clientApiGatewayEndpoint = optionalStackOutput(view, "ClientApiGatewayEndpoint");
@@ -249,6 +184,7 @@ export class QueryGroup extends pulumi.ComponentResource {
             ionApiGatewayEndpoint: this.ionApiGatewayEndpoint,
             autoScalingGroupName: this.autoScalingGroupName,
             nodePolicyArn: this.nodePolicyArn,
+            release: this.release,
         });
     }
 
@@ -258,24 +194,11 @@ export class QueryGroup extends pulumi.ComponentResource {
         }
     }
 
-    /** Checks the arguments; returns the template URL. */
-    private validateArgs(args: QueryGroupArgs): string {
+    /** Checks the arguments whose values are plain. */
+    private validateArgs(args: QueryGroupArgs): void {
         const systemName = args.systemName;
         if (systemName === "") {
             this.check("systemName", "is empty; give the Datomic system's name (DatomicSystemReference.systemName)");
-        }
-        let templateUrl = args.templateUrl;
-        if (templateUrl === undefined) {
-            let release;
-            try {
-                release = parseTemplateVersion(args.templateVersion ?? DEFAULT_TEMPLATE_VERSION);
-            } catch (e) {
-                throw new pulumi.ResourceError(`templateVersion: ${(e as Error).message}`, this);
-            }
-            templateUrl = confirmedTemplateUrl(release, "query-group");
-            if (templateUrl === undefined) {
-                this.check("templateUrl", unconfirmedTemplateUrlProblem(release, "query-group"));
-            }
         }
         if ((args.keyName === undefined || args.keyName === "") && args.parameters?.KeyName === undefined) {
             this.check(
@@ -299,6 +222,10 @@ export class QueryGroup extends pulumi.ComponentResource {
         if (desiredCapacity !== undefined && maxSize !== undefined && desiredCapacity > maxSize) {
             this.check("desiredCapacity", `${desiredCapacity} is above maxSize ${maxSize}`);
         }
+        this.check(
+            "minInstancesInService",
+            minInstancesInServiceProblem(args.minInstancesInService, maxSize, "maxSize"),
+        );
         if (args.nodePolicyStatements && args.nodePolicyArn !== undefined) {
             this.check(
                 "nodePolicyStatements",
@@ -323,7 +250,33 @@ export class QueryGroup extends pulumi.ComponentResource {
                 throw new pulumi.ResourceError(problem, this);
             }
         }
-        return templateUrl!;
+    }
+
+    /**
+     * The group's release, from `templateVersion` or the system's (see queryGroupRelease.ts): checked now
+     * when the system's release and topology are plain values, or once known (a stack reference's outputs
+     * are known at preview).
+     */
+    private resolveRelease(args: QueryGroupArgs): pulumi.Input<GroupRelease> {
+        const resolve = (systemRelease: string | undefined, systemTopology: string | undefined): GroupRelease => {
+            const result = groupRelease({
+                templateVersion: args.templateVersion,
+                templateUrl: args.templateUrl,
+                systemRelease,
+                systemTopology,
+            });
+            if ("problem" in result) {
+                throw new pulumi.ResourceError(`${result.argument}: ${result.problem}`, this);
+            }
+            return result;
+        };
+        if (isPlain(args.systemRelease) && isPlain(args.systemTopology)) {
+            // Resolved (and checked) now, and plain, so the stack's inputs are plain too.
+            return resolve(args.systemRelease as string | undefined, args.systemTopology as string | undefined);
+        }
+        return pulumi
+            .all([args.systemRelease, args.systemTopology])
+            .apply(([systemRelease, systemTopology]) => resolve(systemRelease, systemTopology));
     }
 
     private resolveStackName(name: string, args: QueryGroupArgs): string {
@@ -331,19 +284,28 @@ export class QueryGroup extends pulumi.ComponentResource {
         for (const lambda of lambdaNames) {
             this.check("lambdaNames", lambdaNameProblem(lambda));
         }
+        const maxStackNameLength = args.maxStackNameLength ?? DEFAULT_QUERY_GROUP_NAME_MAX_LENGTH;
+        // Room for "-<suffix>" once shortened (a hyphen and a 7-character hash) when a suffix follows.
+        const defaultRoom =
+            queryGroupNameLimits(maxStackNameLength, lambdaNames)[0].length - (args.suffix === undefined ? 0 : 8);
         const result = queryGroupStackName({
             stackName: args.stackName,
-            groupName: args.stackName === undefined ? (args.groupName ?? name) : args.groupName,
+            groupName:
+                args.stackName === undefined
+                    ? (args.groupName ?? defaultQueryGroupName(name, pulumi.getStack(), Math.max(defaultRoom, 8)))
+                    : args.groupName,
             suffix: args.suffix,
             shortenSuffix: args.shortenSuffix,
-            maxStackNameLength: args.maxStackNameLength ?? DEFAULT_QUERY_GROUP_NAME_MAX_LENGTH,
+            maxStackNameLength,
             lambdaNames,
         });
         if ("problem" in result) {
             const defaulted = args.stackName === undefined && args.groupName === undefined;
             this.check(
                 result.argument,
-                defaulted ? `${result.problem} (groupName defaults to the component's name)` : result.problem,
+                defaulted
+                    ? `${result.problem} (groupName defaults to <component name>-<Pulumi stack>)`
+                    : result.problem,
             );
         }
         return (result as { name: string }).name;

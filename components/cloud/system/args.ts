@@ -24,7 +24,10 @@ export interface DatomicCloudSystemCreateArgs {
      * rejects the stack without one (unless `computeParameters.KeyName` is given).
      */
     keyName?: pulumi.Input<string>;
-    /** `ApplicationName` of the ions deployed to the primary compute group. Datomic does not allow changing it later. */
+    /**
+     * `ApplicationName` of the ions deployed to the primary compute group. Datomic does not allow changing it
+     * after creation: a change of a deployed stack's value is refused at preview.
+     */
     applicationName?: pulumi.Input<string>;
     /** `DesiredCapacity`; omit for the template's `Default`. */
     desiredCapacity?: number;
@@ -32,21 +35,27 @@ export interface DatomicCloudSystemCreateArgs {
     minSize?: number;
     /** `MaxSize`; omit for the template's `Default`. */
     maxSize?: number;
-    /** `MinInstancesInService`; omit for the template's `Default`. */
+    /** `MinInstancesInService`; omit for the template's `Default`. Must be less than `maxSize` (Datomic: at least 1 less). */
     minInstancesInService?: number;
     /** `VpcCidrBlock` of the Datomic VPC; the template's default when omitted. */
     vpcCidrBlock?: string;
     /** `Subnet0CidrBlock`..`Subnet2CidrBlock`: exactly three blocks inside `vpcCidrBlock`, when given. */
     subnetCidrBlocks?: string[];
     /**
-     * `Restart` of a storage stack that does not exist yet: true to reuse the storage of a deleted
-     * system of the same name. Default false. Once the system exists `Restart` is always `"true"`,
-     * whatever this says (Datomic's upgrade procedure).
+     * `Restart` ("Reuse Existing Storage") is decided by the storage itself: `"true"` whenever Datomic's
+     * DynamoDB table `datomic-<system>` exists (an existing system, or a deleted storage stack whose data
+     * Datomic retained), `"false"` only when it never existed (docs.datomic.com/operation/storage-template.html,
+     * operation/deleting.html). Deleting the storage stack does not delete the data. Leave this out; `true`
+     * where no table exists is refused (there is nothing to reuse), and `false` never overrides an existing table.
      */
     restart?: boolean;
     /** Extra or overriding storage stack parameters, for template releases whose parameters differ. */
     storageParameters?: Record<string, pulumi.Input<string>>;
-    /** Extra or overriding compute stack parameters (for example `EnvironmentMap` or `NodePolicyARN`). */
+    /**
+     * Extra or overriding compute stack parameters (for example `EnvironmentMap` or `NodePolicyARN`). On alb
+     * releases `ClientAPI` and `Ions` default to `"true"`: the Client API gateway and the ion gateway that
+     * DatomicAccess (`api-gateway`) and IonApiDomain need; override them here.
+     */
     computeParameters?: Record<string, pulumi.Input<string>>;
     /**
      * Protect the storage stack from deletion and retain it if removed from the program. Default true.
@@ -64,10 +73,17 @@ export interface DatomicCloudSystemArgs {
     /** The Datomic system name: the name of the storage stack. */
     systemName: string;
     /**
-     * The network topology, `"nlb"` (releases before 884-9095) or `"alb"` (884-9095 and later).
-     * Required when adopting; when creating it defaults from `create.templateVersion`.
+     * The network topology, `"nlb"` (production systems before 884-9095), `"alb"` (884-9095 and later) or
+     * `"solo"` (solo systems before 884-9095: adopted only, never created). Required when adopting; when
+     * creating it defaults from `create.templateVersion`.
      */
     topology?: string;
+    /**
+     * Adopt mode: the Datomic Cloud release the system runs, `<revision>-<build>`, published in the contract
+     * as `release` for query groups to follow. Defaults to the compute stack's outputs `DatomicCFTVersion` and
+     * `DatomicCloudVersion` (newer templates); a value that contradicts them is refused.
+     */
+    release?: string;
     /** Adopt mode: the storage stack's name. Defaults to `systemName`. */
     storageStackName?: string;
     /** The primary compute stack's name. Defaults to `<systemName>-compute`. */
@@ -96,7 +112,8 @@ export interface DatomicCloudSystemArgs {
     endpointServiceAllowedPrincipals?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * AWS services (e.g. `["sqs"]`, or full names such as `com.amazonaws.us-east-1.sqs`) to reach from the
-     * Datomic VPC through interface VPC endpoints on the nodes security group, with private DNS.
+     * Datomic VPC through interface VPC endpoints with private DNS, in a security group of their own that
+     * admits HTTPS (TCP 443) from the nodes security group.
      */
     awsServiceEndpoints?: string[];
     /** The client endpoint to publish, when the default for the topology does not fit. */

@@ -2,19 +2,22 @@
  * The storage and primary compute stacks of a Datomic Cloud system created from
  * Datomic's templates (DatomicCloudSystem's create mode).
  *
- * Sources: docs.datomic.com/operation/storage-template.html and operation/upgrading.html
- * (`Restart`, "Reuse Existing Storage": false for a new system, true when updating an existing
- * storage stack), operation/account-setup (an EC2 key pair is required), the Terraform AWS
+ * Sources: docs.datomic.com/operation/storage-template.html, operation/deleting.html and
+ * operation/upgrading.html (`Restart`, "Reuse Existing Storage": true whenever the system's storage
+ * exists, which deleting the storage stack does not delete; false only for storage that never
+ * existed), operation/compute-templates.html and the 884-9095 release notes (`ClientAPI`, `Ions`), operation/account-setup (an EC2 key pair is required), the Terraform AWS
  * provider's `aws_cloudformation_stack` (only configured parameters are sent; `on_failure` forces
  * replacement) and CloudFormation (a failed CREATE without `OnFailure` ends in ROLLBACK_COMPLETE,
  * which cannot be updated). Stack creates and updates take up to 25 minutes.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { definedParameters, numberParameter } from "../parameters";
+import { definedParameters, gatewayParameters, numberParameter } from "../parameters";
 import { computeStackOptions, DEFAULT_STACK_TIMEOUT_MINUTES } from "../stackOptions";
 import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./args";
-import { SystemRelease } from "./validation";
+import { CheckedSystemArgs, SystemRelease } from "./validation";
+import { DatomicStackView, lookedUpStackView, managedStackView } from "../stackOutputs";
+import { DatomicTopology } from "../../contract";
 
 /** What the stacks are built from. */
 export interface SystemStackSettings {
@@ -22,26 +25,43 @@ export interface SystemStackSettings {
     readonly args: DatomicCloudSystemArgs;
     readonly create: DatomicCloudSystemCreateArgs;
     readonly release: SystemRelease;
-    readonly topology: "nlb" | "alb";
+    readonly topology: DatomicTopology;
     readonly computeStackName: string;
 }
 
 /**
- * `Restart` of the storage stack: `"true"` whenever the system already exists, so an upgrade reuses
- * its storage and no change of arguments can send `"false"` to it; `create.restart` only decides for a
- * stack that does not exist yet. The system exists when its VPC, tagged `Name=datomic-<system>` by the
- * storage stack (docs.datomic.com/operation/vpc-access.html), does; the lookup answers at preview too.
+ * `Restart` of the storage stack: `"true"` whenever Datomic's storage for the system exists, `"false"` only
+ * when it never did. Datomic's storage outlives its stack (deleting the stack keeps the DynamoDB table
+ * `datomic-<system>`, the S3 bucket, EFS and the logs: operation/deleting.html), and a stack re-created
+ * over it needs `Restart` true (operation/storage-template.html). So the test is the table, not the VPC,
+ * which is deleted with the stack. `aws.dynamodb.getTables` lists the region's table names (ListTables,
+ * paginated: hashicorp/terraform-provider-aws internal/service/dynamodb/tables_data_source.go), so an
+ * absent table is an empty answer, not a failed preview. Which case was seen is logged on the component.
  */
 export function storageRestartParameter(
     owner: pulumi.Resource,
     systemName: string,
     restart: boolean | undefined,
 ): pulumi.Output<string> {
-    const vpcs = aws.ec2.getVpcsOutput(
-        { filters: [{ name: "tag:Name", values: [`datomic-${systemName}`] }] },
-        { parent: owner },
-    );
-    return vpcs.ids.apply((ids) => (ids.length > 0 ? "true" : String(restart ?? false)));
+    const table = `datomic-${systemName}`;
+    const tables = aws.dynamodb.getTablesOutput({}, { parent: owner });
+    return tables.names.apply((names) => {
+        const exists = names.includes(table);
+        if (!exists && restart === true) {
+            throw new pulumi.ResourceError(
+                `create.restart: true, but there is no DynamoDB table ${table} in this region: there is no Datomic storage ` +
+                    `to reuse. Leave create.restart out: Restart follows the table.`,
+                owner,
+            );
+        }
+        pulumi.log.info(
+            exists
+                ? `Restart "true": Datomic's storage table ${table} exists, so the storage stack reuses it`
+                : `Restart "false": no DynamoDB table ${table} exists, so the storage stack creates new storage`,
+            owner,
+        );
+        return String(exists);
+    });
 }
 
 export function createStorageStack(owner: pulumi.Resource, settings: SystemStackSettings): aws.cloudformation.Stack {
@@ -103,6 +123,7 @@ export function createComputeStack(
                     MaxSize: numberParameter(create.maxSize),
                     MinInstancesInService: numberParameter(create.minInstancesInService),
                 }),
+                ...gatewayParameters(settings.topology),
                 ...create.computeParameters,
             },
             tags: args.tags,
@@ -141,4 +162,53 @@ function refuseNlbToAlbUpgrade(owner: pulumi.Resource, settings: SystemStackSett
             );
         }
     });
+}
+
+/** The system's storage and primary compute stacks, as the component reads them (and manages them, in create mode). */
+export interface SystemStacks {
+    readonly storage: DatomicStackView;
+    readonly compute: DatomicStackView;
+    readonly storageStack?: aws.cloudformation.Stack;
+    readonly computeStack?: aws.cloudformation.Stack;
+}
+
+/**
+ * Create mode: both stacks, managed, and read back (at preview from the deployed stacks, which also refuses
+ * a change of `ApplicationName`: "System and application names cannot be changed",
+ * docs.datomic.com/cloud/operation/planning.html). Adopt mode: both stacks looked up by name.
+ */
+export function systemStacks(
+    owner: pulumi.Resource,
+    name: string,
+    args: DatomicCloudSystemArgs,
+    checked: CheckedSystemArgs,
+): SystemStacks {
+    if (!args.create) {
+        return {
+            storage: lookedUpStackView("storage", checked.storageStackName, owner),
+            compute: lookedUpStackView("primary compute", checked.computeStackName, owner),
+        };
+    }
+    const settings = {
+        name,
+        args,
+        create: args.create,
+        release: checked.release!,
+        topology: checked.topology,
+        computeStackName: checked.computeStackName,
+    };
+    const storageStack = createStorageStack(owner, settings);
+    const computeStack = createComputeStack(owner, settings, storageStack);
+    return {
+        storageStack,
+        computeStack,
+        storage: managedStackView("storage", storageStack, owner),
+        compute: managedStackView("primary compute", computeStack, owner, {
+            ApplicationName: {
+                argument: "create.applicationName",
+                value: args.create.computeParameters?.ApplicationName ?? args.create.applicationName,
+                instead: "ions of another application deploy to a query group (QueryGroup's applicationName)",
+            },
+        }),
+    };
 }

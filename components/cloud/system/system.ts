@@ -16,8 +16,6 @@ import { inVpcClientEndpoint, privateHostedZoneName } from "../../internal/endpo
 import { nameFragment } from "../../internal/naming";
 import { systemEndpointService } from "./endpointService";
 import {
-    lookedUpStackView,
-    managedStackView,
     optionalStackOutput,
     optionalStackParameter,
     requiredStackOutput,
@@ -31,8 +29,10 @@ import {
     nodeSecurityGroupId,
     privateHostedZoneId,
 } from "./lookups";
-import { createComputeStack, createStorageStack } from "./stacks";
+import { systemStacks } from "./stacks";
 import { checkSystemArgs } from "./validation";
+import { adoptedSystemRelease } from "./release";
+import { createServiceEndpoints } from "./serviceEndpoints";
 
 export type { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./args";
 
@@ -63,8 +63,13 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
     public readonly accountId: pulumi.Output<string>;
     /** The Datomic system name. */
     public readonly systemName: pulumi.Output<string>;
-    /** `"nlb"` or `"alb"`. */
+    /** `"nlb"`, `"alb"` or `"solo"`. */
     public readonly topology: pulumi.Output<string>;
+    /**
+     * The Datomic Cloud release the system runs (`1217-9399`): `create.templateVersion`, or for an adopted
+     * system its compute stack's version outputs or `release`. Undefined when nothing says.
+     */
+    public readonly release: pulumi.Output<string | undefined>;
     /** The storage stack's name. */
     public readonly storageStackName: pulumi.Output<string>;
     /** The primary compute stack's name. */
@@ -127,30 +132,18 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
         const { systemName } = args;
         const { topology, bastionCidrs, serviceEndpoints } = checked;
 
-        let storage, compute;
-        if (args.create) {
-            const settings = {
-                name,
-                args,
-                create: args.create,
-                release: checked.release!,
-                topology,
-                computeStackName: checked.computeStackName,
-            };
-            this.storageStack = createStorageStack(this, settings);
-            this.computeStack = createComputeStack(this, settings, this.storageStack);
-            storage = managedStackView("storage", this.storageStack, this);
-            compute = managedStackView("primary compute", this.computeStack, this);
-        } else {
-            storage = lookedUpStackView("storage", checked.storageStackName, this);
-            compute = lookedUpStackView("primary compute", checked.computeStackName, this);
-        }
+        const { storage, compute, storageStack, computeStack } = systemStacks(this, name, args, checked);
+        this.storageStack = storageStack;
+        this.computeStack = computeStack;
 
         this.region = aws.getRegionOutput({}, { parent: this }).region;
         this.accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         this.flavor = pulumi.output("cloud");
         this.systemName = pulumi.output(systemName);
         this.topology = pulumi.output(topology);
+        this.release = checked.release
+            ? pulumi.output<string | undefined>(checked.release.version.text)
+            : adoptedSystemRelease(this, compute, checked.adoptedRelease);
         this.storageStackName = storage.stackName;
         this.computeStackName = compute.stackName;
 
@@ -225,7 +218,16 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
             checked.endpointService,
             this.loadBalancerArn as pulumi.Output<string>,
         );
-        this.createServiceEndpoints(name, args, serviceEndpoints);
+        createServiceEndpoints(this, {
+            name,
+            systemName,
+            services: serviceEndpoints,
+            vpcId: this.vpcId,
+            subnetIds: this.subnetIds,
+            region: this.region,
+            nodeSecurityGroupId: this.nodeSecurityGroupId as pulumi.Output<string>,
+            tags: args.tags,
+        });
 
         this.registerOutputs(this.contractOutputs());
     }
@@ -238,6 +240,7 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
             accountId: this.accountId,
             systemName: this.systemName,
             topology: this.topology,
+            release: this.release,
             vpcId: this.vpcId,
             vpcCidrBlock: this.vpcCidrBlock,
             subnetCidrBlocks: this.subnetCidrBlocks,
@@ -262,29 +265,5 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
             keyName: this.keyName,
             storageArn: this.storageArn,
         };
-    }
-
-    /** Interface endpoints for AWS services in the Datomic subnets, on the nodes security group. */
-    private createServiceEndpoints(name: string, args: DatomicCloudSystemArgs, services: string[]): void {
-        if (services.length === 0) {
-            return;
-        }
-        for (const service of services) {
-            new aws.ec2.VpcEndpoint(
-                `${name}-${nameFragment(service)}-endpoint`,
-                {
-                    vpcId: this.vpcId,
-                    serviceName: service.includes(".")
-                        ? service
-                        : this.region.apply((region) => `com.amazonaws.${region}.${service}`),
-                    vpcEndpointType: "Interface",
-                    privateDnsEnabled: true,
-                    subnetIds: this.subnetIds,
-                    securityGroupIds: [this.nodeSecurityGroupId as pulumi.Output<string>],
-                    tags: { Name: `datomic-${args.systemName}-${nameFragment(service)}`, ...args.tags },
-                },
-                { parent: this },
-            );
-        }
     }
 }

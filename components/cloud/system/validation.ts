@@ -3,7 +3,7 @@
  * constructed so bad input fails the preview with a message naming the argument.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DATOMIC_TOPOLOGIES } from "../../contract";
+import { DATOMIC_TOPOLOGIES, DatomicTopology } from "../../contract";
 import { ingressCidrProblem } from "../../internal/cidr";
 import { newSystemNameProblem, stackNameProblem } from "../../internal/naming";
 import {
@@ -15,7 +15,7 @@ import {
     unconfirmedTemplateUrlProblem,
 } from "../../internal/templates";
 import { validateNewSystemNetwork } from "../../internal/systemNetwork";
-import { capacityProblem, instanceTypeProblem } from "../parameters";
+import { capacityProblem, instanceTypeProblem, minInstancesInServiceProblem } from "../parameters";
 import { DatomicCloudSystemArgs, DatomicCloudSystemCreateArgs } from "./args";
 
 /** The endpoint-service choices of the nlb topology. */
@@ -32,7 +32,9 @@ export interface SystemRelease {
 /** The arguments, checked and with their defaults. */
 export interface CheckedSystemArgs {
     readonly release?: SystemRelease;
-    readonly topology: "nlb" | "alb";
+    /** Adopt mode: the release given as `release`, checked against the stack's own outputs once read. */
+    readonly adoptedRelease?: TemplateVersion;
+    readonly topology: DatomicTopology;
     readonly storageStackName: string;
     readonly computeStackName: string;
     readonly bastionCidrs: string[];
@@ -52,6 +54,32 @@ export function checkSystemArgs(owner: pulumi.Resource, args: DatomicCloudSystem
     check("systemName", args.create ? newSystemNameProblem(systemName) : stackNameProblem(systemName));
     const release = args.create ? checkCreateArgs(check, args, args.create) : undefined;
     const topology = checkTopology(check, args.topology, release?.version);
+    if (args.create && topology === "solo") {
+        check(
+            "topology",
+            `"solo" systems are not created by this package: the solo topology (before 884-9095) has no load balancer and no query groups, and 884-9095 replaced it; create a production (nlb) or alb system, or adopt an existing solo system without create`,
+        );
+    }
+    let adoptedRelease: TemplateVersion | undefined;
+    if (args.release !== undefined) {
+        check(
+            "release",
+            args.create
+                ? "only applies when adopting; a created system's release is create.templateVersion"
+                : undefined,
+        );
+        try {
+            adoptedRelease = parseTemplateVersion(args.release);
+        } catch (e) {
+            check("release", (e as Error).message);
+        }
+        if (adoptedRelease && topology !== "solo" && topologyOfRelease(adoptedRelease) !== topology) {
+            check(
+                "release",
+                `${args.release} builds the "${topologyOfRelease(adoptedRelease)}" topology, but topology is "${topology}"`,
+            );
+        }
+    }
     const storageStackName = args.create ? systemName : (args.storageStackName ?? systemName);
     check("storageStackName", stackNameProblem(storageStackName));
     const computeStackName = args.computeStackName ?? `${systemName}-compute`;
@@ -86,7 +114,16 @@ export function checkSystemArgs(owner: pulumi.Resource, args: DatomicCloudSystem
         }
     }
     const endpointService = checkEndpointService(check, args, topology);
-    return { release, topology, storageStackName, computeStackName, bastionCidrs, serviceEndpoints, endpointService };
+    return {
+        release,
+        adoptedRelease,
+        topology,
+        storageStackName,
+        computeStackName,
+        bastionCidrs,
+        serviceEndpoints,
+        endpointService,
+    };
 }
 
 type Check = (argument: string, problem: string | undefined) => void;
@@ -114,6 +151,13 @@ function checkCreateArgs(
         "create.storageTemplateUrl",
         storageTemplateUrl ? undefined : unconfirmedTemplateUrlProblem(version, "storage"),
     );
+    // Solo compute templates (datomic-solo-compute-...) build no load balancer: refused before any stack exists.
+    check(
+        "create.computeTemplateUrl",
+        create.computeTemplateUrl !== undefined && /solo/i.test(create.computeTemplateUrl)
+            ? `"${create.computeTemplateUrl}" is a solo compute template; solo systems (before 884-9095) have no load balancer and no query groups and are not created by this package: use the production compute template of the release, or a release from 884-9095 on`
+            : undefined,
+    );
     const computeTemplateUrl = create.computeTemplateUrl ?? confirmedTemplateUrl(version, "compute");
     check(
         "create.computeTemplateUrl",
@@ -136,6 +180,10 @@ function checkCreateArgs(
     if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) {
         check("create.minSize", `${minSize} is greater than create.maxSize ${maxSize}`);
     }
+    check(
+        "create.minInstancesInService",
+        minInstancesInServiceProblem(create.minInstancesInService, maxSize, "create.maxSize"),
+    );
     if (desiredCapacity !== undefined && minSize !== undefined && desiredCapacity < minSize) {
         check("create.desiredCapacity", `${desiredCapacity} is below create.minSize ${minSize}`);
     }
@@ -159,27 +207,27 @@ function checkTopology(
     check: Check,
     topology: string | undefined,
     release: TemplateVersion | undefined,
-): "nlb" | "alb" {
+): DatomicTopology {
     if (topology === undefined) {
-        check("topology", release ? undefined : `is required when adopting a system; set "nlb" or "alb"`);
+        check("topology", release ? undefined : `is required when adopting a system; set "nlb", "alb" or "solo"`);
         return topologyOfRelease(release!);
     }
     if (!(DATOMIC_TOPOLOGIES as readonly string[]).includes(topology)) {
-        check("topology", `"${topology}" is not a Datomic Cloud topology; use "nlb" or "alb"`);
+        check("topology", `"${topology}" is not a Datomic Cloud topology; use "nlb", "alb" or "solo"`);
     }
-    if (release && topology !== topologyOfRelease(release)) {
+    if (release && topology !== "solo" && topology !== topologyOfRelease(release)) {
         check(
             "topology",
             `"${topology}" does not match release ${release.text}, which builds "${topologyOfRelease(release)}"`,
         );
     }
-    return topology as "nlb" | "alb";
+    return topology as DatomicTopology;
 }
 
 function checkEndpointService(
     check: Check,
     args: DatomicCloudSystemArgs,
-    topology: "nlb" | "alb",
+    topology: DatomicTopology,
 ): EndpointServiceChoice {
     const choice = args.endpointService ?? (topology === "nlb" && args.create ? "create" : "none");
     if (!(ENDPOINT_SERVICE_CHOICES as readonly string[]).includes(choice)) {
@@ -188,10 +236,10 @@ function checkEndpointService(
             `"${choice}" is not a choice; use "create", "adopt" (with endpointServiceId) or "none"`,
         );
     }
-    if (topology === "alb" && choice !== "none") {
+    if (topology !== "nlb" && choice !== "none") {
         check(
             "endpointService",
-            `"${choice}" needs the nlb topology; an alb system has no NLB to put an endpoint service on (use DatomicPeering or the Client API gateway)`,
+            `"${choice}" needs the nlb topology; a${topology === "alb" ? "n" : ""} ${topology} system has no NLB to put an endpoint service on (${topology === "alb" ? "use DatomicPeering or the Client API gateway" : "solo systems are reached through their bastion"})`,
         );
     }
     if (choice === "adopt" && !/^vpce-svc-[0-9a-f]+$/.test(args.endpointServiceId ?? "")) {

@@ -205,7 +205,7 @@ describe("IonDeployment", () => {
         expect(command.inputs.create).toContain("--timeout 2640 --poll-interval 10 ");
     });
 
-    test("a group without a CodeDeployDeploymentGroup output, or a project without deps.edn, fails saying so", async () => {
+    test("an empty group, or a project without deps.edn, fails saying so", async () => {
         resetWorld(recorder);
         const { program } = checkout();
         const noGroup = await captureRejections(async () => {
@@ -215,7 +215,7 @@ describe("IonDeployment", () => {
             });
         });
         expect(noGroup.map((e) => e.message).join("\n")).toContain(
-            "group: the query group stack has no CodeDeployDeploymentGroup output, which ion deploys target",
+            "group: is empty; pass the compute group's name, which is its stack name",
         );
         expect(recorder.ofType(COMMAND)).toEqual([]);
 

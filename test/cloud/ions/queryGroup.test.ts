@@ -31,7 +31,13 @@ function world(outputs: Record<string, string> = groupOutputs, autoScalingGroups
     });
 }
 
-const baseArgs: QueryGroupArgs = { systemName: "acme-prod", applicationName: "orders", keyName: "acme-prod-nodes" };
+const baseArgs: QueryGroupArgs = {
+    systemName: "acme-prod",
+    systemRelease: "1217-9399",
+    systemTopology: "alb",
+    applicationName: "orders",
+    keyName: "acme-prod-nodes",
+};
 
 async function settled(group: QueryGroup) {
     const values = await valueOf(
@@ -45,6 +51,7 @@ async function settled(group: QueryGroup) {
             ionApiGatewayEndpoint: group.ionApiGatewayEndpoint,
             autoScalingGroupName: group.autoScalingGroupName,
             nodePolicyArn: group.nodePolicyArn,
+            release: group.release,
         }),
     );
     await recorder.settle();
@@ -67,7 +74,7 @@ describe("QueryGroup", () => {
         const out = await settled(group);
         const stack = recorder.get(STACK, "orders-stack");
         expect(stack.inputs).toEqual({
-            name: "orders",
+            name: "orders-test",
             templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/query-group-template-9399-1217.json",
             capabilities: ["CAPABILITY_NAMED_IAM"],
             onFailure: "DELETE",
@@ -80,6 +87,9 @@ describe("QueryGroup", () => {
                 DesiredCapacity: "2",
                 MinSize: "1",
                 MaxSize: "4",
+                // The group's own gateways, which IonApiDomain and DatomicAccess need (884-9095 notes).
+                ClientAPI: "true",
+                Ions: "true",
             },
             tags: { team: "orders" },
         });
@@ -89,10 +99,10 @@ describe("QueryGroup", () => {
         // A failed create deletes the new stack; onFailure forces replacement, so existing stacks ignore it.
         expect(stack.ignoreChanges).toEqual(["onFailure"]);
         expect(recorder.callsTo(GROUPS_BY_TAG)[0].inputs).toEqual({
-            filters: [{ name: "tag:aws:cloudformation:stack-name", values: ["orders"] }],
+            filters: [{ name: "tag:aws:cloudformation:stack-name", values: ["orders-test"] }],
         });
         expect(out).toEqual({
-            stackName: "orders",
+            stackName: "orders-test",
             stackId: "orders-stack-id",
             deploymentGroup: "orders",
             loadBalancerArn: groupOutputs.LoadBalancer,
@@ -102,21 +112,27 @@ describe("QueryGroup", () => {
             ionApiGatewayEndpoint: groupOutputs.IonApiGatewayEndpoint,
             autoScalingGroupName: "orders-AutoScalingGroup-1A2B3C",
             nodePolicyArn: undefined,
+            release: "1217-9399",
         });
         expect(recorder.ofType(POLICY)).toEqual([]);
     });
 
-    test("outputs a template release lacks are undefined; an older release's URL and timeout are configurable", async () => {
-        world({ CodeDeployDeploymentGroup: "orders-old" }, ["orders-asg"]);
+    test("a 535-8812 group: its confirmed URL, its NodePolicyArn spelling, outputs it lacks undefined", async () => {
+        world({ CodeDeployDeploymentGroup: "orders-old-deploy" }, ["orders-asg"]);
         const group = new QueryGroup("old", {
             ...baseArgs,
+            systemRelease: "616-8879",
+            systemTopology: "nlb",
+            templateVersion: "535-8812",
             groupName: "orders-old",
-            templateUrl: "https://s3.amazonaws.com/datomic-cloud-1/cft/535-8812/datomic-query-group-535-8812.json",
+            nodePolicyArn: "arn:aws:iam::111111111111:policy/orders-nodes",
             timeoutMinutes: 60,
         });
         const out = await settled(group);
         expect(out).toMatchObject({
-            deploymentGroup: "orders-old",
+            release: "535-8812",
+            // 535-8812 has the CodeDeployDeploymentGroup output; it wins over the stack name.
+            deploymentGroup: "orders-old-deploy",
             loadBalancerArn: undefined,
             httpDirectEndpoint: undefined,
             clientApiGatewayEndpoint: undefined,
@@ -128,6 +144,13 @@ describe("QueryGroup", () => {
             "https://s3.amazonaws.com/datomic-cloud-1/cft/535-8812/datomic-query-group-535-8812.json",
         );
         expect(stack.customTimeouts?.create).toBe("60m");
+        // That release spells it NodePolicyArn (jdhollis/datomic-terraform-example); CloudFormation rejects unknown parameters.
+        expect(stack.inputs.parameters).toMatchObject({
+            NodePolicyArn: "arn:aws:iam::111111111111:policy/orders-nodes",
+        });
+        expect(stack.inputs.parameters).not.toHaveProperty("NodePolicyARN");
+        // An nlb release has no API gateways to enable.
+        expect(stack.inputs.parameters).not.toHaveProperty("ClientAPI");
         await settled(new QueryGroup("v", { ...baseArgs, templateVersion: "1172-9392" }));
         expect(recorder.get(STACK, "v-stack").inputs.templateUrl).toBe(
             "https://s3.amazonaws.com/datomic-cloud-1/cft/1172/query-group-template-9392-1172.json",
@@ -154,6 +177,8 @@ describe("QueryGroup", () => {
                 KeyName: "acme-prod-nodes",
                 EnvironmentMap:
                     '{:nested {:a/b nil} :queue-url "https://sqs.us-east-1.amazonaws.com/111111111111/orders" :token "s3cr3t"}',
+                ClientAPI: "true",
+                Ions: "true",
             }),
         );
     });
@@ -224,7 +249,7 @@ describe("QueryGroup", () => {
             expect(recorder.get(STACK, "long-stack").inputs.name).toMatch(/^orders-feature-[0-9a-f]{7}$/);
         });
 
-        test("a name beyond a limit fails before anything is created, stating the limit and a shorter name", () => {
+        test("a name beyond a limit fails before anything is created, stating the limit and a shorter name", async () => {
             world();
             expect(() => new QueryGroup("x", { ...baseArgs, stackName: "orders-query-group-production" })).toThrow(
                 'stackName: "orders-query-group-production" is 29 characters long; Datomic advises short compute group names (maxStackNameLength: 23), so at most 23; use a shorter name such as "orders-query-group-prod"',
@@ -243,8 +268,10 @@ describe("QueryGroup", () => {
                         maxStackNameLength: 40,
                     }),
             ).not.toThrow();
-            expect(() => new QueryGroup("orders-query-group-production", baseArgs)).toThrow(
-                /^groupName: "orders-query-group-production" is 29 characters long; .*\(groupName defaults to the component's name\)$/,
+            // A default name is shortened, with a hash of the component and the Pulumi stack.
+            await settled(new QueryGroup("orders-query-group-production", baseArgs));
+            expect(recorder.get(STACK, "orders-query-group-production-stack").inputs.name).toMatch(
+                /^orders-query-gr-[0-9a-f]{7}$/,
             );
             expect(recorder.ofType(STACK).map((s) => s.name)).not.toContain("x-stack");
         });
@@ -328,5 +355,76 @@ describe("QueryGroup", () => {
             'environmentMap.limits has the key "max items", which is not an EDN keyword name',
         );
         expect(recorder.ofType(STACK).map((s) => s.name)).not.toContain("late-stack");
+    });
+
+    describe("the release follows the system (Datomic upgrades query groups last)", () => {
+        test("the group runs the system's release by default, and follows its upgrade", async () => {
+            world();
+            const first = await settled(new QueryGroup("follow", { ...baseArgs, systemRelease: "1172-9392" }));
+            expect(first.release).toBe("1172-9392");
+            expect(recorder.get(STACK, "follow-stack").inputs.templateUrl).toBe(
+                "https://s3.amazonaws.com/datomic-cloud-1/cft/1172/query-group-template-9392-1172.json",
+            );
+            world();
+            const upgraded = await settled(new QueryGroup("follow", { ...baseArgs, systemRelease: "1217-9399" }));
+            expect(upgraded.release).toBe("1217-9399");
+        });
+
+        test("an older pinned release is kept while the system moves on", async () => {
+            world();
+            const out = await settled(new QueryGroup("pinned", { ...baseArgs, templateVersion: "1172-9392" }));
+            expect(out.release).toBe("1172-9392");
+        });
+
+        test.each<[string, Partial<QueryGroupArgs>, string | RegExp]>([
+            [
+                "a release newer than the system's",
+                { systemRelease: "1172-9392", templateVersion: "1217-9399" },
+                /^templateVersion: 1217-9399 is newer than the system's release 1172-9392; Datomic upgrades storage, then the primary compute group, then query groups: upgrade the system first/,
+            ],
+            [
+                "a release of another topology",
+                { systemRelease: "1217-9399", systemTopology: "alb", templateVersion: "535-8812" },
+                /^templateVersion: 535-8812 builds the "nlb" topology, but the system runs "alb"/,
+            ],
+            [
+                "a system release of another topology",
+                { systemRelease: "781-9041", systemTopology: "alb" },
+                /^systemRelease: 781-9041 builds the "nlb" topology, but the system runs "alb"/,
+            ],
+            [
+                "a solo system",
+                { systemRelease: "535-8812", systemTopology: "solo" },
+                /^systemTopology: the system runs the solo topology, which has no query groups/,
+            ],
+            [
+                "no release at all: the package has no default to move groups by itself",
+                { systemRelease: undefined, systemTopology: undefined },
+                /^systemRelease: is required: a query group runs its system's release \(pass DatomicSystemReference.release\)/,
+            ],
+            [
+                "a release whose query-group URL is not confirmed",
+                { systemRelease: "616-8879", systemTopology: "nlb" },
+                /^templateUrl: is required: the query-group template's file name of release 616-8879 is not confirmed/,
+            ],
+        ])("refuses %s before anything is created", (_label, extra, message) => {
+            world();
+            expect(() => new QueryGroup("bad", { ...baseArgs, ...extra })).toThrow(message);
+            expect(recorder.ofType(STACK)).toEqual([]);
+        });
+    });
+
+    test("MinInstancesInService must stay below MaxSize", () => {
+        world();
+        expect(() => new QueryGroup("mis", { ...baseArgs, minInstancesInService: 3, maxSize: 3 })).toThrow(
+            /^minInstancesInService: 3 is not less than maxSize 3: Datomic requires it at least 1 less than the maximum/,
+        );
+    });
+
+    test("without a CodeDeployDeploymentGroup output, ion deploys target the stack name (the compute group's name)", async () => {
+        const { CodeDeployDeploymentGroup: _omitted, ...current } = groupOutputs;
+        world(current);
+        const out = await settled(new QueryGroup("grp", baseArgs));
+        expect(out.deploymentGroup).toBe("grp-test");
     });
 });

@@ -105,6 +105,9 @@ describe("DatomicCloudSystem, creating a system", () => {
                 MinSize: "1",
                 MaxSize: "3",
                 MinInstancesInService: "1",
+                // The package's DatomicAccess (api-gateway) and IonApiDomain need both gateways (884-9095 notes).
+                ClientAPI: "true",
+                Ions: "true",
             },
             tags: { team: "platform" },
         });
@@ -160,6 +163,8 @@ describe("DatomicCloudSystem, creating a system", () => {
             InstanceType: "i3.large",
             KeyName: "raw-key",
             EnvironmentMap: "{:env :dev}",
+            ClientAPI: "true",
+            Ions: "true",
         });
     });
 
@@ -241,11 +246,16 @@ describe("DatomicCloudSystem, creating a system", () => {
 
         test("a new system starts with false; the upgrade of the existing storage stack sends true", async () => {
             world(false);
+            const logged = jest.spyOn(pulumi.log, "info");
             await settled(new DatomicCloudSystem("dev", releaseArgs("1172-9392")));
             const created = recorder.get(STACK, "dev-storage");
             expect(created.inputs.parameters).toEqual({ Restart: "false" });
             expect(created.inputs.templateUrl).toBe(
                 "https://s3.amazonaws.com/datomic-cloud-1/cft/1172/storage-template-9392-1172.json",
+            );
+            // The plan (and pulumi preview) shows which case was seen.
+            expect(logged.mock.calls.map((call) => call[0])).toContain(
+                'Restart "false": no DynamoDB table datomic-acme-dev exists, so the storage stack creates new storage',
             );
 
             const upgraded = await secondRun(releaseArgs("1217-9399"));
@@ -253,9 +263,11 @@ describe("DatomicCloudSystem, creating a system", () => {
                 "https://s3.amazonaws.com/datomic-cloud-1/cft/1217/storage-template-9399-1217.json",
             );
             expect(upgraded.inputs.parameters).toEqual({ Restart: "true" });
-            expect(recorder.callsTo("aws:ec2/getVpcs:getVpcs")[0].inputs).toEqual({
-                filters: [{ name: "tag:Name", values: ["datomic-acme-dev"] }],
-            });
+            expect(recorder.callsTo("aws:dynamodb/getTables:getTables")).toHaveLength(1);
+            expect(logged.mock.calls.map((call) => call[0])).toContain(
+                `Restart "true": Datomic's storage table datomic-acme-dev exists, so the storage stack reuses it`,
+            );
+            logged.mockRestore();
         });
 
         test.each([undefined, false])(
@@ -266,10 +278,26 @@ describe("DatomicCloudSystem, creating a system", () => {
             },
         );
 
-        test("restart true re-creates a system over the storage of a deleted one", async () => {
-            world(false);
-            await settled(new DatomicCloudSystem("dev", releaseArgs("1217-9399", true)));
+        test("a storage stack re-created over retained storage sends true, with no argument", async () => {
+            // The storage stack was deleted (its VPC with it), but Datomic kept the table: a first create here.
+            world(true);
+            await settled(new DatomicCloudSystem("dev", releaseArgs("1217-9399")));
             expect(recorder.get(STACK, "dev-storage").inputs.parameters).toEqual({ Restart: "true" });
+            expect(recorder.callsTo("aws:ec2/getVpcs:getVpcs")).toEqual([]);
+        });
+
+        test("restart true without any storage to reuse is refused naming create.restart", async () => {
+            world(false);
+            const errors = await captureRejections(async () => {
+                new DatomicCloudSystem("dev", releaseArgs("1217-9399", true));
+                await recorder.settle();
+            });
+            expect(errors.map((error) => error.message)).toContainEqual(
+                expect.stringContaining(
+                    "create.restart: true, but there is no DynamoDB table datomic-acme-dev in this region: there is no Datomic storage to reuse",
+                ),
+            );
+            expect(recorder.ofType(STACK)).toEqual([]);
         });
     });
 
@@ -393,6 +421,11 @@ describe("DatomicCloudSystem, creating a system", () => {
             "create.minSize: 3 is greater than create.maxSize 2",
         ],
         [
+            "MinInstancesInService not below MaxSize",
+            { systemName: system, create: { keyName: "k", minInstancesInService: 2, maxSize: 2 } },
+            /^create.minInstancesInService: 2 is not less than create.maxSize 2: Datomic requires it at least 1 less than the maximum.*use at most 1, or raise create.maxSize$/,
+        ],
+        [
             "desired above max",
             { systemName: system, create: { keyName: "k", desiredCapacity: 4, maxSize: 2 } },
             "create.desiredCapacity: 4 is above create.maxSize 2",
@@ -411,7 +444,7 @@ describe("DatomicCloudSystem, creating a system", () => {
         [
             "a release whose template URLs are not confirmed",
             { systemName: system, create: { keyName: "k", templateVersion: "1162-9380" } },
-            /create.storageTemplateUrl: is required: the template URLs of release 1162-9380 are not confirmed \(confirmed: 1217-9399, 1172-9392, .*\); pass the URL/,
+            /create.storageTemplateUrl: is required: the template URLs of release 1162-9380 are not confirmed; confirmed: 1217-9399 \(storage, compute, query-group\), 1172-9392 .*; pass the URL/,
         ],
         [
             "an early release without its compute URL",

@@ -17,6 +17,7 @@ const recorder = installMocks();
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const ENDPOINT_SERVICE = "aws:ec2/vpcEndpointService:VpcEndpointService";
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 
 function adopt(
     system: string,
@@ -290,7 +291,7 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
         });
     });
 
-    test("adds interface endpoints for AWS services on the nodes security group", async () => {
+    test("adds interface endpoints for AWS services, in a group admitting HTTPS from the nodes", async () => {
         adopt(system, storage, compute);
         await settled(
             new DatomicCloudSystem("svcs", {
@@ -300,6 +301,7 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
             }),
         );
         const endpoints = recorder.ofType(VPC_ENDPOINT).sort((a, b) => b.name.localeCompare(a.name));
+        const group = recorder.get(SECURITY_GROUP, "svcs-service-endpoints");
         expect(endpoints.map((endpoint) => [endpoint.name, endpoint.inputs.serviceName])).toEqual([
             ["svcs-sqs-endpoint", "com.amazonaws.us-east-1.sqs"],
             ["svcs-com-amazonaws-us-east-1-secretsmanager-endpoint", "com.amazonaws.us-east-1.secretsmanager"],
@@ -309,10 +311,19 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
                 vpcId: storage.outputs.VpcId,
                 vpcEndpointType: "Interface",
                 privateDnsEnabled: true,
-                securityGroupIds: [compute.outputs.NodeSecurityGroup],
+                securityGroupIds: ["svcs-service-endpoints-id"],
                 subnetIds: ["subnet-0aaa00000000001", "subnet-0bbb00000000002", "subnet-0ccc00000000003"],
             });
         }
+        // Private DNS sends every SQS call from the nodes to the endpoints: their group must admit 443 from them.
+        expect(group.inputs).toMatchObject({ vpcId: storage.outputs.VpcId });
+        expect(recorder.get(INGRESS, "svcs-service-endpoints-https").inputs).toMatchObject({
+            securityGroupId: "svcs-service-endpoints-id",
+            referencedSecurityGroupId: compute.outputs.NodeSecurityGroup,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+        });
         const subnetLookup = recorder.callsTo("aws:ec2/getSubnets:getSubnets")[0];
         expect(subnetLookup.inputs.filters).toEqual([
             { name: "vpc-id", values: [storage.outputs.VpcId] },
@@ -359,7 +370,9 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
             await settled(
                 new DatomicCloudSystem("tagged", { systemName: system, topology: "nlb", awsServiceEndpoints: ["sqs"] }),
             );
-            expect(recorder.ofType(VPC_ENDPOINT)[0].inputs.securityGroupIds).toEqual(["sg-0tagged00000001"]);
+            expect(recorder.get(INGRESS, "tagged-service-endpoints-https").inputs.referencedSecurityGroupId).toBe(
+                "sg-0tagged00000001",
+            );
             expect(recorder.callsTo("aws:ec2/getSecurityGroups:getSecurityGroups")[0].inputs).toEqual({
                 filters: [
                     { name: "tag:Name", values: ["acme-prod-nodes"] },
@@ -389,6 +402,7 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
                 'The Datomic primary compute stack "acme-prod-compute" has no output "NodeSecurityGroup" and no security group is tagged Name=acme-prod-nodes; awsServiceEndpoints needs the nodes security group.';
             expect(errors.some((error) => error.message.includes(message))).toBe(true);
             expect(recorder.ofType(VPC_ENDPOINT)).toEqual([]);
+            expect(recorder.ofType(INGRESS)).toEqual([]);
         });
     });
 
@@ -456,10 +470,108 @@ describe("DatomicCloudSystem, adopting an alb system", () => {
 
     test("requires an explicit topology", () => {
         expect(() => new DatomicCloudSystem("notopo", { systemName: system })).toThrow(
-            'topology: is required when adopting a system; set "nlb" or "alb"',
+            'topology: is required when adopting a system; set "nlb", "alb" or "solo"',
         );
         expect(() => new DatomicCloudSystem("badtopo", { systemName: system, topology: "elb" })).toThrow(
-            'topology: "elb" is not a Datomic Cloud topology; use "nlb" or "alb"',
+            'topology: "elb" is not a Datomic Cloud topology; use "nlb", "alb" or "solo"',
         );
+    });
+});
+
+describe("DatomicCloudSystem, the release it publishes", () => {
+    const system = "acme-prod";
+
+    test("an alb system's release comes from its compute stack's version outputs", async () => {
+        adopt(system, albStorage(system), albCompute(system));
+        const out = await settled(new DatomicCloudSystem("rel", { systemName: system, topology: "alb" }));
+        expect(out.release).toBe("1217-9399");
+    });
+
+    test("a stack without version outputs publishes the release given, or none", async () => {
+        adopt(system, nlbStorage(system), nlbCompute(system));
+        const given = await settled(
+            new DatomicCloudSystem("given", { systemName: system, topology: "nlb", release: "781-9041" }),
+        );
+        expect(given.release).toBe("781-9041");
+        adopt(system, nlbStorage(system), nlbCompute(system));
+        const unknown = await settled(new DatomicCloudSystem("none", { systemName: system, topology: "nlb" }));
+        expect(unknown.release).toBeUndefined();
+    });
+
+    test("a release that contradicts the stack, or its topology, is refused naming release", async () => {
+        adopt(system, albStorage(system), albCompute(system));
+        const errors = await captureRejections(async () => {
+            new DatomicCloudSystem("wrong", { systemName: system, topology: "alb", release: "1172-9392" });
+            await recorder.settle();
+        });
+        expect(
+            errors.some((error) =>
+                error.message.includes(
+                    'release: "1172-9392", but the compute stack "acme-prod-compute" reports release 1217-9399',
+                ),
+            ),
+        ).toBe(true);
+        expect(
+            () => new DatomicCloudSystem("mismatch", { systemName: system, topology: "alb", release: "781-9041" }),
+        ).toThrow('release: 781-9041 builds the "nlb" topology, but topology is "alb"');
+    });
+});
+
+describe("DatomicCloudSystem, solo systems (before 884-9095)", () => {
+    const system = "acme-solo";
+    const {
+        LoadBalancer: _lb,
+        LoadBalancerName: _name,
+        LoadBalancerHttpDirectEndpoint: _http,
+        ...soloOutputs
+    } = nlbCompute(system).outputs;
+    const soloCompute = { ...nlbCompute(system), outputs: soloOutputs };
+
+    test("an adopted solo system publishes topology solo and needs no load balancer", async () => {
+        adopt(system, nlbStorage(system), soloCompute);
+        const out = await settled(
+            new DatomicCloudSystem("solo", { systemName: system, topology: "solo", release: "535-8812" }),
+        );
+        expect(out.topology).toBe("solo");
+        expect(out.release).toBe("535-8812");
+        expect(out.loadBalancerArn).toBeUndefined();
+        expect(out.clientEndpoint).toBe("http://entry.acme-solo.us-east-1.datomic.net:8182");
+        expect(recorder.ofType(ENDPOINT_SERVICE)).toEqual([]);
+    });
+
+    test("an endpoint service on a solo system is refused: it has no NLB", () => {
+        adopt(system, nlbStorage(system), soloCompute);
+        expect(
+            () => new DatomicCloudSystem("soloes", { systemName: system, topology: "solo", endpointService: "create" }),
+        ).toThrow(/endpointService: "create" needs the nlb topology; a solo system has no NLB/);
+    });
+
+    test.each<[string, DatomicCloudSystemArgs, RegExp]>([
+        [
+            "topology solo",
+            {
+                systemName: system,
+                topology: "solo",
+                create: { keyName: "k", templateVersion: "616-8879", computeTemplateUrl: "https://example.com/c.json" },
+            },
+            /^topology: "solo" systems are not created by this package/,
+        ],
+        [
+            "a solo compute template",
+            {
+                systemName: system,
+                create: {
+                    keyName: "k",
+                    templateVersion: "616-8879",
+                    computeTemplateUrl:
+                        "https://s3.amazonaws.com/datomic-cloud-1/cft/616-8879/datomic-solo-compute-616-8879.json",
+                },
+            },
+            /^create.computeTemplateUrl: ".*datomic-solo-compute-616-8879.json" is a solo compute template/,
+        ],
+    ])("creating a solo system is refused before anything is created: %s", (_label, args, message) => {
+        adopt(system, nlbStorage(system), soloCompute);
+        expect(() => new DatomicCloudSystem("newsolo", args)).toThrow(message);
+        expect(recorder.ofType("aws:cloudformation/stack:Stack")).toEqual([]);
     });
 });

@@ -12,6 +12,7 @@ const datomic = new DatomicSystemReference("datomic", { stack: config.require("e
 
 const group = new QueryGroup("billing", {
     systemName: datomic.systemName,
+    systemRelease: datomic.release,
     applicationName: "billing",
     keyName: datomic.keyName,
     instanceType: "t3.large",
