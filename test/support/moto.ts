@@ -1,8 +1,8 @@
 /**
- * moto_server on 127.0.0.1 for tests that drive AWS for real: the AWS SDK v3 clients and the AWS CLI
- * reach it through AWS_ENDPOINT_URL. Each caller starts its own on a free port and stops it.
+ * moto_server on 127.0.0.1 for tests that drive AWS for real: the AWS SDK v3 clients reach it through
+ * AWS_ENDPOINT_URL, the scripts' fake AWS CLI through FAKE_MOTO_URL. Each caller starts its own on a free port and stops it.
  */
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as net from "net";
 import { requireTools } from "./tools";
 
@@ -59,14 +59,4 @@ export async function startMoto(): Promise<Moto> {
         },
         stop: () => server.kill("SIGTERM"),
     };
-}
-
-/** The real AWS CLI's executable (pyenv's shim needs HOME, which script tests replace). */
-export function realAwsCli(): string {
-    requireTools("aws");
-    const pyenv = spawnSync("pyenv", ["which", "aws"], { encoding: "utf8" });
-    if (pyenv.status === 0 && pyenv.stdout.trim() !== "") {
-        return pyenv.stdout.trim();
-    }
-    return spawnSync("sh", ["-c", "command -v aws"], { encoding: "utf8" }).stdout.trim();
 }

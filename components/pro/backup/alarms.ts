@@ -31,60 +31,71 @@ export interface BackupAlarms {
     restoreInProgress: aws.cloudwatch.MetricAlarm;
 }
 
-export function createBackupAlarms(
-    { name, parent, tags }: ComponentScope,
-    args: DatomicBackupArgs,
-    settings: BackupSettings,
-): BackupAlarms {
-    const actions = args.alarmTopicArn !== undefined ? [args.alarmTopicArn] : [];
-    const system = settings.systemName;
-    const logs = `see the log group /datomic/${system}/backup`;
-    const common = { namespace: BACKUP_METRICS_NAMESPACE, alarmActions: actions, okActions: actions, tags };
-    const perDatabase = (suffix: string, build: (db: string) => aws.cloudwatch.MetricAlarmArgs) =>
-        Object.fromEntries(
-            settings.databases.map((db) => [
-                db,
-                new aws.cloudwatch.MetricAlarm(`${name}-${suffix}-${db}`, build(db), { parent }),
-            ]),
-        );
+/** The staleness alarm of one database (without its actions and tags). */
+export function staleAlarmArgs(settings: BackupSettings, db: string) {
     const hours = settings.maxBackupAgeHours;
-    const stale = perDatabase("stale", (db) => ({
-        ...common,
-        name: `${system}-datomic-backup-stale-${db}`,
-        alarmDescription: `No successful Datomic backup of ${db} (${system}) in the last ${hours} hours (INSUFFICIENT_DATA after OK: no backup ran at all); ${logs}`,
+    return {
+        name: `${settings.systemName}-datomic-backup-stale-${db}`,
+        alarmDescription: `No successful Datomic backup of ${db} (${settings.systemName}) in the last ${hours} hours (INSUFFICIENT_DATA after OK: no backup ran at all); see the log group /datomic/${settings.systemName}/backup`,
+        namespace: BACKUP_METRICS_NAMESPACE,
         metricName: BACKUP_METRICS.backupSucceeded,
-        dimensions: { System: system, Database: db },
+        dimensions: { System: settings.systemName, Database: db },
         statistic: "Sum",
         period: hours * 3600,
         evaluationPeriods: 1,
         threshold: 1,
         comparisonOperator: "LessThanThreshold",
         treatMissingData: "missing",
+    };
+}
+
+/** The drill failure alarm of one database (without its actions and tags). */
+export function drillFailedAlarmArgs(settings: BackupSettings, db: string) {
+    return {
+        name: `${settings.systemName}-datomic-restore-drill-failed-${db}`,
+        alarmDescription: `The last Datomic restore drill of ${db} (${settings.systemName}) failed; see the log group /datomic/${settings.systemName}/backup (streams restore-drill/...)`,
+        namespace: BACKUP_METRICS_NAMESPACE,
+        metricName: BACKUP_METRICS.drillSucceeded,
+        dimensions: { System: settings.systemName, Database: db },
+        statistic: "Minimum",
+        period: 3600,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "ignore",
+    };
+}
+
+export function createBackupAlarms(
+    { name, parent, tags }: ComponentScope,
+    args: DatomicBackupArgs,
+    settings: BackupSettings,
+): BackupAlarms {
+    const actions = args.alarmTopicArn !== undefined ? [args.alarmTopicArn] : [];
+    const common = { alarmActions: actions, okActions: actions, tags };
+    const perDatabase = (suffix: string, build: (db: string) => aws.cloudwatch.MetricAlarmArgs) =>
+        Object.fromEntries(
+            settings.databases.map((db) => [
+                db,
+                new aws.cloudwatch.MetricAlarm(`${name}-${suffix}-${db}`, { ...common, ...build(db) }, { parent }),
+            ]),
+        );
+    const stale = perDatabase("stale", (db) => ({
+        ...staleAlarmArgs(settings, db),
         insufficientDataActions: actions,
     }));
     const drillFailed = settings.restoreDrill
-        ? perDatabase("drill-failed", (db) => ({
-              ...common,
-              name: `${system}-datomic-restore-drill-failed-${db}`,
-              alarmDescription: `The last Datomic restore drill of ${db} (${system}) failed; ${logs} (streams restore-drill/...)`,
-              metricName: BACKUP_METRICS.drillSucceeded,
-              dimensions: { System: system, Database: db },
-              statistic: "Minimum",
-              period: 3600,
-              evaluationPeriods: 1,
-              threshold: 1,
-              comparisonOperator: "LessThanThreshold",
-              treatMissingData: "ignore",
-          }))
+        ? perDatabase("drill-failed", (db) => drillFailedAlarmArgs(settings, db))
         : {};
     const restoreInProgress = new aws.cloudwatch.MetricAlarm(
         `${name}-restore-in-progress`,
         {
             ...common,
-            name: `${system}-datomic-restore-in-progress`,
-            alarmDescription: `A datomic-restore of ${system} holds the system in maintenance (transactors stopped, schedules paused); finish it with datomic-restore --resume or --abort`,
+            name: `${settings.systemName}-datomic-restore-in-progress`,
+            alarmDescription: `A datomic-restore of ${settings.systemName} holds the system in maintenance (transactors stopped, schedules paused); finish it with datomic-restore --resume or --abort`,
+            namespace: BACKUP_METRICS_NAMESPACE,
             metricName: BACKUP_METRICS.restoreInProgress,
-            dimensions: { System: system },
+            dimensions: { System: settings.systemName },
             statistic: "Maximum",
             period: 60,
             evaluationPeriods: 1,

@@ -37,8 +37,8 @@ lock_poll_seconds="\${DATOMIC_LOCK_POLL_SECONDS:-30}"
 held_locks=()
 lock_key() { jq -cn --arg uri "$1" '{uri: {S: $uri}}'; }
 lock_holder() {
-    aws dynamodb get-item --table-name "\${LOCK_TABLE}" --key "$(lock_key "$1")" --consistent-read \\
-        --query '[Item.owner.S, Item.expiresAt.N]' --output text 2>/dev/null || printf 'unknown'
+    aws dynamodb get-item --table-name "\${LOCK_TABLE}" --key "$(lock_key "$1")" --consistent-read 2>/dev/null |
+        jq -r '[.Item.owner.S // "nobody", .Item.expiresAt.N // "0"] | @tsv' || printf 'unknown\t0'
 }
 take_lock() {
     local uri="$1" deadline now output holder expires

@@ -15,7 +15,7 @@ export const RESTORE_RUN_STATES = ["running", "succeeded", "failed", "refused"] 
 /** The restore run's user data. */
 export function renderRestoreScript(settings: BackupScriptSettings): string {
     return `${prelude(settings, "restore")}
-request="$(aws ssm get-parameter --name ${shellQuote(settings.restoreParameterName)} --query Parameter.Value --output text)"
+request="$(aws ssm get-parameter --name ${shellQuote(settings.restoreParameterName)} | jq -er .Parameter.Value)"
 restore_id="$(jq -er .id <<<"\${request}")"
 database="$(jq -er .database <<<"\${request}")"
 source_uri="$(jq -er .sourceUri <<<"\${request}")"
@@ -40,7 +40,7 @@ if [[ " \${DATABASES[*]} " != *" \${database} "* ]]; then
 fi
 read -r holder _ <<<"$(lock_holder "\${lock_uri}")" || true
 if [[ "\${holder}" != "\${owner}" ]]; then
-    log "REFUSED: restore \${restore_id} does not hold the lock on \${lock_uri} (held by \${holder:-nobody})"
+    log "REFUSED: restore \${restore_id} does not hold the lock on \${lock_uri} (held by \${holder})"
     exit 1
 fi
 t="\${requested_t}"
