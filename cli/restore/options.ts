@@ -72,7 +72,7 @@ export function resolveOptions(flags: RestoreFlags): RestoreOptions {
     if (modes.length > 1) {
         problems.push(`--${modes.join(", --")}: choose one`);
     }
-    const mode: RestoreOptions["mode"] = modes[0] ?? "restore";
+    const mode: RestoreOptions["mode"] = modes.at(0) ?? "restore";
     let t: number | undefined;
     if (mode === "restore" && settings) {
         if (flags.database === undefined) {

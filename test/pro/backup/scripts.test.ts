@@ -27,12 +27,12 @@ import {
 import { resolveBackupSettings } from "../../../components/pro/backup/settings";
 import { USER_DATA_MAX_BYTES } from "../../../components/pro/datomicInstall";
 import { Moto, startMoto } from "../../support/moto";
+import { buildFakeDatomicZip, FAKES, fakeBin } from "./fakeDatomicZip";
 import { requireTools } from "../../support/tools";
 
 const VERSION = "1.0.7075";
 const INSTANCE_ID = "i-0b22a22eec53b9321";
 const IMDS_TOKEN = "AQAEAFakeToken==";
-const FAKES = path.join(__dirname, "../../fakes/backup");
 const TABLE = "acme-orders";
 const BUCKET = "acme-orders-datomic-backups";
 const LOG_GROUP = "/datomic/acme-orders/backup";
@@ -63,33 +63,14 @@ let moto: Moto;
 let dynamodb: DynamoDBClient;
 const imdsRequests: string[] = [];
 
-function buildZip(): Buffer {
-    const root = path.join(dir, "zip-build");
-    const bin = path.join(root, `datomic-pro-${VERSION}`, "bin");
-    fs.mkdirSync(bin, { recursive: true });
-    fs.copyFileSync(path.join(FAKES, "datomic"), path.join(bin, "datomic"));
-    fs.chmodSync(path.join(bin, "datomic"), 0o755);
-    const zipFile = path.join(dir, "datomic.zip");
-    const result = spawnSync("zip", ["-qr", zipFile, `datomic-pro-${VERSION}`], { cwd: root });
-    if (result.status !== 0) {
-        throw new Error(`zip failed: ${result.stderr}`);
-    }
-    return fs.readFileSync(zipFile);
-}
-
 beforeAll(async () => {
     requireTools("shellcheck", "zip", "unzip", "curl", "sha256sum", "jq", "timeout");
     moto = await startMoto();
     dynamodb = new DynamoDBClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: credentials() });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "datomic-backup-"));
-    const zip = buildZip();
+    const zip = buildFakeDatomicZip(dir, VERSION);
     zipSha256 = createHash("sha256").update(zip).digest("hex");
-    const bin = path.join(dir, "bin");
-    fs.mkdirSync(bin);
-    fs.symlinkSync(path.join(FAKES, "aws"), path.join(bin, "aws"));
-    for (const name of ["dnf", "java", "systemctl"]) {
-        fs.symlinkSync(path.join(FAKES, "recorder"), path.join(bin, name));
-    }
+    fakeBin(dir);
     server = http.createServer((req, res) => {
         const send = (status: number, body: string | Buffer) => {
             res.writeHead(status);
