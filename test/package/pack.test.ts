@@ -284,6 +284,7 @@ describe("the installed tarball", () => {
     test.each([
         ["datomic-plan", "--stack <name>"],
         ["datomic-ion-release", "--group <group>"],
+        ["datomic-restore", "--settings <file>"],
     ])("the packed %s command prints its help", (bin, option) => {
         const help = run(path.join(consumer, "node_modules", ".bin", bin), ["--help"], consumer);
         expect(help).toContain(`Usage: ${bin} [options]`);
