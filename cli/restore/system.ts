@@ -2,9 +2,9 @@
  * What datomic-restore does to the system through Auto Scaling and CloudWatch:
  * - transactors: the group's minimum and desired capacity go to 0 (the group would replace a transactor
  *   stopped by hand) and back to the sizes recorded before;
- * - schedules: the backup and drill groups' `ScheduledActions` process is suspended and resumed
- *   ("scheduled actions ... are not performed while suspended", docs.aws.amazon.com/autoscaling/ec2/
- *   userguide/as-suspend-resume-processes.html);
+ * - schedules: the backup and drill groups' `ScheduledActions` process is suspended, which stops their
+ *   scheduled actions until it is resumed (docs.aws.amazon.com/autoscaling/ec2/userguide/
+ *   as-suspend-resume-processes.html);
  * - the restore run: the restore group's desired capacity goes to 1;
  * - "one transactor is active": the group has an InService instance and the active transactor has
  *   published `HeartbeatMsec` (namespace `Datomic`, dimension `Transactor`) since the transactors were
