@@ -12,9 +12,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createBackupAlarms } from "./alarms";
 import { createReplication } from "./replication";
-import { backupNames, bucketNameOfArn, RestoreSettings } from "./restoreSettings";
+import { bucketNameOfArn, RestoreSettings } from "./restoreSettings";
 import { BackupScriptSettings } from "./scripts";
-import { createRuns } from "./runs";
+import { createRuns, runInputs } from "./runs";
 import { createRunSecurityGroup } from "./schedule";
 import { backupTableNameProblem, DatomicBackupArgs, resolveBackupSettings } from "./settings";
 import { createBackupBucket, createLockTable, createRunLogGroup } from "./storage";
@@ -83,11 +83,7 @@ export class DatomicBackup extends pulumi.ComponentResource {
         });
         // The transactor's parts and these share the shape of what they are created in.
         const scope: ComponentScope = { name, parent: this, tags: args.tags ?? {} };
-        const parent = { parent: this };
 
-        const partition = aws.getPartitionOutput({}, parent).partition;
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
-        const region = aws.getRegionOutput({}, parent).region;
         const tableName = pulumi.output(args.tableName).apply((table) => {
             const problem = backupTableNameProblem(table);
             if (problem) {
@@ -95,39 +91,16 @@ export class DatomicBackup extends pulumi.ComponentResource {
             }
             return table;
         });
-
         const { bucket, versioning } = createBackupBucket(scope, args, settings);
         createReplication(scope, args, settings, { bucket, versioning });
         const lockTable = createLockTable(scope, settings);
         const logGroup = createRunLogGroup(scope, settings);
-        const names = backupNames(settings.systemName);
-        const targets = pulumi
-            .all([partition, region, accountId, tableName, bucket.arn, logGroup.arn, args.replicaBucketArn])
-            .apply(([p, r, account, table, bucketArn, logGroupArn, replicaBucketArn]) => ({
-                partition: p,
-                region: r,
-                accountId: account,
-                tableName: table,
-                bucketArn,
-                logGroupArn,
-                lockTableName: names.lockTableName,
-                restoreParameterName: names.restoreParameterName,
-                replicaBucketArn,
-            }));
-        const scriptSettings = pulumi
-            .all([region, tableName, bucket.bucket, logGroup.name, lockTable.name])
-            .apply(([r, table, bucketName, logGroupName, lockTableName]): BackupScriptSettings => ({
-                ...settings,
-                version: args.version,
-                sha256: args.sha256,
-                region: r,
-                javaXmx: args.javaXmx,
-                tableName: table,
-                bucketName,
-                logGroupName,
-                lockTableName,
-                restoreParameterName: names.restoreParameterName,
-            }));
+        const { region, targets, scriptSettings } = runInputs(scope, args, settings, {
+            tableName,
+            bucket,
+            logGroup,
+            lockTable,
+        });
         const shared = { targets, scriptSettings, securityGroup: createRunSecurityGroup(scope, args, settings) };
         const runs = createRuns(scope, args, settings, shared);
         const alarms = createBackupAlarms(scope, args, settings);
@@ -152,35 +125,7 @@ export class DatomicBackup extends pulumi.ComponentResource {
         this.restoreDrillCommand = runs.drill ? startCommand(runs.drill.group) : pulumi.output(undefined);
         this.lockTableName = lockTable.name;
         this.restoreRoleArn = runs.restore.role.arn;
-        this.restoreSettings = pulumi
-            .all([
-                scriptSettings,
-                runs.restore.group.name,
-                runs.backup.group.name,
-                this.restoreDrillGroupName,
-                args.transactorGroupName,
-                args.transactorMetricsDimension,
-                args.replicaBucketArn,
-            ])
-            .apply(
-                ([s, restoreGroupName, backupGroupName, drillGroupName, transactorGroup, dimension, replicaArn]) => ({
-                    region: s.region,
-                    systemName: s.systemName,
-                    tableName: s.tableName,
-                    bucketName: s.bucketName,
-                    ...(replicaArn ? { replicaBucketName: bucketNameOfArn(replicaArn) } : {}),
-                    databases: s.databases,
-                    lockTableName: s.lockTableName,
-                    restoreParameterName: s.restoreParameterName,
-                    restoreGroupName,
-                    backupGroupName,
-                    ...(drillGroupName ? { restoreDrillGroupName: drillGroupName } : {}),
-                    ...(transactorGroup ? { transactorGroupName: transactorGroup } : {}),
-                    transactorMetricsDimension: dimension ?? s.systemName,
-                    commandTimeoutMinutes: s.commandTimeoutMinutes,
-                    logGroupName: s.logGroupName,
-                }),
-            );
+        this.restoreSettings = restoreSettingsOf(args, scriptSettings, runs);
 
         this.registerOutputs({
             bucketName: this.bucketName,
@@ -200,4 +145,39 @@ export class DatomicBackup extends pulumi.ComponentResource {
             restoreSettings: this.restoreSettings,
         });
     }
+}
+
+/** What datomic-restore needs, once the names are known. */
+function restoreSettingsOf(
+    args: DatomicBackupArgs,
+    scriptSettings: pulumi.Output<BackupScriptSettings>,
+    runs: ReturnType<typeof createRuns>,
+): pulumi.Output<RestoreSettings> {
+    return pulumi
+        .all([
+            scriptSettings,
+            runs.restore.group.name,
+            runs.backup.group.name,
+            runs.drill?.group.name,
+            args.transactorGroupName,
+            args.transactorMetricsDimension,
+            args.replicaBucketArn,
+        ])
+        .apply(([s, restoreGroupName, backupGroupName, drillGroupName, transactorGroup, dimension, replicaArn]) => ({
+            region: s.region,
+            systemName: s.systemName,
+            tableName: s.tableName,
+            bucketName: s.bucketName,
+            ...(replicaArn ? { replicaBucketName: bucketNameOfArn(replicaArn) } : {}),
+            databases: s.databases,
+            lockTableName: s.lockTableName,
+            restoreParameterName: s.restoreParameterName,
+            restoreGroupName,
+            backupGroupName,
+            ...(drillGroupName ? { restoreDrillGroupName: drillGroupName } : {}),
+            ...(transactorGroup ? { transactorGroupName: transactorGroup } : {}),
+            transactorMetricsDimension: dimension ?? s.systemName,
+            commandTimeoutMinutes: s.commandTimeoutMinutes,
+            logGroupName: s.logGroupName,
+        }));
 }

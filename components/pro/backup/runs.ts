@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createRunRole } from "./iam";
 import { BackupPolicyTargets, backupJobPolicy, restoreDrillPolicy, restoreRunPolicy } from "./policies";
-import type { RunKindName } from "./restoreSettings";
+import { backupNames, RunKindName } from "./restoreSettings";
 import { renderRestoreScript } from "./restoreScript";
 import { BackupScriptSettings, renderBackupScript, renderRestoreDrillScript } from "./scripts";
 import { createRunGroup, createRunSchedule } from "./schedule";
@@ -99,4 +99,60 @@ export function createRuns(
         render: renderRestoreScript,
     });
     return { backup, drill, restore };
+}
+
+/** What the runs' policies and scripts are rendered from, once the names and the account are known. */
+export function runInputs(
+    scope: ComponentScope,
+    args: DatomicBackupArgs,
+    settings: BackupSettings,
+    made: {
+        tableName: pulumi.Output<string>;
+        bucket: aws.s3.Bucket;
+        logGroup: aws.cloudwatch.LogGroup;
+        lockTable: aws.dynamodb.Table;
+    },
+) {
+    const parent = { parent: scope.parent };
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
+    const restoreParameterName = backupNames(settings.systemName).restoreParameterName;
+    const targets = pulumi
+        .all([
+            partition,
+            region,
+            accountId,
+            made.tableName,
+            made.bucket.arn,
+            made.logGroup.arn,
+            made.lockTable.name,
+            args.replicaBucketArn,
+        ])
+        .apply(([p, r, account, tableName, bucketArn, logGroupArn, lockTableName, replicaBucketArn]) => ({
+            partition: p,
+            region: r,
+            accountId: account,
+            tableName,
+            bucketArn,
+            logGroupArn,
+            lockTableName,
+            restoreParameterName,
+            replicaBucketArn,
+        }));
+    const scriptSettings = pulumi
+        .all([region, made.tableName, made.bucket.bucket, made.logGroup.name, made.lockTable.name])
+        .apply(([r, tableName, bucketName, logGroupName, lockTableName]): BackupScriptSettings => ({
+            ...settings,
+            version: args.version,
+            sha256: args.sha256,
+            region: r,
+            javaXmx: args.javaXmx,
+            tableName,
+            bucketName,
+            logGroupName,
+            lockTableName,
+            restoreParameterName,
+        }));
+    return { region, targets, scriptSettings };
 }
