@@ -2,7 +2,7 @@
 export const RESTORE_EXIT = {
     /** Restored and back in service, aborted cleanly, or `--status` printed. */
     ok: 0,
-    /** `restore-db` failed or the run refused; the system stays in maintenance: `--resume` retries, `--abort` undoes. */
+    /** `restore-db` failed or the run ended without a result; the system stays in maintenance: `--resume` retries, `--abort` undoes. */
     restoreFailed: 1,
     /** Bad arguments or settings; nothing was changed. */
     usage: 2,

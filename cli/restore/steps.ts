@@ -75,6 +75,17 @@ export function runHook(ctx: RestoreContext, command: string): void {
     }
 }
 
+/** The states a restore run ends with (components/pro/backup/restoreScript.ts). */
+function isOutcome(state: string | undefined): boolean {
+    return state === "succeeded" || state === "failed";
+}
+
+/** The restore group is back to nothing: no instance, none wanted. */
+async function runGone(ctx: RestoreContext): Promise<boolean> {
+    const group = ctx.settings.restoreGroupName;
+    return (await ctx.system.sizes(group)).desiredCapacity === 0 && (await ctx.system.liveInstances(group)) === 0;
+}
+
 function backupGroups(settings: RestoreSettings): string[] {
     return [settings.backupGroupName, ...(settings.restoreDrillGroupName ? [settings.restoreDrillGroupName] : [])];
 }
@@ -138,12 +149,8 @@ const STEPS: Record<Exclude<RestoreStep, "done">, (ctx: RestoreContext) => Promi
     async restore(ctx) {
         const group = ctx.settings.restoreGroupName;
         let state = (await ctx.lock.read())?.runState;
-        const lost =
-            ctx.record.runStartedAt !== undefined &&
-            (state === undefined || state === "running") &&
-            (await ctx.system.sizes(group)).desiredCapacity === 0 &&
-            (await ctx.system.liveInstances(group)) === 0;
-        if (ctx.record.runStartedAt === undefined || state === "failed" || state === "refused" || lost) {
+        const lost = ctx.record.runStartedAt !== undefined && !isOutcome(state) && (await runGone(ctx));
+        if (ctx.record.runStartedAt === undefined || state === "failed" || lost) {
             if (lost) {
                 ctx.say("the restore run started before ended without a result; starting a new one");
             }
@@ -162,7 +169,12 @@ const STEPS: Record<Exclude<RestoreStep, "done">, (ctx: RestoreContext) => Promi
             if (state === "succeeded") {
                 ctx.record.restoredT = item?.restoredT;
             }
-            return state === "succeeded" || state === "failed" || state === "refused";
+            // A run records its outcome before it leaves its group: gone without one, it was lost.
+            if (!isOutcome(state) && (await runGone(ctx))) {
+                state = "lost (its instance ended without a result)";
+                return true;
+            }
+            return isOutcome(state);
         });
         if (state !== "succeeded") {
             throw new RestoreStop(

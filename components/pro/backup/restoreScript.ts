@@ -9,9 +9,6 @@
 import { BackupScriptSettings, prelude } from "./scripts";
 import { shellQuote } from "../datomicInstall";
 
-/** The states a restore run writes on the lock item (`runState`). */
-export const RESTORE_RUN_STATES = ["running", "succeeded", "failed", "refused"] as const;
-
 /** The restore run's user data. */
 export function renderRestoreScript(settings: BackupScriptSettings): string {
     return `${prelude(settings, "restore")}

@@ -6,26 +6,35 @@
 
 /** The restore settings of one system (`pulumi stack output restoreSettings --json`). */
 export interface RestoreSettings {
+    /** The system's region. */
     region: string;
+    /** The system name: prefix of the groups, roles and alarms, and the metrics' `System` dimension. */
     systemName: string;
     /** The live storage table a restore writes. */
     tableName: string;
+    /** The backup bucket. */
     bucketName: string;
     /** The replica bucket, when replication is on (`--from-copy`). */
     replicaBucketName?: string;
+    /** The databases backed up, each at `s3://<bucket>/backups/<database>`. */
     databases: string[];
     /** The DynamoDB table holding one lock item per backup URI. */
     lockTableName: string;
     /** The SSM parameter holding the restore in progress (the request the restore run reads). */
     restoreParameterName: string;
+    /** The restore run's Auto Scaling group. */
     restoreGroupName: string;
+    /** The backup runs' Auto Scaling group, whose schedule a restore pauses. */
     backupGroupName: string;
+    /** The restore drill's Auto Scaling group, whose schedule a restore pauses, when the drill is on. */
     restoreDrillGroupName?: string;
+    /** The transactors' Auto Scaling group, which a restore stops and starts again. */
     transactorGroupName?: string;
     /** The `Transactor` dimension value of the transactors' `HeartbeatMsec` metric. */
     transactorMetricsDimension: string;
     /** A `bin/datomic` command running longer than this is stopped: bounds the restore run. */
     commandTimeoutMinutes: number;
+    /** The log group of the runs (the restore run's streams are `restore/...`). */
     logGroupName: string;
 }
 

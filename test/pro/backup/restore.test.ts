@@ -14,6 +14,7 @@ import {
     CreateLaunchConfigurationCommand,
     DescribeAutoScalingGroupsCommand,
     SuspendProcessesCommand,
+    TerminateInstanceInAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
@@ -101,6 +102,8 @@ class System {
     private loop?: Promise<void>;
     /** Extra environment of restore runs. */
     runEnv: Record<string, string> = {};
+    /** How many restore instances die before they run (as a lost spot of bad luck would). */
+    loseRuns = 0;
     onRunStart?: (instanceId: string) => void;
 
     constructor(readonly name: string) {
@@ -206,10 +209,22 @@ class System {
                 fs.rmSync(marker, { force: true });
             }
             for (const instance of await this.instances(s.restoreGroupName)) {
-                if (!this.runs.has(instance)) {
-                    this.runs.set(instance, this.bootRestoreRun(instance));
-                    this.onRunStart?.(instance);
+                if (this.runs.has(instance)) {
+                    continue;
                 }
+                if (this.loseRuns > 0) {
+                    this.loseRuns -= 1;
+                    this.runs.set(instance, Promise.resolve(-1));
+                    await clients.autoscaling.send(
+                        new TerminateInstanceInAutoScalingGroupCommand({
+                            InstanceId: instance,
+                            ShouldDecrementDesiredCapacity: true,
+                        }),
+                    );
+                    continue;
+                }
+                this.runs.set(instance, this.bootRestoreRun(instance));
+                this.onRunStart?.(instance);
             }
             await new Promise((resolve) => setTimeout(resolve, 200));
         }
@@ -481,6 +496,28 @@ test("an interrupted restore stays in maintenance, refuses a second one, and --r
     expect(await system.group("interrupted-datomic-backup")).toMatchObject({ suspended: [] });
     expect(await system.lockOwner("orders")).toBeUndefined();
     expect(await system.record()).toBeUndefined();
+});
+
+test("a restore run lost without a result stops the restore in maintenance; --resume starts a new run", async () => {
+    const system = new System("lost");
+    await system.create();
+    system.loseRuns = 1;
+    const first = await restoreCli([...common(system), "--database", "orders", "--peers-stopped"]);
+    expect(first.code).toBe(RESTORE_EXIT.restoreFailed);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+        status: "stopped",
+        step: "restore",
+        inMaintenance: true,
+        message: expect.stringContaining("the restore run lost (its instance ended without a result)"),
+    });
+    expect(await system.group("lost-transactors")).toMatchObject({ desired: 0 });
+    const resumed = await restoreCli([...common(system), "--resume"]);
+    await system.stop();
+    expect(resumed.stderr).toContain("the restore run started before ended without a result; starting a new one");
+    expect([resumed.code, JSON.parse(resumed.stdout).status]).toEqual([0, "restored"]);
+    expect(system.runs.size).toBe(2);
+    expect(system.restored("orders")).toBe("1042");
+    expect(await system.group("lost-transactors")).toMatchObject({ desired: 2 });
 });
 
 test("a lock held by the drill: busy, and nothing was changed", async () => {
