@@ -80,10 +80,15 @@ function isOutcome(state: string | undefined): boolean {
     return state === "succeeded" || state === "failed";
 }
 
-/** The restore group is back to nothing: no instance, none wanted. */
-async function runGone(ctx: RestoreContext): Promise<boolean> {
+/**
+ * The restore group is back to nothing (no instance, none wanted) and the lock item has no outcome. A run
+ * records its outcome before it leaves its group, so the item is read after the group: a run that
+ * finished between the two reads is not taken for lost.
+ */
+async function runLost(ctx: RestoreContext): Promise<boolean> {
     const group = ctx.settings.restoreGroupName;
-    return (await ctx.system.sizes(group)).desiredCapacity === 0 && (await ctx.system.liveInstances(group)) === 0;
+    const gone = (await ctx.system.sizes(group)).desiredCapacity === 0 && (await ctx.system.liveInstances(group)) === 0;
+    return gone && !isOutcome((await ctx.lock.read())?.runState);
 }
 
 function backupGroups(settings: RestoreSettings): string[] {
@@ -149,7 +154,7 @@ const STEPS: Record<Exclude<RestoreStep, "done">, (ctx: RestoreContext) => Promi
     async restore(ctx) {
         const group = ctx.settings.restoreGroupName;
         let state = (await ctx.lock.read())?.runState;
-        const lost = ctx.record.runStartedAt !== undefined && !isOutcome(state) && (await runGone(ctx));
+        const lost = ctx.record.runStartedAt !== undefined && !isOutcome(state) && (await runLost(ctx));
         if (ctx.record.runStartedAt === undefined || state === "failed" || lost) {
             if (lost) {
                 ctx.say("the restore run started before ended without a result; starting a new one");
@@ -169,8 +174,7 @@ const STEPS: Record<Exclude<RestoreStep, "done">, (ctx: RestoreContext) => Promi
             if (state === "succeeded") {
                 ctx.record.restoredT = item?.restoredT;
             }
-            // A run records its outcome before it leaves its group: gone without one, it was lost.
-            if (!isOutcome(state) && (await runGone(ctx))) {
+            if (!isOutcome(state) && (await runLost(ctx))) {
                 state = "lost (its instance ended without a result)";
                 return true;
             }

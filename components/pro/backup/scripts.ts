@@ -1,6 +1,8 @@
 /**
  * The EC2 user data of DatomicBackup's one-shot instances (Amazon Linux 2023):
- * a backup run and a restore drill. Each installs a JRE and the Datomic Pro
+ * a backup run and a restore drill (and, in restoreScript.ts, a restore run, on
+ * the same prelude). Each takes the lock of lock.ts on a backup URI before it
+ * touches it. Each installs a JRE and the Datomic Pro
  * distribution, as the transactor's user data does, runs `bin/datomic`, sends
  * everything it prints to CloudWatch Logs, and then takes its instance out of
  * its Auto Scaling group, lowering the desired capacity back to 0 (the group's
