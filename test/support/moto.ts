@@ -11,7 +11,8 @@ export interface Moto {
     endpoint: string;
     /** Credentials and region moto accepts, and the endpoint, as environment variables. */
     env: Record<string, string>;
-    stop(): void;
+    /** Stops the server and resolves once it has exited. */
+    stop(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -57,6 +58,13 @@ export async function startMoto(): Promise<Moto> {
             AWS_REGION: "us-east-1",
             AWS_DEFAULT_REGION: "us-east-1",
         },
-        stop: () => server.kill("SIGTERM"),
+        stop: () =>
+            new Promise<void>((resolve) => {
+                if (server.exitCode !== null || server.signalCode !== null) {
+                    return resolve();
+                }
+                server.once("exit", () => resolve());
+                server.kill("SIGTERM");
+            }),
     };
 }

@@ -82,7 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
     await Promise.all(systems.map((system) => system.stop()));
     Object.values(clients ?? {}).forEach((client) => client.destroy());
-    moto?.stop();
+    await moto?.stop();
     await new Promise((resolve) => server?.close(resolve));
     if (dir) {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -100,7 +100,7 @@ function credentials() {
 
 afterAll(async () => {
     dynamodb?.destroy();
-    moto?.stop();
+    await moto?.stop();
     await new Promise((resolve) => server?.close(resolve));
     if (dir) {
         fs.rmSync(dir, { recursive: true, force: true });
