@@ -29,6 +29,10 @@ export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentO
                         // Named as the transactor is, so roles, groups and alarms read <system>-datomic-backup.
                         systemName: backup.systemName ?? TRANSACTOR_NAME,
                         tableName: transactor.tableName,
+                        // What datomic-restore stops, restarts and watches for a heartbeat.
+                        transactorGroupName: transactor.autoScalingGroupName,
+                        transactorMetricsDimension:
+                            config.pro.cloudWatchDimensionValue ?? config.pro.systemName ?? TRANSACTOR_NAME,
                     }),
             );
         }

@@ -100,6 +100,8 @@ describe("the environment program on Datomic Pro, with backups", () => {
                 "aws:autoscaling/group:Group::datomic-backup-restore-drill-group",
                 "aws:cloudwatch/metricAlarm:MetricAlarm::datomic-backup-stale-orders",
                 "aws:cloudwatch/metricAlarm:MetricAlarm::datomic-backup-stale-inventory",
+                "aws:autoscaling/group:Group::datomic-backup-restore-group",
+                "aws:dynamodb/table:Table::datomic-backup-locks",
             ]),
         );
         const byName = (name: string) => run.resources.find((resource) => resource.name === name)!;
@@ -108,7 +110,7 @@ describe("the environment program on Datomic Pro, with backups", () => {
         expect(byName("datomic-backup-stale-orders").inputs).toMatchObject({
             name: "acme-pro-datomic-backup-stale-orders",
             period: 8 * 3600,
-            treatMissingData: "breaching",
+            treatMissingData: "missing",
             alarmActions: ["arn:aws:sns:eu-west-1:555555555555:datomic-alarms"],
         });
         expect(byName("datomic-backup-backup-template").inputs).toMatchObject({

@@ -297,6 +297,7 @@ describe("the installed tarball", () => {
         ["datomic-plan", "--stack <name>"],
         ["datomic-ion-release", "--group <group>"],
         ["datomic-transactor-roll", "--group <name>"],
+        ["datomic-restore", "--settings <file>"],
     ])("the packed %s command prints its help", (bin, option) => {
         const help = run(path.join(consumer, "node_modules", ".bin", bin), ["--help"], consumer);
         expect(help).toContain(`Usage: ${bin} [options]`);

@@ -1,28 +1,32 @@
 /**
  * DatomicBackup: Datomic Pro's own backups (`bin/datomic backup-db`) of a DynamoDB-backed system into
  * S3 on a schedule, on one-shot instances away from the transactors; a CloudWatch alarm per database
- * when its newest successful backup is too old; and an on-demand restore drill into a scratch table.
+ * when its newest successful backup is too old; a scheduled restore drill into a scratch table with a
+ * failure alarm; the restore run and lock that `datomic-restore` drives; and an opt-in copy elsewhere.
  *
- * It composes storage.ts (bucket, log group), runs.ts (each kind of run: its role from
- * iam.ts and policies.ts, its launch template and group from schedule.ts, booting a
- * script of scripts.ts), the schedule and security group of schedule.ts, and alarms.ts.
+ * It composes storage.ts (bucket, lock table, log group), runs.ts (each kind of run: its role from
+ * iam.ts and policies.ts, its launch template, group and schedule from schedule.ts, booting a script of
+ * scripts.ts or restoreScript.ts), replication.ts, and alarms.ts.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createStalenessAlarms } from "./alarms";
-import { backupJobPolicy, restoreDrillPolicy } from "./policies";
-import { BackupScriptSettings, renderBackupScript, renderRestoreDrillScript } from "./scripts";
-import { createRun } from "./runs";
-import { createBackupSchedule, createRunSecurityGroup } from "./schedule";
+import { createBackupAlarms } from "./alarms";
+import { createReplication } from "./replication";
+import { bucketNameOfArn, RestoreSettings } from "./restoreSettings";
+import { BackupScriptSettings } from "./scripts";
+import { createRuns, runInputs } from "./runs";
+import { createRunSecurityGroup } from "./schedule";
 import { backupTableNameProblem, DatomicBackupArgs, resolveBackupSettings } from "./settings";
-import { createBackupBucket, createRunLogGroup } from "./storage";
+import { createBackupBucket, createLockTable, createRunLogGroup } from "./storage";
 import type { ComponentScope } from "../scope";
 
 export type { DatomicBackupArgs } from "./settings";
 export { BACKUP_METRICS, BACKUP_METRICS_NAMESPACE } from "./scripts";
+export type { RestoreSettings } from "./restoreSettings";
 
 /**
- * Scheduled Datomic Pro backups to S3, a staleness alarm per database and an on-demand restore drill.
+ * Scheduled Datomic Pro backups to S3, a staleness alarm per database, a scheduled restore drill with a
+ * failure alarm, and what the `datomic-restore` command needs to restore a database for real.
  *
  * @example
  * ```ts
@@ -37,6 +41,7 @@ export { BACKUP_METRICS, BACKUP_METRICS_NAMESPACE } from "./scripts";
  *     alarmTopicArn: opsTopic.arn,
  * });
  * export const restoreDrill = backup.restoreDrillCommand;
+ * export const restoreSettings = backup.restoreSettings; // for datomic-restore --settings
  * ```
  */
 export class DatomicBackup extends pulumi.ComponentResource {
@@ -62,6 +67,14 @@ export class DatomicBackup extends pulumi.ComponentResource {
     public readonly restoreDrillRoleArn: pulumi.Output<string | undefined>;
     /** An AWS CLI command starting a restore drill, when `restoreDrill` is on. */
     public readonly restoreDrillCommand: pulumi.Output<string | undefined>;
+    /** The drill failure alarms' names, by database (empty when `restoreDrill` is off). */
+    public readonly drillAlarmNames: pulumi.Output<Record<string, string>>;
+    /** The lock table (one item per backup URI while a run or restore uses it). */
+    public readonly lockTableName: pulumi.Output<string>;
+    /** The restore run's role ARN: reads the backups, writes the live table. */
+    public readonly restoreRoleArn: pulumi.Output<string>;
+    /** What `datomic-restore --settings` reads: `pulumi stack output restoreSettings --json > restore.json`. */
+    public readonly restoreSettings: pulumi.Output<RestoreSettings>;
 
     constructor(name: string, args: DatomicBackupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("datomic:pro:Backup", name, {}, opts);
@@ -70,11 +83,7 @@ export class DatomicBackup extends pulumi.ComponentResource {
         });
         // The transactor's parts and these share the shape of what they are created in.
         const scope: ComponentScope = { name, parent: this, tags: args.tags ?? {} };
-        const parent = { parent: this };
 
-        const partition = aws.getPartitionOutput({}, parent).partition;
-        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
-        const region = aws.getRegionOutput({}, parent).region;
         const tableName = pulumi.output(args.tableName).apply((table) => {
             const problem = backupTableNameProblem(table);
             if (problem) {
@@ -82,69 +91,41 @@ export class DatomicBackup extends pulumi.ComponentResource {
             }
             return table;
         });
-
-        const bucket = createBackupBucket(scope, args, settings);
+        const { bucket, versioning } = createBackupBucket(scope, args, settings);
+        createReplication(scope, args, settings, { bucket, versioning });
+        const lockTable = createLockTable(scope, settings);
         const logGroup = createRunLogGroup(scope, settings);
-        const targets = pulumi
-            .all([partition, region, accountId, tableName, bucket.arn, logGroup.arn])
-            .apply(([p, r, account, table, bucketArn, logGroupArn]) => ({
-                partition: p,
-                region: r,
-                accountId: account,
-                tableName: table,
-                bucketArn,
-                logGroupArn,
-            }));
-        const scriptSettings = pulumi
-            .all([region, tableName, bucket.bucket, logGroup.name])
-            .apply(([r, table, bucketName, logGroupName]): BackupScriptSettings => ({
-                version: args.version,
-                sha256: args.sha256,
-                region: r,
-                jrePackage: settings.jrePackage,
-                javaXmx: args.javaXmx,
-                systemName: settings.systemName,
-                tableName: table,
-                databases: settings.databases,
-                bucketName,
-                logGroupName,
-                commandTimeoutMinutes: settings.commandTimeoutMinutes,
-            }));
-        const shared = { targets, scriptSettings, securityGroup: createRunSecurityGroup(scope, args, settings) };
-        const backupRun = createRun(scope, args, settings, shared, {
-            kind: "backup",
-            purpose: "backups",
-            policy: backupJobPolicy,
-            render: renderBackupScript,
+        const { region, targets, scriptSettings } = runInputs(scope, args, settings, {
+            tableName,
+            bucket,
+            logGroup,
+            lockTable,
         });
-        createBackupSchedule(scope, settings, backupRun.group);
-        const alarms = createStalenessAlarms(scope, args, settings);
-        const drillRun = settings.restoreDrill
-            ? createRun(scope, args, settings, shared, {
-                  kind: "restore-drill",
-                  purpose: "restore drills",
-                  policy: restoreDrillPolicy,
-                  render: renderRestoreDrillScript,
-              })
-            : undefined;
+        const shared = { targets, scriptSettings, securityGroup: createRunSecurityGroup(scope, args, settings) };
+        const runs = createRuns(scope, args, settings, shared);
+        const alarms = createBackupAlarms(scope, args, settings);
 
         const startCommand = (group: aws.autoscaling.Group) =>
             pulumi.interpolate`aws autoscaling set-desired-capacity --region ${region} --auto-scaling-group-name ${group.name} --desired-capacity 1`;
+        const alarmNamesOf = (byDb: Record<string, aws.cloudwatch.MetricAlarm>) =>
+            pulumi.output(Object.fromEntries(Object.entries(byDb).map(([db, alarm]) => [db, alarm.name])));
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
         this.backupUris = bucket.bucket.apply((b) =>
             Object.fromEntries(settings.databases.map((db) => [db, `s3://${b}/backups/${db}`])),
         );
         this.logGroupName = logGroup.name;
-        this.backupGroupName = backupRun.group.name;
-        this.backupRoleArn = backupRun.role.arn;
-        this.backupNowCommand = startCommand(backupRun.group);
-        this.alarmNames = pulumi.output(
-            Object.fromEntries(Object.entries(alarms).map(([db, alarm]) => [db, alarm.name])),
-        );
-        this.restoreDrillGroupName = drillRun ? drillRun.group.name : pulumi.output(undefined);
-        this.restoreDrillRoleArn = drillRun ? drillRun.role.arn : pulumi.output(undefined);
-        this.restoreDrillCommand = drillRun ? startCommand(drillRun.group) : pulumi.output(undefined);
+        this.backupGroupName = runs.backup.group.name;
+        this.backupRoleArn = runs.backup.role.arn;
+        this.backupNowCommand = startCommand(runs.backup.group);
+        this.alarmNames = alarmNamesOf(alarms.stale);
+        this.drillAlarmNames = alarmNamesOf(alarms.drillFailed);
+        this.restoreDrillGroupName = runs.drill ? runs.drill.group.name : pulumi.output(undefined);
+        this.restoreDrillRoleArn = runs.drill ? runs.drill.role.arn : pulumi.output(undefined);
+        this.restoreDrillCommand = runs.drill ? startCommand(runs.drill.group) : pulumi.output(undefined);
+        this.lockTableName = lockTable.name;
+        this.restoreRoleArn = runs.restore.role.arn;
+        this.restoreSettings = restoreSettingsOf(args, scriptSettings, runs);
 
         this.registerOutputs({
             bucketName: this.bucketName,
@@ -158,6 +139,45 @@ export class DatomicBackup extends pulumi.ComponentResource {
             restoreDrillGroupName: this.restoreDrillGroupName,
             restoreDrillRoleArn: this.restoreDrillRoleArn,
             restoreDrillCommand: this.restoreDrillCommand,
+            drillAlarmNames: this.drillAlarmNames,
+            lockTableName: this.lockTableName,
+            restoreRoleArn: this.restoreRoleArn,
+            restoreSettings: this.restoreSettings,
         });
     }
+}
+
+/** What datomic-restore needs, once the names are known. */
+function restoreSettingsOf(
+    args: DatomicBackupArgs,
+    scriptSettings: pulumi.Output<BackupScriptSettings>,
+    runs: ReturnType<typeof createRuns>,
+): pulumi.Output<RestoreSettings> {
+    return pulumi
+        .all([
+            scriptSettings,
+            runs.restore.group.name,
+            runs.backup.group.name,
+            runs.drill?.group.name,
+            args.transactorGroupName,
+            args.transactorMetricsDimension,
+            args.replicaBucketArn,
+        ])
+        .apply(([s, restoreGroupName, backupGroupName, drillGroupName, transactorGroup, dimension, replicaArn]) => ({
+            region: s.region,
+            systemName: s.systemName,
+            tableName: s.tableName,
+            bucketName: s.bucketName,
+            ...(replicaArn ? { replicaBucketName: bucketNameOfArn(replicaArn) } : {}),
+            databases: s.databases,
+            lockTableName: s.lockTableName,
+            restoreParameterName: s.restoreParameterName,
+            restoreGroupName,
+            backupGroupName,
+            ...(drillGroupName ? { restoreDrillGroupName: drillGroupName } : {}),
+            ...(transactorGroup ? { transactorGroupName: transactorGroup } : {}),
+            transactorMetricsDimension: dimension ?? s.systemName,
+            commandTimeoutMinutes: s.commandTimeoutMinutes,
+            logGroupName: s.logGroupName,
+        }));
 }

@@ -1,14 +1,16 @@
 /**
- * One kind of DatomicBackup run (the backup job, or the restore drill): its role with its policy, and
- * its launch template and group booting its script. Both kinds share the bucket, log group, security
- * group and script settings.
+ * The kinds of DatomicBackup run (the backup job, the restore drill, and the restore `datomic-restore`
+ * starts): each has its role with its policy, and its launch template and group booting its script.
+ * They share the bucket, lock table, log group, security group and script settings.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createRunRole } from "./iam";
-import { BackupPolicyTargets } from "./policies";
-import { BackupScriptSettings } from "./scripts";
-import { createRunGroup } from "./schedule";
+import { BackupPolicyTargets, backupJobPolicy, restoreDrillPolicy, restoreRunPolicy } from "./policies";
+import { backupNames, RunKindName } from "./restoreSettings";
+import { renderRestoreScript } from "./restoreScript";
+import { BackupScriptSettings, renderBackupScript, renderRestoreDrillScript } from "./scripts";
+import { createRunGroup, createRunSchedule } from "./schedule";
 import { BackupSettings, DatomicBackupArgs } from "./settings";
 import { PolicyDocument } from "../policies";
 import type { ComponentScope } from "../scope";
@@ -23,9 +25,9 @@ export interface SharedRunParts {
 
 /** One kind of run. */
 export interface RunKind {
-    /** `backup` or `restore-drill`: the suffix of resource and group names. */
-    kind: string;
-    /** What the runs do, for the launch template's description: "backups", "restore drills". */
+    /** The suffix of resource and group names. */
+    kind: RunKindName;
+    /** What the runs do, for the launch template's description: "backups", "restore drills", "restores". */
     purpose: string;
     policy: (targets: BackupPolicyTargets) => PolicyDocument;
     render: (settings: BackupScriptSettings) => string;
@@ -60,4 +62,97 @@ export function createRun(
         userData,
     });
     return { role: role.role, group };
+}
+
+/** A run's role and group. */
+export type Run = ReturnType<typeof createRun>;
+
+/** Every kind of run; the backup and drill groups start on their schedules, the restore's by `datomic-restore`. */
+export function createRuns(
+    scope: ComponentScope,
+    args: DatomicBackupArgs,
+    settings: BackupSettings,
+    shared: SharedRunParts,
+): { backup: Run; drill?: Run; restore: Run } {
+    const backup = createRun(scope, args, settings, shared, {
+        kind: "backup",
+        purpose: "backups",
+        policy: backupJobPolicy,
+        render: renderBackupScript,
+    });
+    createRunSchedule(scope, settings, backup.group, "backup");
+    const drill = settings.restoreDrill
+        ? createRun(scope, args, settings, shared, {
+              kind: "restore-drill",
+              purpose: "restore drills",
+              policy: restoreDrillPolicy,
+              render: renderRestoreDrillScript,
+          })
+        : undefined;
+    if (drill) {
+        createRunSchedule(scope, settings, drill.group, "restore-drill");
+    }
+    const restore = createRun(scope, args, settings, shared, {
+        kind: "restore",
+        purpose: "restores",
+        policy: restoreRunPolicy,
+        render: renderRestoreScript,
+    });
+    return { backup, drill, restore };
+}
+
+/** What the runs' policies and scripts are rendered from, once the names and the account are known. */
+export function runInputs(
+    scope: ComponentScope,
+    args: DatomicBackupArgs,
+    settings: BackupSettings,
+    made: {
+        tableName: pulumi.Output<string>;
+        bucket: aws.s3.Bucket;
+        logGroup: aws.cloudwatch.LogGroup;
+        lockTable: aws.dynamodb.Table;
+    },
+) {
+    const parent = { parent: scope.parent };
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
+    const restoreParameterName = backupNames(settings.systemName).restoreParameterName;
+    const targets = pulumi
+        .all([
+            partition,
+            region,
+            accountId,
+            made.tableName,
+            made.bucket.arn,
+            made.logGroup.arn,
+            made.lockTable.name,
+            args.replicaBucketArn,
+        ])
+        .apply(([p, r, account, tableName, bucketArn, logGroupArn, lockTableName, replicaBucketArn]) => ({
+            partition: p,
+            region: r,
+            accountId: account,
+            tableName,
+            bucketArn,
+            logGroupArn,
+            lockTableName,
+            restoreParameterName,
+            replicaBucketArn,
+        }));
+    const scriptSettings = pulumi
+        .all([region, made.tableName, made.bucket.bucket, made.logGroup.name, made.lockTable.name])
+        .apply(([r, tableName, bucketName, logGroupName, lockTableName]): BackupScriptSettings => ({
+            ...settings,
+            version: args.version,
+            sha256: args.sha256,
+            region: r,
+            javaXmx: args.javaXmx,
+            tableName,
+            bucketName,
+            logGroupName,
+            lockTableName,
+            restoreParameterName,
+        }));
+    return { region, targets, scriptSettings };
 }

@@ -8,8 +8,10 @@
  * Why a group rather than an EventBridge schedule calling RunInstances: the group's maximum of 1
  * means a slow backup is never joined by a second one writing the same backup URIs (Datomic: "a
  * backup ... and restore to that database URI should not occur at the same time"); scheduled actions
- * need no scheduler role able to pass the instance role; and a run that fails before it can leave is
- * replaced and retried by the group. Why not Fargate: Datomic Pro needs a JVM and the distribution
+ * need no scheduler role able to pass the instance role; a run that fails before it can leave is
+ * replaced and retried by the group; and a restore pauses a schedule by suspending the group's
+ * `ScheduledActions` process (docs.aws.amazon.com/autoscaling/ec2/userguide/as-suspend-resume-processes.html).
+ * Runs of different kinds are kept apart by the lock of lock.ts. Why not Fargate: Datomic Pro needs a JVM and the distribution
  * zip, which the transactor's Amazon Linux 2023 user data already installs, with no image to build.
  *
  * The groups' desired capacity is changed by the schedule and the instances, so Pulumi ignores it.
@@ -54,7 +56,7 @@ export function createRunSecurityGroup(
 
 /** What one kind of run needs. */
 export interface RunGroupSpec {
-    /** `backup` or `restore-drill`: the suffix of resource names. */
+    /** `backup`, `restore-drill` or `restore`: the suffix of resource names. */
     kind: string;
     groupName: string;
     description: string;
@@ -114,18 +116,24 @@ export function createRunGroup(
     );
 }
 
-/** Starts a backup run on the schedule: the group's desired capacity becomes 1. */
-export function createBackupSchedule(
+/**
+ * Starts a run on a schedule: the group's desired capacity becomes 1. Backups run on `schedule`,
+ * restore drills on `drillSchedule`. `datomic-restore` pauses both by suspending the groups'
+ * `ScheduledActions` process while it restores.
+ */
+export function createRunSchedule(
     { name, parent }: ComponentScope,
     settings: BackupSettings,
     group: aws.autoscaling.Group,
+    kind: "backup" | "restore-drill",
 ): aws.autoscaling.Schedule {
     return new aws.autoscaling.Schedule(
-        `${name}-schedule`,
+        // The backup's resource name predates the drill's schedule; renaming it would replace it.
+        kind === "backup" ? `${name}-schedule` : `${name}-${kind}-schedule`,
         {
-            scheduledActionName: `${settings.systemName}-datomic-backup`,
+            scheduledActionName: `${settings.systemName}-datomic-${kind}`,
             autoscalingGroupName: group.name,
-            recurrence: settings.schedule,
+            recurrence: kind === "backup" ? settings.schedule : settings.drillSchedule,
             timeZone: settings.scheduleTimeZone,
             // Omitted sizes would default to 0 and leave no room for the run.
             minSize: 0,

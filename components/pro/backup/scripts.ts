@@ -1,6 +1,8 @@
 /**
  * The EC2 user data of DatomicBackup's one-shot instances (Amazon Linux 2023):
- * a backup run and a restore drill. Each installs a JRE and the Datomic Pro
+ * a backup run and a restore drill (and, in restoreScript.ts, a restore run, on
+ * the same prelude). Each takes the lock of lock.ts on a backup URI before it
+ * touches it. Each installs a JRE and the Datomic Pro
  * distribution, as the transactor's user data does, runs `bin/datomic`, sends
  * everything it prints to CloudWatch Logs, and then takes its instance out of
  * its Auto Scaling group, lowering the desired capacity back to 0 (the group's
@@ -33,18 +35,22 @@ import {
     installJre,
     shellQuote,
 } from "../datomicInstall";
+import { lockFunctions, runLockSeconds } from "./lock";
+import type { RunKindName } from "./restoreSettings";
 
 /** The CloudWatch namespace of the metrics the scripts publish. */
 export const BACKUP_METRICS_NAMESPACE = "Datomic/Backup";
 
 /** Metric names, each with the dimensions `System` and `Database`. */
 export const BACKUP_METRICS = {
-    /** 1 each time a database's backup succeeds; nothing when it fails. */
+    /** 1 each time a database's backup succeeds, 0 when it fails; nothing when it was busy (locked by another run). */
     backupSucceeded: "BackupSucceeded",
     /** 1 when a restore drill of a database passes, 0 when it fails. */
     drillSucceeded: "RestoreDrillSucceeded",
     /** Hours between the newest successful backup and the drill that restored it. */
     drillBackupAgeHours: "RestoreDrillBackupAgeHours",
+    /** 1 while `datomic-restore` holds the system in maintenance, 0 when it is back (dimension `System` only). */
+    restoreInProgress: "RestoreInProgress",
 } as const;
 
 /** Key prefixes in the backup bucket: one backup URI per database, and one status object per database. */
@@ -70,6 +76,12 @@ export interface BackupScriptSettings {
     logGroupName: string;
     /** A `bin/datomic` command running longer than this is stopped. */
     commandTimeoutMinutes: number;
+    /** The lock table (lock.ts). */
+    lockTableName: string;
+    /** How long a run waits for a lock another run holds before it reports the database busy. */
+    lockWaitMinutes: number;
+    /** The SSM parameter a restore run reads its request from. */
+    restoreParameterName: string;
 }
 
 /** How many log lines one PutLogEvents call carries (the API takes at most 10,000 events and 1 MB). */
@@ -93,17 +105,25 @@ backup_database() {
 }
 
 failed=()
+busy=()
 for db in "\${DATABASES[@]}"; do
-    if ! backup_database "\${db}"; then
+    status=0
+    with_lock "$(backup_uri "\${db}")" backup_database "\${db}" || status=$?
+    if ((status == 3)); then
+        busy+=("\${db}")
+    elif ((status != 0)); then
         log "the backup of \${db} FAILED"
+        put_metric ${BACKUP_METRICS.backupSucceeded} "\${db}" 0 Count || true
         failed+=("\${db}")
     fi
     ship_log || true
 done
+((\${#busy[@]} == 0)) || log "not backed up, another run held the lock: \${busy[*]}"
 if ((\${#failed[@]} > 0)); then
     log "backups failed for: \${failed[*]}"
     exit 1
 fi
+((\${#busy[@]} == 0)) || exit 3
 log "every backup succeeded"
 `;
 }
@@ -150,9 +170,15 @@ scratch_created=true
 aws dynamodb wait table-exists --table-name "\${scratch_table}"
 
 failed=()
+busy=()
 for db in "\${DATABASES[@]}"; do
-    if drill_database "\${db}"; then
+    status=0
+    with_lock "$(backup_uri "\${db}")" drill_database "\${db}" || status=$?
+    if ((status == 0)); then
         put_metric ${BACKUP_METRICS.drillSucceeded} "\${db}" 1 Count || true
+    elif ((status == 3)); then
+        log "RESULT \${db}: BUSY (another run held the lock; not drilled)"
+        busy+=("\${db}")
     else
         log "RESULT \${db}: FAILED"
         put_metric ${BACKUP_METRICS.drillSucceeded} "\${db}" 0 Count || true
@@ -164,6 +190,7 @@ if ((\${#failed[@]} > 0)); then
     log "the restore drill failed for: \${failed[*]}"
     exit 1
 fi
+((\${#busy[@]} == 0)) || exit 3
 log "the restore drill passed for every database"
 `;
 }
@@ -172,7 +199,7 @@ log "the restore drill passed for every database"
  * Settings, logging to CloudWatch Logs, leaving the group on exit, the Datomic install and the helpers
  * both scripts use. Anything that fails before the main loop ends the run through the EXIT trap.
  */
-function prelude(settings: BackupScriptSettings, kind: "backup" | "restore-drill"): string {
+export function prelude(settings: BackupScriptSettings, kind: RunKindName): string {
     const constants: [string, string][] = [
         ...installConstants(settings),
         ["SYSTEM_NAME", settings.systemName],
@@ -181,6 +208,9 @@ function prelude(settings: BackupScriptSettings, kind: "backup" | "restore-drill
         ["LOG_GROUP", settings.logGroupName],
         ["RUN_KIND", kind],
         ["COMMAND_TIMEOUT_SECONDS", String(settings.commandTimeoutMinutes * 60)],
+        ["LOCK_TABLE", settings.lockTableName],
+        ["LOCK_SECONDS", String(runLockSeconds(settings.commandTimeoutMinutes))],
+        ["LOCK_WAIT_SECONDS", String(settings.lockWaitMinutes * 60)],
     ];
     return `#!/bin/bash
 # Datomic Pro ${kind} for Amazon Linux 2023, rendered by pulumi-datomic (datomic:pro:Backup).
@@ -249,6 +279,7 @@ trap finish EXIT
 
 imds_token="$(curl -fsS "\${curl_retry[@]}" -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' "\${imds_url}/latest/api/token")"
 instance_id="$(curl -fsS "\${curl_retry[@]}" -H "X-aws-ec2-metadata-token: \${imds_token}" "\${imds_url}/latest/meta-data/instance-id")"
+run_id="\${RUN_KIND}/\${instance_id}"
 log_stream="\${RUN_KIND}/$(date -u +%Y/%m/%d/%H%M%S)/\${instance_id}"
 aws logs create-log-stream --log-group-name "\${LOG_GROUP}" --log-stream-name "\${log_stream}"
 log "\${RUN_KIND} of \${DATABASES[*]} (table \${TABLE_NAME}) on \${instance_id}"
@@ -275,7 +306,7 @@ latest_t() {
     fi
     printf '%s\\n' "\${t}"
 }
-put_metric() {
+${lockFunctions()}put_metric() {
     aws cloudwatch put-metric-data --namespace ${shellQuote(BACKUP_METRICS_NAMESPACE)} --metric-name "$1" \\
         --dimensions "System=\${SYSTEM_NAME},Database=$2" --value "$3" --unit "$4"
 }

@@ -56,8 +56,27 @@ export interface DatomicBackupArgs {
     maxBackupAgeHours?: number;
     /** A `bin/datomic` command running longer than this many minutes is stopped and counts as failed. Default 360. */
     commandTimeoutMinutes?: number;
-    /** An on-demand restore drill group. Default true. */
+    /** A restore drill group, run on `drillSchedule`. Default true. */
     restoreDrill?: boolean;
+    /** When restore drills run: five-field cron, in `scheduleTimeZone`. Default `0 3 * * 0` (weekly, Sunday 03:00). */
+    drillSchedule?: string;
+    /**
+     * Minutes a backup or drill run waits for another run's lock on a backup URI before it reports the
+     * database "busy" and goes on with the next. Default 30.
+     */
+    lockWaitMinutes?: number;
+
+    /** The transactors' Auto Scaling group (a `DatomicTransactor`'s `autoScalingGroupName`), for `datomic-restore`. */
+    transactorGroupName?: pulumi.Input<string>;
+    /** The transactors' `aws-cloudwatch-dimension-value`, whose `HeartbeatMsec` tells `datomic-restore` one is active. Default `systemName`. */
+    transactorMetricsDimension?: pulumi.Input<string>;
+    /**
+     * Opt-in copy: the ARN of a versioned S3 bucket (another region or account) that S3 replication copies
+     * `backups/` into, with a role of its own. `datomic-restore --from-copy` restores from it.
+     */
+    replicaBucketArn?: pulumi.Input<string>;
+    /** The replica bucket's account, when it is another account: replicas then belong to that account. */
+    replicaAccountId?: pulumi.Input<string>;
 
     /** The backup bucket's name; generated when omitted. */
     bucketName?: string;
@@ -78,6 +97,8 @@ export const BACKUP_DEFAULTS = {
     jrePackage: "java-21-amazon-corretto-headless",
     rootVolumeSizeGb: 20,
     schedule: "0 */6 * * *",
+    drillSchedule: "0 3 * * 0",
+    lockWaitMinutes: 30,
     scheduleTimeZone: "Etc/UTC",
     maxBackupAgeHours: 12,
     commandTimeoutMinutes: 360,
@@ -128,6 +149,8 @@ export function resolveBackupSettings(
 
     const schedule = args.schedule ?? BACKUP_DEFAULTS.schedule;
     check("schedule", cronProblem(schedule));
+    const drillSchedule = args.drillSchedule ?? BACKUP_DEFAULTS.drillSchedule;
+    check("drillSchedule", cronProblem(drillSchedule));
     const maxBackupAgeHours = args.maxBackupAgeHours ?? BACKUP_DEFAULTS.maxBackupAgeHours;
     if (
         !Number.isInteger(maxBackupAgeHours) ||
@@ -151,6 +174,7 @@ export function resolveBackupSettings(
         commandTimeoutMinutes: args.commandTimeoutMinutes ?? BACKUP_DEFAULTS.commandTimeoutMinutes,
         noncurrentVersionExpirationDays:
             args.noncurrentVersionExpirationDays ?? BACKUP_DEFAULTS.noncurrentVersionExpirationDays,
+        lockWaitMinutes: args.lockWaitMinutes ?? BACKUP_DEFAULTS.lockWaitMinutes,
     };
     for (const [argument, value] of Object.entries(numbers)) {
         check(argument, positiveIntegerProblem(value));
@@ -165,6 +189,7 @@ export function resolveBackupSettings(
         systemName,
         databases: [...args.databases],
         schedule,
+        drillSchedule,
         scheduleTimeZone: args.scheduleTimeZone ?? BACKUP_DEFAULTS.scheduleTimeZone,
         maxBackupAgeHours,
         logRetentionDays,

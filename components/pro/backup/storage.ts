@@ -9,19 +9,23 @@
  * multipart uploads. When protected, the bucket and the settings that keep its objects safe
  * (versioning, encryption, public access block) are retained if removed from the program: deleting the
  * versioning resource would otherwise suspend versioning on the retained bucket.
+ *
+ * The lock table (lock.ts) holds one item per backup URI while a run or a restore uses it.
  */
 import * as aws from "@pulumi/aws";
+import { backupNames } from "./restoreSettings";
 import { BackupSettings, DatomicBackupArgs } from "./settings";
 import type { ComponentScope } from "../scope";
 
 /** Days after which a multipart upload that never completed is aborted. */
 const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
+/** The backup bucket, and its versioning (replication waits for it). */
 export function createBackupBucket(
     { name, parent, tags }: ComponentScope,
     args: DatomicBackupArgs,
     settings: BackupSettings,
-): aws.s3.Bucket {
+): { bucket: aws.s3.Bucket; versioning: aws.s3.BucketVersioning } {
     const protect = settings.protectBucket;
     const kept = { parent, retainOnDelete: protect };
     const bucket = new aws.s3.Bucket(
@@ -29,7 +33,7 @@ export function createBackupBucket(
         { bucket: args.bucketName, forceDestroy: !protect, tags },
         { parent, protect, retainOnDelete: protect },
     );
-    new aws.s3.BucketVersioning(
+    const versioning = new aws.s3.BucketVersioning(
         `${name}-versioning`,
         { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
         kept,
@@ -89,7 +93,7 @@ export function createBackupBucket(
         },
         { parent },
     );
-    return bucket;
+    return { bucket, versioning };
 }
 
 /** The log group every run writes its own stream to (`backup/...` and `restore-drill/...`). */
@@ -100,6 +104,22 @@ export function createRunLogGroup(
     return new aws.cloudwatch.LogGroup(
         `${name}-logs`,
         { name: `/datomic/${settings.systemName}/backup`, retentionInDays: settings.logRetentionDays, tags },
+        { parent },
+    );
+}
+
+/** The lock table of lock.ts: one item per backup URI, keyed `uri`; TTL tidies expired items away. */
+export function createLockTable({ name, parent, tags }: ComponentScope, settings: BackupSettings): aws.dynamodb.Table {
+    return new aws.dynamodb.Table(
+        `${name}-locks`,
+        {
+            name: backupNames(settings.systemName).lockTableName,
+            billingMode: "PAY_PER_REQUEST",
+            hashKey: "uri",
+            attributes: [{ name: "uri", type: "S" }],
+            ttl: { attributeName: "expiresAt", enabled: true },
+            tags,
+        },
         { parent },
     );
 }

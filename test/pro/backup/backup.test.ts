@@ -29,6 +29,8 @@ const T = {
     asg: "aws:autoscaling/group:Group",
     schedule: "aws:autoscaling/schedule:Schedule",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    table: "aws:dynamodb/table:Table",
+    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 } as const;
 
 const NAME = "acme-orders";
@@ -75,6 +77,12 @@ const userDataOf = (name: string) =>
     Buffer.from(get(T.launchTemplate, name).inputs.userData as string, "base64").toString();
 
 const RUN_STATEMENTS = (group: string) => [
+    {
+        Sid: "TakeBackupUriLocks",
+        Effect: "Allow",
+        Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${NAME}-datomic-backup-locks`,
+    },
     {
         Sid: "WriteRunLog",
         Effect: "Allow",
@@ -125,6 +133,16 @@ describe("DatomicBackup", () => {
                 `${T.rolePolicy}::${NAME}-restore-drill-policy`,
                 `${T.launchTemplate}::${NAME}-restore-drill-template`,
                 `${T.asg}::${NAME}-restore-drill-group`,
+                `${T.schedule}::${NAME}-restore-drill-schedule`,
+                `${T.alarm}::${NAME}-drill-failed-orders`,
+                `${T.alarm}::${NAME}-drill-failed-inventory`,
+                `${T.alarm}::${NAME}-restore-in-progress`,
+                `${T.table}::${NAME}-locks`,
+                `${T.role}::${NAME}-restore-role`,
+                `${T.profile}::${NAME}-restore-profile`,
+                `${T.rolePolicy}::${NAME}-restore-policy`,
+                `${T.launchTemplate}::${NAME}-restore-template`,
+                `${T.asg}::${NAME}-restore-group`,
             ].sort(),
         );
         const component = get(T.component, NAME);
@@ -249,9 +267,13 @@ describe("DatomicBackup", () => {
             expected.forEach((statement, i) =>
                 expect([statement.Sid, policy.Statement[i]]).toEqual([statement.Sid, statement]),
             );
-            // Nothing in it can delete an object or write the table.
-            const actions: string[] = policy.Statement.flatMap((s: { Action: string[] }) => s.Action);
-            expect(actions.filter((a) => /Delete|dynamodb:(Put|Update|Batch(Write)|\*)/.test(a))).toEqual([]);
+            // Nothing in it can delete an object or write the live table: its only writes to DynamoDB are the lock's.
+            const writes = policy.Statement.filter((st: { Action: string[] }) =>
+                st.Action.some((a) => /Delete|dynamodb:(Put|Update|Batch(Write)|\*)/.test(a)),
+            );
+            expect(writes.map((st: { Sid: string; Resource: string }) => [st.Sid, st.Resource])).toEqual([
+                ["TakeBackupUriLocks", `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${NAME}-datomic-backup-locks`],
+            ]);
         });
 
         test("the drill role owns scratch tables only and is explicitly denied the live table", async () => {
@@ -276,6 +298,110 @@ describe("DatomicBackup", () => {
                 expect([statement.Sid, policy.Statement[i]]).toEqual([statement.Sid, statement]),
             );
         });
+
+        test("the restore role reads the backups (and the copy), writes the live table, reads its request, and nothing more", async () => {
+            world();
+            await build({ replicaBucketArn: "arn:aws:s3:::acme-orders-backup-copy" });
+            const policy = policyOf(`${NAME}-restore-policy`);
+            const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${NAME}`;
+            const copy = "arn:aws:s3:::acme-orders-backup-copy";
+            const expected = [
+                { Sid: "ListBackupBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET_ARN, copy] },
+                {
+                    Sid: "ReadBackups",
+                    Effect: "Allow",
+                    Action: ["s3:GetObject"],
+                    Resource: [`${BUCKET_ARN}/backups/*`, `${copy}/backups/*`],
+                },
+                { Sid: "WriteLiveTable", Effect: "Allow", Action: ["dynamodb:*"], Resource: [table, `${table}/*`] },
+                {
+                    Sid: "ReadRestoreRequest",
+                    Effect: "Allow",
+                    Action: ["ssm:GetParameter"],
+                    Resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/datomic/${NAME}/restore`,
+                },
+                ...RUN_STATEMENTS(`${NAME}-datomic-restore`).filter((st) => st.Sid !== "PublishBackupMetrics"),
+            ];
+            expect(policy).toEqual({ Version: "2012-10-17", Statement: expected });
+        });
+    });
+
+    describe("the lock, the copy and the restore settings", () => {
+        test("a lock table keyed by backup URI, whose expired items DynamoDB's TTL tidies away", async () => {
+            world();
+            const backup = await build();
+            expect(get(T.table, `${NAME}-locks`).inputs).toMatchObject({
+                name: `${NAME}-datomic-backup-locks`,
+                billingMode: "PAY_PER_REQUEST",
+                hashKey: "uri",
+                attributes: [{ name: "uri", type: "S" }],
+                ttl: { attributeName: "expiresAt", enabled: true },
+            });
+            expect(await valueOf(backup.lockTableName)).toBe(`${NAME}-datomic-backup-locks`);
+        });
+
+        test("no replication unless asked", async () => {
+            world();
+            await build();
+            expect(recorder.resources.filter((r) => r.name.includes("replication"))).toEqual([]);
+        });
+
+        test("replication to another account copies backups/ with its own role, hands replicas over, keeps deletions out", async () => {
+            world();
+            await build({ replicaBucketArn: "arn:aws:s3:::acme-orders-backup-copy", replicaAccountId: "222222222222" });
+            const config = get(T.replication, `${NAME}-replication`);
+            expect(config.inputs).toMatchObject({
+                rules: [
+                    {
+                        id: "copy-backups",
+                        status: "Enabled",
+                        filter: { prefix: "backups/" },
+                        deleteMarkerReplication: { status: "Disabled" },
+                        destination: {
+                            bucket: "arn:aws:s3:::acme-orders-backup-copy",
+                            account: "222222222222",
+                            accessControlTranslation: { owner: "Destination" },
+                        },
+                    },
+                ],
+            });
+            expect(config.dependencies).toEqual(expect.arrayContaining([get(T.versioning, `${NAME}-versioning`).urn]));
+            expect(
+                JSON.parse(get(T.role, `${NAME}-replication-role`).inputs.assumeRolePolicy as string).Statement,
+            ).toEqual([{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: ["sts:AssumeRole"] }]);
+            const policy = policyOf(`${NAME}-replication-policy`);
+            expect(policy.Statement.map((st: { Sid: string; Resource: string }) => [st.Sid, st.Resource])).toEqual([
+                ["ReadSourceConfiguration", BUCKET_ARN],
+                ["ReadSourceVersions", `${BUCKET_ARN}/backups/*`],
+                ["WriteReplicas", "arn:aws:s3:::acme-orders-backup-copy/backups/*"],
+            ]);
+            expect(policy.Statement[2].Action).toContain("s3:ObjectOwnerOverrideToBucketOwner");
+        });
+
+        test("restoreSettings tells datomic-restore everything it needs", async () => {
+            world();
+            const backup = await build({
+                transactorGroupName: "acme-orders-transactors",
+                replicaBucketArn: "arn:aws:s3:::acme-orders-backup-copy",
+            });
+            expect(await valueOf(backup.restoreSettings)).toEqual({
+                region: REGION,
+                systemName: NAME,
+                tableName: NAME,
+                bucketName: BUCKET,
+                replicaBucketName: "acme-orders-backup-copy",
+                databases: ["orders", "inventory"],
+                lockTableName: `${NAME}-datomic-backup-locks`,
+                restoreParameterName: `/datomic/${NAME}/restore`,
+                restoreGroupName: `${NAME}-datomic-restore`,
+                backupGroupName: `${NAME}-datomic-backup`,
+                restoreDrillGroupName: `${NAME}-datomic-restore-drill`,
+                transactorGroupName: "acme-orders-transactors",
+                transactorMetricsDimension: NAME,
+                commandTimeoutMinutes: 360,
+                logGroupName: `/datomic/${NAME}/backup`,
+            });
+        });
     });
 
     describe("the runs", () => {
@@ -294,6 +420,9 @@ describe("DatomicBackup", () => {
                 bucketName: BUCKET,
                 logGroupName: `/datomic/${NAME}/backup`,
                 commandTimeoutMinutes: 360,
+                lockTableName: `${NAME}-datomic-backup-locks`,
+                lockWaitMinutes: 30,
+                restoreParameterName: `/datomic/${NAME}/restore`,
             };
             expect(userDataOf(`${NAME}-backup-template`)).toBe(renderBackupScript(scriptSettings));
             expect(userDataOf(`${NAME}-restore-drill-template`)).toBe(renderRestoreDrillScript(scriptSettings));
@@ -348,38 +477,95 @@ describe("DatomicBackup", () => {
             });
         });
 
-        test("restoreDrill: false creates no drill role or group", async () => {
+        test("the drill runs weekly by default, on its own schedule", async () => {
+            world();
+            await build({ drillSchedule: "15 4 * * 3" });
+            expect(get(T.schedule, `${NAME}-restore-drill-schedule`).inputs).toEqual({
+                scheduledActionName: `${NAME}-datomic-restore-drill`,
+                autoscalingGroupName: `${NAME}-datomic-restore-drill`,
+                recurrence: "15 4 * * 3",
+                timeZone: "Etc/UTC",
+                minSize: 0,
+                maxSize: 1,
+                desiredCapacity: 1,
+            });
+            world();
+            await build();
+            expect(get(T.schedule, `${NAME}-restore-drill-schedule`).inputs.recurrence).toBe("0 3 * * 0");
+        });
+
+        test("restoreDrill: false creates no drill role, group, schedule or alarm", async () => {
             world();
             const backup = await build({ restoreDrill: false });
-            expect(recorder.resources.filter((r) => r.name.includes("restore-drill"))).toEqual([]);
+            expect(recorder.resources.filter((r) => /restore-drill|drill-failed/.test(r.name))).toEqual([]);
             expect(await valueOf(backup.restoreDrillCommand)).toBeUndefined();
+            expect(await valueOf(backup.drillAlarmNames)).toEqual({});
         });
     });
 
-    test("alarms per database when no backup succeeded for maxBackupAgeHours, treating missing data as breaching", async () => {
-        world();
-        const backup = await build({ maxBackupAgeHours: 24, alarmTopicArn: "arn:aws:sns:us-east-1:111111111111:ops" });
-        for (const db of ["orders", "inventory"]) {
-            expect(get(T.alarm, `${NAME}-stale-${db}`).inputs).toEqual({
-                name: `${NAME}-datomic-backup-stale-${db}`,
-                alarmDescription: `No successful Datomic backup of ${db} (${NAME}) in the last 24 hours; see the log group /datomic/${NAME}/backup`,
-                namespace: "Datomic/Backup",
-                metricName: "BackupSucceeded",
-                dimensions: { System: NAME, Database: db },
-                statistic: "Sum",
-                period: 86400,
-                evaluationPeriods: 1,
+    describe("alarms", () => {
+        const TOPIC = "arn:aws:sns:us-east-1:111111111111:ops";
+        test("staleness per database: no false alarm on a new system (missing data is missing), a notice when runs stop", async () => {
+            world();
+            const backup = await build({ maxBackupAgeHours: 24, alarmTopicArn: TOPIC });
+            for (const db of ["orders", "inventory"]) {
+                expect(get(T.alarm, `${NAME}-stale-${db}`).inputs).toEqual({
+                    name: `${NAME}-datomic-backup-stale-${db}`,
+                    alarmDescription: `No successful Datomic backup of ${db} (${NAME}) in the last 24 hours (INSUFFICIENT_DATA after OK: no backup ran at all); see the log group /datomic/${NAME}/backup`,
+                    namespace: "Datomic/Backup",
+                    metricName: "BackupSucceeded",
+                    dimensions: { System: NAME, Database: db },
+                    statistic: "Sum",
+                    period: 86400,
+                    evaluationPeriods: 1,
+                    threshold: 1,
+                    comparisonOperator: "LessThanThreshold",
+                    treatMissingData: "missing",
+                    alarmActions: [TOPIC],
+                    okActions: [TOPIC],
+                    insufficientDataActions: [TOPIC],
+                    tags: {},
+                });
+            }
+            expect(await valueOf(backup.alarmNames)).toEqual({
+                orders: `${NAME}-datomic-backup-stale-orders`,
+                inventory: `${NAME}-datomic-backup-stale-inventory`,
+            });
+        });
+
+        test("a failed drill alarms and stays in alarm until a drill passes (missing data is ignored)", async () => {
+            world();
+            const backup = await build({ alarmTopicArn: TOPIC });
+            expect(get(T.alarm, `${NAME}-drill-failed-orders`).inputs).toMatchObject({
+                name: `${NAME}-datomic-restore-drill-failed-orders`,
+                metricName: "RestoreDrillSucceeded",
+                dimensions: { System: NAME, Database: "orders" },
+                statistic: "Minimum",
                 threshold: 1,
                 comparisonOperator: "LessThanThreshold",
-                treatMissingData: "breaching",
-                alarmActions: ["arn:aws:sns:us-east-1:111111111111:ops"],
-                okActions: ["arn:aws:sns:us-east-1:111111111111:ops"],
-                tags: {},
+                treatMissingData: "ignore",
+                alarmActions: [TOPIC],
+                okActions: [TOPIC],
             });
-        }
-        expect(await valueOf(backup.alarmNames)).toEqual({
-            orders: `${NAME}-datomic-backup-stale-orders`,
-            inventory: `${NAME}-datomic-backup-stale-inventory`,
+            expect(await valueOf(backup.drillAlarmNames)).toEqual({
+                orders: `${NAME}-datomic-restore-drill-failed-orders`,
+                inventory: `${NAME}-datomic-restore-drill-failed-inventory`,
+            });
+        });
+
+        test("a restore in progress keeps its alarm on, even when the command stops publishing", async () => {
+            world();
+            await build({ alarmTopicArn: TOPIC });
+            expect(get(T.alarm, `${NAME}-restore-in-progress`).inputs).toMatchObject({
+                name: `${NAME}-datomic-restore-in-progress`,
+                metricName: "RestoreInProgress",
+                dimensions: { System: NAME },
+                statistic: "Maximum",
+                threshold: 1,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                treatMissingData: "ignore",
+                alarmActions: [TOPIC],
+            });
         });
     });
 
@@ -408,6 +594,12 @@ describe("DatomicBackup", () => {
                 "logRetentionDays: 45 is not a retention CloudWatch Logs accepts",
             ],
             ["a licensed release", { version: "1.0.6711" }, "version: 1.0.6711 needs a license key"],
+            [
+                "a drill schedule with six fields",
+                { drillSchedule: "0 0 3 * * 0" },
+                'drillSchedule: "0 0 3 * * 0" is not a five-field cron expression',
+            ],
+            ["a zero lock wait", { lockWaitMinutes: 0 }, "lockWaitMinutes: 0 is not a whole number of at least 1"],
             ["a heap with a unit", { javaXmx: "4GB" }, 'javaXmx: "4GB" is not a heap size'],
             [
                 "a bucket name with capitals",

@@ -41,15 +41,24 @@ test("a preview with unknown table and bucket registers every resource with its 
             "backup-role",
             "backup-template",
             "bucket",
+            "drill-failed-orders",
             "encryption",
             "lifecycle",
+            "locks",
             "logs",
             "public-access",
             "restore-drill-group",
             "restore-drill-policy",
             "restore-drill-profile",
             "restore-drill-role",
+            "restore-drill-schedule",
             "restore-drill-template",
+            "restore-group",
+            "restore-in-progress",
+            "restore-policy",
+            "restore-profile",
+            "restore-role",
+            "restore-template",
             "schedule",
             "sg",
             "sg-egress-ipv4",
@@ -61,7 +70,7 @@ test("a preview with unknown table and bucket registers every resource with its 
     expect(byName("acme-bucket")).toMatchObject({ protect: true, retainOnDelete: true });
     expect(byName("acme-versioning")).toMatchObject({ retainOnDelete: true });
     // The scripts need the bucket's and table's names: unknown until they exist.
-    for (const kind of ["backup", "restore-drill"]) {
+    for (const kind of ["backup", "restore-drill", "restore"]) {
         expect(byName(`acme-${kind}-template`).inputs.userData).toBe(UNKNOWN);
         expect(byName(`acme-${kind}-group`)).toMatchObject({
             inputs: { minSize: 0, maxSize: 1, desiredCapacity: 0 },
@@ -70,9 +79,13 @@ test("a preview with unknown table and bucket registers every resource with its 
         expect(byName(`acme-${kind}-policy`).inputs.policy).toBe(UNKNOWN);
     }
     expect(byName("acme-schedule").inputs).toMatchObject({ recurrence: "0 */6 * * *", desiredCapacity: 1 });
+    expect(byName("acme-restore-drill-schedule").inputs).toMatchObject({ recurrence: "0 3 * * 0", desiredCapacity: 1 });
+    // What datomic-restore needs waits for the table and bucket names (valueOf answers undefined while unknown).
+    expect(await valueOf(backup.restoreSettings)).toBeUndefined();
+    expect(await (backup.restoreSettings as unknown as { isKnown: Promise<boolean> }).isKnown).toBe(false);
     expect(byName("acme-stale-orders").inputs).toMatchObject({
         period: 12 * 3600,
-        treatMissingData: "breaching",
+        treatMissingData: "missing",
         dimensions: { System: "acme", Database: "orders" },
     });
 });

@@ -3,9 +3,12 @@
  * an instance metadata service and a download server on 127.0.0.1, a Datomic
  * zip whose bin/datomic is test/fakes/backup/datomic (storage and backups as
  * files), and test/fakes/backup/aws for the AWS CLI (CloudWatch Logs and
- * metrics, S3, DynamoDB, Auto Scaling). Runs are independent, so they run
- * concurrently; nothing sleeps.
+ * metrics, S3, DynamoDB scratch tables, Auto Scaling), which hands the lock
+ * table's calls to the real AWS CLI against moto_server. Runs are independent
+ * (each its own lock table), so they run concurrently.
  */
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { execFile, spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -13,19 +16,23 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
+import { drillFailedAlarmArgs } from "../../../components/pro/backup/alarms";
+import { renderRestoreScript } from "../../../components/pro/backup/restoreScript";
 import {
     BACKUP_METRICS_NAMESPACE,
     BackupScriptSettings,
     renderBackupScript,
     renderRestoreDrillScript,
 } from "../../../components/pro/backup/scripts";
+import { resolveBackupSettings } from "../../../components/pro/backup/settings";
 import { USER_DATA_MAX_BYTES } from "../../../components/pro/datomicInstall";
+import { Moto, startMoto } from "../../support/moto";
+import { buildFakeDatomicZip, FAKES, fakeBin } from "./fakeDatomicZip";
 import { requireTools } from "../../support/tools";
 
 const VERSION = "1.0.7075";
 const INSTANCE_ID = "i-0b22a22eec53b9321";
 const IMDS_TOKEN = "AQAEAFakeToken==";
-const FAKES = path.join(__dirname, "../../fakes/backup");
 const TABLE = "acme-orders";
 const BUCKET = "acme-orders-datomic-backups";
 const LOG_GROUP = "/datomic/acme-orders/backup";
@@ -40,39 +47,30 @@ const settings: BackupScriptSettings = {
     bucketName: BUCKET,
     logGroupName: LOG_GROUP,
     commandTimeoutMinutes: 360,
+    lockTableName: "replaced-per-run",
+    lockWaitMinutes: 30,
+    restoreParameterName: "/datomic/acme-orders/restore",
 };
+/** The lock table's calls go to moto; everything else stays with the file-backed fake. */
+const MOTO_CALLS = "dynamodb:put-item dynamodb:get-item dynamodb:delete-item dynamodb:update-item ssm:get-parameter";
+const uriOf = (db: string) => `s3://${BUCKET}/backups/${db}`;
 
 let dir: string;
 let url: string;
 let zipSha256: string;
 let server: http.Server;
+let moto: Moto;
+let dynamodb: DynamoDBClient;
 const imdsRequests: string[] = [];
-
-function buildZip(): Buffer {
-    const root = path.join(dir, "zip-build");
-    const bin = path.join(root, `datomic-pro-${VERSION}`, "bin");
-    fs.mkdirSync(bin, { recursive: true });
-    fs.copyFileSync(path.join(FAKES, "datomic"), path.join(bin, "datomic"));
-    fs.chmodSync(path.join(bin, "datomic"), 0o755);
-    const zipFile = path.join(dir, "datomic.zip");
-    const result = spawnSync("zip", ["-qr", zipFile, `datomic-pro-${VERSION}`], { cwd: root });
-    if (result.status !== 0) {
-        throw new Error(`zip failed: ${result.stderr}`);
-    }
-    return fs.readFileSync(zipFile);
-}
 
 beforeAll(async () => {
     requireTools("shellcheck", "zip", "unzip", "curl", "sha256sum", "jq", "timeout");
+    moto = await startMoto();
+    dynamodb = new DynamoDBClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: credentials() });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "datomic-backup-"));
-    const zip = buildZip();
+    const zip = buildFakeDatomicZip(dir, VERSION);
     zipSha256 = createHash("sha256").update(zip).digest("hex");
-    const bin = path.join(dir, "bin");
-    fs.mkdirSync(bin);
-    fs.symlinkSync(path.join(FAKES, "aws"), path.join(bin, "aws"));
-    for (const name of ["dnf", "java", "systemctl"]) {
-        fs.symlinkSync(path.join(FAKES, "recorder"), path.join(bin, name));
-    }
+    fakeBin(dir);
     server = http.createServer((req, res) => {
         const send = (status: number, body: string | Buffer) => {
             res.writeHead(status);
@@ -96,7 +94,13 @@ beforeAll(async () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
+function credentials() {
+    return { accessKeyId: moto.env.AWS_ACCESS_KEY_ID, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY };
+}
+
 afterAll(async () => {
+    dynamodb?.destroy();
+    await moto?.stop();
     await new Promise((resolve) => server?.close(resolve));
     if (dir) {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -108,6 +112,8 @@ interface World {
     storage?: Record<string, number>;
     /** Backups already taken: database to t, with the status object written hours ago. */
     backups?: Record<string, { t: number; hoursAgo: number }>;
+    /** Locks other runs hold: database to holder and seconds until the lock expires (negative: expired). */
+    locks?: Record<string, { owner: string; expiresIn: number }>;
     env?: Record<string, string>;
 }
 
@@ -121,9 +127,49 @@ interface Run {
     /** Tables left in DynamoDB. */
     tables: string[];
     s3(key: string): string | undefined;
+    /** The holder of a database's lock after the run. */
+    lockOwner(db: string): Promise<string | undefined>;
 }
 
-async function run(name: string, script: string, world: World = {}): Promise<Run> {
+/** A run's own lock table in moto, with the locks other runs hold. */
+async function lockTable(name: string, locks: World["locks"] = {}): Promise<string> {
+    const table = `locks-${name}`;
+    await dynamodb.send(
+        new CreateTableCommand({
+            TableName: table,
+            BillingMode: "PAY_PER_REQUEST",
+            AttributeDefinitions: [{ AttributeName: "uri", AttributeType: "S" }],
+            KeySchema: [{ AttributeName: "uri", KeyType: "HASH" }],
+        }),
+    );
+    const now = Math.round(Date.now() / 1000);
+    for (const [db, lock] of Object.entries(locks)) {
+        await dynamodb.send(
+            new PutItemCommand({
+                TableName: table,
+                Item: {
+                    uri: { S: uriOf(db) },
+                    owner: { S: lock.owner },
+                    kind: { S: lock.owner.split("/")[0] },
+                    takenAt: { N: String(now - 60) },
+                    expiresAt: { N: String(now + lock.expiresIn) },
+                },
+            }),
+        );
+    }
+    return table;
+}
+
+async function lockOwner(table: string, db: string): Promise<string | undefined> {
+    const item = await dynamodb.send(
+        new GetItemCommand({ TableName: table, Key: { uri: { S: uriOf(db) } }, ConsistentRead: true }),
+    );
+    return item.Item?.owner?.S;
+}
+
+async function run(name: string, render: (settings: BackupScriptSettings) => string, world: World = {}): Promise<Run> {
+    const table = await lockTable(name, world.locks);
+    const script = render({ ...settings, lockTableName: table });
     const root = path.join(dir, name);
     const state = path.join(root, "state");
     fs.mkdirSync(path.join(state, "tables", TABLE), { recursive: true });
@@ -158,6 +204,12 @@ async function run(name: string, script: string, world: World = {}): Promise<Run
         DATOMIC_MEMINFO: path.join(root, "meminfo"),
         DATOMIC_SYSTEMCTL: path.join(dir, "bin", "systemctl"),
         FAKE_STATE: state,
+        FAKE_AWS_MOTO: MOTO_CALLS,
+        FAKE_MOTO_URL: moto.endpoint,
+        AWS_ACCESS_KEY_ID: moto.env.AWS_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: moto.env.AWS_SECRET_ACCESS_KEY,
+        DATOMIC_LOCK_WAIT_SECONDS: "0",
+        DATOMIC_LOCK_POLL_SECONDS: "1",
         ...world.env,
     };
     const code = await new Promise<number>((resolve) =>
@@ -184,6 +236,7 @@ async function run(name: string, script: string, world: World = {}): Promise<Run
         tables: fs.readdirSync(path.join(state, "tables")),
         s3: (key) =>
             fs.existsSync(path.join(state, "s3", BUCKET, key)) ? read(path.join(state, "s3", BUCKET, key)) : undefined,
+        lockOwner: (db) => lockOwner(table, db),
     };
 }
 
@@ -204,6 +257,7 @@ describe("the backup scripts", () => {
         for (const script of [
             renderBackupScript(settings),
             renderRestoreDrillScript({ ...settings, sha256: "a".repeat(64), javaXmx: "6g" }),
+            renderRestoreScript(settings),
         ]) {
             const result = spawnSync("shellcheck", ["--shell=bash", "--severity=style", "-"], {
                 input: script,
@@ -211,9 +265,13 @@ describe("the backup scripts", () => {
             });
             expect(result.stdout).toBe("");
             expect(result.status).toBe(0);
-            expect(Buffer.byteLength(script)).toBeLessThan(USER_DATA_MAX_BYTES / 2);
+            // Room left for long database lists (runs.ts refuses user data over the limit).
+            expect(Buffer.byteLength(script)).toBeLessThan((USER_DATA_MAX_BYTES * 3) / 4);
         }
-        const fakes = spawnSync("shellcheck", ["aws", "datomic", "recorder"], { cwd: FAKES, encoding: "utf8" });
+        const fakes = spawnSync("shellcheck", ["aws", "aws-moto", "datomic", "recorder"], {
+            cwd: FAKES,
+            encoding: "utf8",
+        });
         expect(fakes.stdout).toBe("");
     });
 });
@@ -221,30 +279,65 @@ describe("the backup scripts", () => {
 describe("the backup scripts, run against the fakes", () => {
     // The runs are independent (each its own directories and fake state), so they go concurrently.
     let success: Run, failure: Run, drill: Run, badDrill: Run, stuck: Run, tampered: Run;
+    let busy: Run, expired: Run, busyDrill: Run, unlockedRestore: Run;
     beforeAll(async () => {
-        [success, failure, drill, badDrill, stuck, tampered] = await Promise.all([
-            run("success", renderBackupScript({ ...settings, sha256: zipSha256 }), {
-                storage: { orders: 1042, inventory: 77 },
+        const ssm = new SSMClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: credentials() });
+        await ssm.send(
+            new PutParameterCommand({
+                Name: settings.restoreParameterName,
+                Type: "String",
+                Value: JSON.stringify({
+                    id: "r-by-hand",
+                    database: "orders",
+                    sourceUri: uriOf("orders"),
+                    lockUri: uriOf("orders"),
+                }),
             }),
-            // "inventory" is not in the storage: bin/datomic fails as it does for a database missing from the catalog.
-            run("failure", renderBackupScript(settings), { storage: { orders: 1042 } }),
-            run("drill", renderRestoreDrillScript(settings), {
-                storage: { orders: 1100, inventory: 80 },
-                backups: { orders: { t: 1042, hoursAgo: 3 }, inventory: { t: 77, hoursAgo: 27.5 } },
-            }),
-            run("bad-drill", renderRestoreDrillScript(settings), {
-                backups: { orders: { t: 1042, hoursAgo: 3 }, inventory: { t: 77, hoursAgo: 3 } },
-                env: { FAKE_CORRUPT_BACKUPS: "orders" },
-            }),
-            run("stuck", renderBackupScript(settings), {
-                storage: { orders: 1042, inventory: 77 },
-                env: { FAKE_AWS_DENY: "autoscaling:terminate-instance-in-auto-scaling-group" },
-            }),
-            run("tampered", renderBackupScript({ ...settings, sha256: "0".repeat(64) }), {
-                storage: { orders: 1042, inventory: 77 },
-            }),
-        ]);
-    }, 180_000);
+        );
+        ssm.destroy();
+        [success, failure, drill, badDrill, stuck, tampered, busy, expired, busyDrill, unlockedRestore] =
+            await Promise.all([
+                run("success", (s) => renderBackupScript({ ...s, sha256: zipSha256 }), {
+                    storage: { orders: 1042, inventory: 77 },
+                }),
+                // "inventory" is not in the storage: bin/datomic fails as it does for a database missing from the catalog.
+                run("failure", renderBackupScript, { storage: { orders: 1042 } }),
+                run("drill", renderRestoreDrillScript, {
+                    storage: { orders: 1100, inventory: 80 },
+                    backups: { orders: { t: 1042, hoursAgo: 3 }, inventory: { t: 77, hoursAgo: 27.5 } },
+                }),
+                run("bad-drill", renderRestoreDrillScript, {
+                    backups: { orders: { t: 1042, hoursAgo: 3 }, inventory: { t: 77, hoursAgo: 3 } },
+                    env: { FAKE_CORRUPT_BACKUPS: "orders" },
+                }),
+                run("stuck", renderBackupScript, {
+                    storage: { orders: 1042, inventory: 77 },
+                    env: { FAKE_AWS_DENY: "autoscaling:terminate-instance-in-auto-scaling-group" },
+                }),
+                run("tampered", (s) => renderBackupScript({ ...s, sha256: "0".repeat(64) }), {
+                    storage: { orders: 1042, inventory: 77 },
+                }),
+                // A drill holds the lock on orders' backup URI for another hour.
+                run("busy", renderBackupScript, {
+                    storage: { orders: 1042, inventory: 77 },
+                    locks: { orders: { owner: "restore-drill/i-0d7111d7111d71111", expiresIn: 3600 } },
+                }),
+                // A drill that died holding the lock: it expired a minute ago.
+                run("expired", renderBackupScript, {
+                    storage: { orders: 1042, inventory: 77 },
+                    locks: { orders: { owner: "restore-drill/i-0dead0dead0dead00", expiresIn: -60 } },
+                }),
+                // A backup holds inventory's URI: the drill drills orders, reports inventory busy, fails nothing.
+                run("busy-drill", renderRestoreDrillScript, {
+                    backups: { orders: { t: 1042, hoursAgo: 3 }, inventory: { t: 77, hoursAgo: 3 } },
+                    locks: { inventory: { owner: "backup/i-0bac0bac0bac0bac0", expiresIn: 3600 } },
+                }),
+                // A restore run started by hand, with no datomic-restore holding the lock.
+                run("unlocked-restore", renderRestoreScript, {
+                    backups: { orders: { t: 1042, hoursAgo: 3 } },
+                }),
+            ]);
+    }, 400_000);
 
     test("a backup runs backup-db per database, heap first, then records its t and publishes a metric", () => {
         expect(success.code).toBe(0);
@@ -277,9 +370,12 @@ describe("the backup scripts, run against the fakes", () => {
         );
     });
 
-    test("a failed backup publishes no metric and no status for it, backs up the others and exits non-zero", () => {
+    test("a failed backup publishes 0 and no status for it, backs up the others and exits non-zero", () => {
         expect(failure.code).toBe(1);
-        expect(failure.metrics).toEqual([metric("BackupSucceeded", "orders", "1")]);
+        expect(failure.metrics).toEqual([
+            metric("BackupSucceeded", "orders", "1"),
+            metric("BackupSucceeded", "inventory", "0"),
+        ]);
         expect(failure.s3("status/inventory.json")).toBeUndefined();
         const failureLog = onlyStream(failure)[1].join("\n");
         expect(failureLog).toContain(":db.error/db-not-found Could not find inventory in catalog");
@@ -353,5 +449,104 @@ describe("the backup scripts, run against the fakes", () => {
             `datomic-pro-${VERSION}.zip does not have the expected SHA-256 ${"0".repeat(64)}`,
         );
         expect(tampered.calls.at(-1)).toBe(TERMINATE);
+    });
+
+    test("a backup takes and releases each URI's lock around its commands", async () => {
+        const lockCalls = success.calls.filter((call) => / dynamodb (put|delete)-item /.test(call));
+        expect(lockCalls.map((call) => call.split(" ").slice(0, 3).join(" "))).toEqual([
+            "aws dynamodb put-item",
+            "aws dynamodb delete-item",
+            "aws dynamodb put-item",
+            "aws dynamodb delete-item",
+        ]);
+        const backupDb = success.calls.findIndex((call) => call.includes("backup-db") && call.includes("/orders"));
+        expect(backupDb).toBeGreaterThan(success.calls.findIndex((call) => call.includes("put-item")));
+        expect(await success.lockOwner("orders")).toBeUndefined();
+    });
+
+    test("a lock held by the drill: that database is reported busy, untouched and without a metric", async () => {
+        expect(busy.code).toBe(3);
+        expect(busy.calls.filter((call) => call.includes("backup-db"))).toEqual([
+            expect.stringContaining(`s3://${BUCKET}/backups/inventory`),
+        ]);
+        expect(busy.metrics).toEqual([metric("BackupSucceeded", "inventory", "1")]);
+        const log = onlyStream(busy)[1].join("\n");
+        expect(log).toMatch(
+            new RegExp(
+                `BUSY: s3://${BUCKET}/backups/orders is locked by restore-drill/i-0d7111d7111d71111 until \\d{4}-`,
+            ),
+        );
+        expect(log).toContain("not backed up, another run held the lock: orders");
+        expect(await busy.lockOwner("orders")).toBe("restore-drill/i-0d7111d7111d71111");
+        expect(await busy.lockOwner("inventory")).toBeUndefined();
+    });
+
+    test("an expired lock does not block: the backup takes it over", async () => {
+        expect(expired.code).toBe(0);
+        expect(expired.metrics).toEqual([
+            metric("BackupSucceeded", "orders", "1"),
+            metric("BackupSucceeded", "inventory", "1"),
+        ]);
+        expect(await expired.lockOwner("orders")).toBeUndefined();
+    });
+
+    test("a drill does not read a URI a backup holds: busy, no failure metric", async () => {
+        expect(busyDrill.code).toBe(3);
+        expect(busyDrill.calls.filter((call) => call.startsWith("datomic ") && call.includes("/inventory"))).toEqual(
+            [],
+        );
+        expect(busyDrill.metrics).toEqual([
+            metric("RestoreDrillBackupAgeHours", "orders", "3.0", "None"),
+            metric("RestoreDrillSucceeded", "orders", "1"),
+        ]);
+        expect(
+            onlyStream(busyDrill)[1].some((m) =>
+                m.endsWith("RESULT inventory: BUSY (another run held the lock; not drilled)"),
+            ),
+        ).toBe(true);
+        expect(await busyDrill.lockOwner("inventory")).toBe("backup/i-0bac0bac0bac0bac0");
+    });
+
+    test("the drill's failure alarm fires on what a failing drill publishes, and stays quiet on a passing one", () => {
+        const resolved = resolveBackupSettings(
+            "acme-orders",
+            {
+                version: VERSION,
+                tableName: TABLE,
+                databases: ["orders", "inventory"],
+                vpcId: "vpc-0a1b2c3d4e5f67890",
+                subnetIds: [],
+                amiId: "ami-0a1b2c3d4e5f60789",
+            },
+            (argument, problem) => {
+                throw new Error(`${argument}: ${problem}`);
+            },
+        );
+        const states = (published: string[], db: string) => {
+            const alarm = drillFailedAlarmArgs(resolved, db);
+            const dims = Object.entries(alarm.dimensions)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(",");
+            const values = published
+                .map((line) => line.split(" "))
+                .filter(([ns, name, d]) => ns === alarm.namespace && name === alarm.metricName && d === dims)
+                .map((fields) => Number(fields[3]));
+            expect(alarm).toMatchObject({ statistic: "Minimum", comparisonOperator: "LessThanThreshold" });
+            return values.length === 0 ? "unchanged" : Math.min(...values) < alarm.threshold ? "ALARM" : "OK";
+        };
+        expect(states(badDrill.metrics, "orders")).toBe("ALARM");
+        expect(states(badDrill.metrics, "inventory")).toBe("OK");
+        expect(states(drill.metrics, "orders")).toBe("OK");
+        // Busy publishes nothing: the alarm keeps its state (treatMissingData "ignore").
+        expect(states(busyDrill.metrics, "inventory")).toBe("unchanged");
+    });
+
+    test("a restore run refuses unless a datomic-restore holds the lock, and writes nothing", () => {
+        expect(unlockedRestore.code).toBe(1);
+        expect(unlockedRestore.calls.filter((call) => call.startsWith("datomic "))).toEqual([]);
+        expect(onlyStream(unlockedRestore)[1].join("\n")).toContain(
+            `REFUSED: restore r-by-hand does not hold the lock on s3://${BUCKET}/backups/orders (held by`,
+        );
+        expect(unlockedRestore.calls.at(-1)).toBe(TERMINATE);
     });
 });
