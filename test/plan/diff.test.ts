@@ -109,7 +109,7 @@ describe("diffPlans", () => {
                 '  - vpcId: "<unknown before deployment>" (removed)\n',
         );
         expect(text).toContain("1 added, 1 removed, 2 changed (0 of them replaced); 3 outputs changed.\n");
-        expect(text).toMatch(/~ input changed; the engine decides between update and replace\./);
+        expect(text).toMatch(/~ updated in place\. \+- replaced: a property that forces replacement changed\./);
     });
 
     test("reports a new parent and a resource becoming read instead of managed", () => {
@@ -154,14 +154,17 @@ describe("diffPlans", () => {
         ]);
         const diff = diffPlans(before, renamed);
         expect(diff.changed.map((change) => [change.name, change.replacedBecause])).toEqual([
-            ["datomic-storage", ["name forces replacement"]],
+            [
+                "datomic-storage",
+                ["name forces replacement (hashicorp/terraform-provider-aws internal/service/cloudformation/stack.go)"],
+            ],
             ["datomic-compute", undefined],
-            ["orders-report", ["handler forces replacement"]],
+            ["orders-report", ["handler forces replacement (replaceOnChanges handler)"]],
         ]);
         const text = renderPlanDiffText(diff);
         expect(text).toContain(
             "+- aws:cloudformation/stack:Stack::datomic-storage\n" +
-                "      replaced: name forces replacement\n" +
+                "      replaced: name forces replacement (hashicorp/terraform-provider-aws internal/service/cloudformation/stack.go)\n" +
                 '      name: "acme-dev" -> "acme-dev2"\n',
         );
         expect(text).toContain("~ aws:cloudformation/stack:Stack::datomic-compute\n");
@@ -177,7 +180,7 @@ describe("diffPlans", () => {
 });
 
 describe("valueChanges", () => {
-    test("descends into maps, quoting keys that are not plain names, and compares lists whole", () => {
+    test("descends into maps and lists, quoting keys that are not plain names, as the engine's detailed diff", () => {
         expect(
             valueChanges(
                 { tags: { "aws:team": "a", Name: "x" }, subnets: ["s-1", "s-2"], port: 8182 },
@@ -185,7 +188,8 @@ describe("valueChanges", () => {
                 "",
             ),
         ).toEqual([
-            { path: "subnets", before: ["s-1", "s-2"], after: ["s-2", "s-1"] },
+            { path: "subnets[0]", before: "s-1", after: "s-2" },
+            { path: "subnets[1]", before: "s-2", after: "s-1" },
             { path: 'tags["aws:team"]', before: "a", after: "b" },
         ]);
     });
