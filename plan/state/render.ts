@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { count } from "../report";
-import { StateChange } from "./compare";
+import { SECRET_SHOWN, StateChange } from "./compare";
 import type { PreviewStep, StatePreview, StepKind } from "./preview";
 
 const MARKERS: Record<StepKind, string> = {
@@ -121,6 +121,9 @@ function summary(preview: StatePreview): string[] {
 
 /** A value as JSON (secrets masked by their own toJSON), absolute paths in the program made relative, cut short. */
 function shown(value: unknown, programDir: string | undefined): string {
+    if (value === SECRET_SHOWN) {
+        return SECRET_SHOWN;
+    }
     const text =
         JSON.stringify(value, (_, item: unknown) =>
             typeof item === "string" && programDir && item.startsWith(programDir + path.sep)
