@@ -36,6 +36,8 @@ export interface ResourceChange {
     hazards?: string[];
     /** Why the engine would refuse the change (a protected resource's replacement). */
     refused?: string;
+    /** How a replacement is carried out (`deleteBeforeReplace`). */
+    notes?: string[];
 }
 
 /** What changed from a base plan to the current one. */
@@ -123,6 +125,9 @@ function resourceChange(before: PlannedResource, after: PlannedResource): Resour
     }
     if (verdict.refused) {
         change.refused = verdict.refused;
+    }
+    if (verdict.notes.length > 0) {
+        change.notes = verdict.notes;
     }
     const differs =
         change.parent !== undefined ||
@@ -214,6 +219,9 @@ export function renderPlanDiffText(diff: PlanDiff, baseSource = "the base plan")
         }
         for (const hazard of change.hazards ?? []) {
             lines.push(`      ${hazard}`);
+        }
+        for (const note of change.notes ?? []) {
+            lines.push(`      ${note}`);
         }
         if (change.parent) {
             lines.push(`      parent: ${change.parent.before ?? "(none)"} -> ${change.parent.after ?? "(none)"}`);

@@ -142,6 +142,8 @@ export interface Verdict {
     readonly hazards: string[];
     /** Set when the engine refuses the step (a protected resource's replacement). */
     readonly refused?: string;
+    /** How the replacement is carried out, when it matters to a reviewer (`deleteBeforeReplace`). */
+    readonly notes: string[];
 }
 
 /** The engine's step for the changed property paths (as `formatPropertyPath` writes them). */
@@ -182,10 +184,11 @@ export function judgeChanges(resource: ResourceRules, changedPaths: readonly str
         step === "replace" && resource.protect
             ? "the engine refuses to replace a protected resource (remove `protect` first, knowing the data goes)"
             : undefined;
-    return { step, replaceBecause, hazards, ...(refused ? { refused } : {}) };
-}
-
-/** True when the verdict must be read before anything else: a replacement, a refusal or a hazard. */
-export function isLoud(verdict: Verdict): boolean {
-    return verdict.step === "replace" || verdict.hazards.length > 0 || verdict.refused !== undefined;
+    // The engine deletes the old resource first, so there is a gap until the new one exists
+    // (step_generator.go: a replacement with deleteBeforeReplace).
+    const notes =
+        step === "replace" && resource.deleteBeforeReplace
+            ? ["deleteBeforeReplace: the old one is deleted before the new one is created"]
+            : [];
+    return { step, replaceBecause, hazards, notes, ...(refused ? { refused } : {}) };
 }

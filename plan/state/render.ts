@@ -68,6 +68,9 @@ function stepLines(step: PreviewStep, indent: string, show: (value: unknown) => 
     for (const hazard of step.verdict?.hazards ?? []) {
         detail(hazard);
     }
+    for (const note of step.verdict?.notes ?? []) {
+        detail(note);
+    }
     for (const note of step.notes) {
         detail(note);
     }

@@ -147,6 +147,15 @@ describe("--diff decides as the engine does", () => {
             /\+- aws:cloudformation\/stack:Stack::datomic-storage\n {6}refused: /,
         );
 
+        const mapping = judgeChanges(
+            rules({ type: "aws:apigatewayv2/apiMapping:ApiMapping", deleteBeforeReplace: true }),
+            ["apiId"],
+        );
+        expect(mapping).toMatchObject({
+            step: "replace",
+            notes: ["deleteBeforeReplace: the old one is deleted before the new one is created"],
+        });
+
         const retained = judgeChanges(rules({ retainOnDelete: true }), ["name"]);
         expect(retained).toMatchObject({
             step: "replace",

@@ -86,13 +86,20 @@ describe("the engine's URNs and aliases", () => {
         // The aliases as the SDK sends them to the monitor, from a real registration.
         const recorder = installMocks(true);
         resetWorld(recorder);
-        const component = new pulumi.ComponentResource(
+        const component = new (class extends pulumi.ComponentResource {})(
             "datomic:cloud:System",
             "orders",
             {},
             { aliases: [{ name: "datomic" }] },
         );
-        new pulumi.CustomResource("aws:cloudformation/stack:Stack", "orders-storage", {}, { parent: component });
+        new (class extends pulumi.CustomResource {})(
+            "aws:cloudformation/stack:Stack",
+            "orders-storage",
+            {},
+            {
+                parent: component,
+            },
+        );
         await recorder.settle();
         const [parent, child] = recorder.resources;
         expect(parent.aliases).toEqual([{ name: "datomic" }]);
