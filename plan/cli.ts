@@ -2,16 +2,17 @@
  * datomic-plan: plans a Pulumi program's stack offline, under Pulumi's mock
  * runtime with the stack's config and lookups answered from a fixture file.
  * No Pulumi CLI and no cloud credentials are needed. With --diff, compares the
- * plan with one written earlier by --json, for reviewing a change.
+ * plan with one written earlier by --json, for reviewing a change. With --state,
+ * compares it with the deployed state `pulumi stack export` wrote (plan/state/).
  *
  * `datomic-plan fixtures --from <outputs.json> --stack <org/project/stack>`
  * writes the fixtures a service needs from an environment stack's
  * `pulumi stack output --json`.
  *
  * Exit codes: 0 the plan (or the diff, whether or not anything changed) was
- * printed; 1 the program failed (an error, or a lookup no fixture answers);
- * 2 bad flags, or a program directory, stack, fixture or base plan file that
- * cannot be read.
+ * printed; 1 the program failed (an error, or a lookup no fixture answers), or
+ * with --state the engine would refuse a step; 2 bad flags, or a program
+ * directory, stack, fixture, base plan or state file that cannot be used.
  */
 import { Command, InvalidArgumentError } from "commander";
 import * as fs from "fs";
