@@ -66,10 +66,9 @@ export function parseCheckpoint(text: string, source: string): Checkpoint {
     let parsed: unknown;
     try {
         parsed = JSON.parse(text);
-    } catch (e) {
-        throw new StateFileError(
-            `${source} is not JSON (${(e as Error).message}); write it with pulumi stack export --file <file>`,
-        );
+    } catch {
+        // Node's message quotes the text around the fault, which may be a plaintext secret: left out.
+        throw new StateFileError(`${source} is not JSON; write it with pulumi stack export --file <file>`);
     }
     const exported = parsed as { version?: unknown; deployment?: Record<string, unknown> };
     if (!isRecord(exported) || !isRecord(exported.deployment)) {
@@ -152,7 +151,7 @@ export function decodeValue(value: unknown, sawPlaintext: () => void): unknown {
         case SIGNATURE.secret:
             if (typeof value.plaintext === "string") {
                 sawPlaintext();
-                return new Secret(decodeValue(JSON.parse(value.plaintext), sawPlaintext));
+                return new Secret(decodeValue(parseSecret(value.plaintext), sawPlaintext));
             }
             return new EncryptedSecret();
         case SIGNATURE.asset:
@@ -162,6 +161,15 @@ export function decodeValue(value: unknown, sawPlaintext: () => void): unknown {
             return Object.fromEntries(
                 Object.entries(value).map(([key, item]) => [key, decodeValue(item, sawPlaintext)]),
             );
+    }
+}
+
+/** A secret's plaintext is its value as JSON; the error never quotes it. */
+function parseSecret(plaintext: string): unknown {
+    try {
+        return JSON.parse(plaintext);
+    } catch {
+        throw new StateFileError("a secret's plaintext in the export is not JSON; export the state again");
     }
 }
 

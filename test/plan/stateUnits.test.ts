@@ -67,8 +67,25 @@ describe("reading a stack export", () => {
             exported([], { pending_operations: [{ type: "creating", resource: { urn: "urn:x" } }] }),
             /has 1 pending operation\(s\) \(creating of urn:x\): an update was interrupted.*run pulumi refresh/,
         ],
+        [
+            "a secret whose plaintext is not JSON, without quoting it",
+            exported([
+                {
+                    urn: "urn:x",
+                    type: "t",
+                    inputs: { password: { [SIGNATURE.key]: SIGNATURE.secret, plaintext: "hunter2" } },
+                },
+            ]),
+            /^a secret's plaintext in the export is not JSON; export the state again$/,
+        ],
     ])("refuses %s, saying why", (_, text, message) => {
         expect(() => parseCheckpoint(text, "dev.json")).toThrow(message);
+    });
+
+    test("a file that is not JSON is refused without quoting its text (it may hold plaintext secrets)", () => {
+        expect(() => parseCheckpoint('{"password": hunter2}', "dev.json")).toThrow(
+            /^dev\.json is not JSON; write it with pulumi stack export --file <file>$/,
+        );
     });
 });
 
