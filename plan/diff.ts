@@ -108,6 +108,7 @@ function resourceChange(before: PlannedResource, after: PlannedResource): Resour
             protect: after.options.includes("protect") && before.options.includes("protect"),
             retainOnDelete: after.options.includes("retainOnDelete"),
             deleteBeforeReplace: after.options.includes("deleteBeforeReplace"),
+            inputs: after.inputs,
         },
         change.inputs.map((input) => input.path),
     );
@@ -249,7 +250,7 @@ export function renderPlanDiffText(diff: PlanDiff, baseSource = "the base plan")
     const replaced = diff.changed.filter((change) => change.replacedBecause).length;
     const loud = [
         ...(diff.changed.some((change) => change.hazards)
-            ? [`${diff.changed.filter((c) => c.hazards).length} unchangeable`]
+            ? [`${diff.changed.filter((c) => c.hazards).length} hazardous`]
             : []),
         ...(diff.changed.some((change) => change.refused)
             ? [`${diff.changed.filter((c) => c.refused).length} refused`]

@@ -88,6 +88,18 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRule>> = {
         properties: ["name", "namePrefix", "logGroupClass"] satisfies Keys<aws.cloudwatch.LogGroupArgs>,
         source: `${TF}logs/group.go`,
     },
+    "aws:dynamodb/table:Table": {
+        properties: [
+            "name",
+            "hashKey",
+            "rangeKey",
+            "localSecondaryIndexes",
+            "restoreSourceName",
+            "restoreToLatestTime",
+            "restoreDateTime",
+        ] satisfies Keys<aws.dynamodb.TableArgs>,
+        source: `${TF}dynamodb/table.go`,
+    },
     "aws:apigatewayv2/apiMapping:ApiMapping": {
         properties: ["apiId", "domainName"] satisfies Keys<aws.apigatewayv2.ApiMappingArgs>,
         source: `${TF}apigatewayv2/api_mapping.go`,
@@ -123,6 +135,28 @@ const UNCHANGEABLE: readonly UnchangeableRule[] = [
     })),
 ];
 
+/**
+ * Resources whose replacement loses what they hold, beyond what `protect` and `retainOnDelete` say: a
+ * DynamoDB table's items (a Datomic Pro storage table), and Datomic Cloud's storage stack, recognised by its
+ * `Restart` parameter: its VPC is deleted with it, and every compute group runs in that VPC
+ * (docs.datomic.com/operation/deleting.html).
+ */
+function dataHeld(resource: ResourceRules): string | undefined {
+    if (resource.type === "aws:dynamodb/table:Table") {
+        return "a DynamoDB table: the new table starts empty";
+    }
+    const parameters = resource.inputs?.parameters;
+    if (
+        resource.type === "aws:cloudformation/stack:Stack" &&
+        parameters &&
+        typeof parameters === "object" &&
+        "Restart" in parameters
+    ) {
+        return "the Datomic storage stack: its VPC goes with it, and every compute group runs in that VPC";
+    }
+    return undefined;
+}
+
 /** What the rules need to know of a resource. */
 export interface ResourceRules {
     readonly type: string;
@@ -131,6 +165,8 @@ export interface ResourceRules {
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     readonly deleteBeforeReplace: boolean;
+    /** The resource's inputs, where the rules look at them (a CloudFormation stack's parameters). */
+    readonly inputs?: Record<string, unknown>;
 }
 
 /** How the engine would carry out a set of changed properties. */
@@ -175,6 +211,10 @@ export function judgeChanges(resource: ResourceRules, changedPaths: readonly str
         }
     }
     const step = replaceBecause.length > 0 ? "replace" : "update";
+    const held = step === "replace" ? dataHeld(resource) : undefined;
+    if (held) {
+        hazards.push(`replaces ${held}`);
+    }
     if (step === "replace" && resource.retainOnDelete && !resource.protect) {
         hazards.push(
             "replaces a resource that holds data (retainOnDelete): the old one is left in AWS, outside the stack",

@@ -55,6 +55,7 @@ export function compareWithDeployed(old: StateResource, registration: Registrati
             protect: registration.protect && old.protect,
             retainOnDelete: registration.retainOnDelete,
             deleteBeforeReplace: registration.deleteBeforeReplace,
+            inputs: registration.inputs,
         },
         changes.filter((change) => !change.uncertain).map((change) => change.path),
     );

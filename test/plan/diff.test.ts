@@ -165,10 +165,11 @@ describe("diffPlans", () => {
         expect(text).toContain(
             "+- aws:cloudformation/stack:Stack::datomic-storage\n" +
                 "      replaced: name forces replacement (hashicorp/terraform-provider-aws internal/service/cloudformation/stack.go)\n" +
+                "      replaces the Datomic storage stack: its VPC goes with it, and every compute group runs in that VPC\n" +
                 '      name: "acme-dev" -> "acme-dev2"\n',
         );
         expect(text).toContain("~ aws:cloudformation/stack:Stack::datomic-compute\n");
-        expect(text).toContain("0 added, 0 removed, 3 changed (2 of them replaced); 0 outputs changed.\n");
+        expect(text).toContain("0 added, 0 removed, 3 changed (2 of them replaced, 1 hazardous); 0 outputs changed.\n");
     });
 
     test("names the two stacks when comparing different ones", () => {

@@ -133,7 +133,7 @@ describe("--diff decides as the engine does", () => {
         expect(text).toContain(
             "parameters.VpcCidrBlock cannot change: AWS: a VPC's or subnet's CIDR block cannot be updated",
         );
-        expect(text).toContain("(0 of them replaced, 2 unchangeable)");
+        expect(text).toContain("(0 of them replaced, 2 hazardous)");
     });
 
     test("replacing a protected storage stack is refused; a retained one is flagged as leaving data behind", () => {
@@ -155,6 +155,18 @@ describe("--diff decides as the engine does", () => {
             step: "replace",
             notes: ["deleteBeforeReplace: the old one is deleted before the new one is created"],
         });
+
+        const table = judgeChanges(rules({ type: "aws:dynamodb/table:Table" }), ["hashKey"]);
+        expect(table).toMatchObject({
+            step: "replace",
+            hazards: ["replaces a DynamoDB table: the new table starts empty"],
+        });
+        const storageStack = judgeChanges(rules({ inputs: { name: "acme-dev", parameters: { Restart: "true" } } }), [
+            "name",
+        ]);
+        expect(storageStack.hazards).toEqual([
+            "replaces the Datomic storage stack: its VPC goes with it, and every compute group runs in that VPC",
+        ]);
 
         const retained = judgeChanges(rules({ retainOnDelete: true }), ["name"]);
         expect(retained).toMatchObject({
