@@ -5,7 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AssetDescription, Secret, UNKNOWN } from "../../plan/recorded";
 import { EncryptedSecret, parseCheckpoint, SIGNATURE } from "../../plan/state/checkpoint";
-import { stateChanges } from "../../plan/state/compare";
+import { compareWithDeployed, stateChanges } from "../../plan/state/compare";
+import type { Registration } from "../../plan/recorded";
+import type { StateResource } from "../../plan/state/checkpoint";
 import { createUrn, UrnMatcher } from "../../plan/state/urns";
 import { installMocks, resetWorld } from "../support/harness";
 
@@ -154,5 +156,55 @@ describe("comparing with deployed values", () => {
             { path: "a", before: "vpc-1", after: UNKNOWN },
         ]);
         expect(stateChanges({ list: ["a"] }, { list: ["a", "b"] }, "")).toEqual([{ path: "list[1]", after: "b" }]);
+    });
+});
+
+describe("a registration against its deployed self", () => {
+    const deployed = (inputs: Record<string, unknown>, protect = false): StateResource => ({
+        urn: "urn:pulumi:dev::datomic::datomic:cloud:System$aws:cloudformation/stack:Stack::datomic-storage",
+        type: "aws:cloudformation/stack:Stack",
+        custom: true,
+        id: "arn:stack",
+        inputs,
+        outputs: {},
+        protect,
+        retainOnDelete: false,
+        external: false,
+    });
+    const registration = (inputs: Record<string, unknown>, options: Partial<Registration> = {}): Registration => ({
+        urn: "mock",
+        type: "aws:cloudformation/stack:Stack",
+        name: "datomic-storage",
+        custom: true,
+        read: false,
+        inputs,
+        protect: false,
+        retainOnDelete: false,
+        dependencies: [],
+        ignoreChanges: [],
+        replaceOnChanges: [],
+        deleteBeforeReplace: false,
+        ...options,
+    });
+
+    test("ignoreChanges keeps the deployed value, and the provider's defaults are no difference", () => {
+        const old = deployed({
+            name: "acme-dev",
+            onFailure: "ROLLBACK",
+            disableRollback: false,
+            __defaults: ["disableRollback"],
+        });
+        const now = registration({ name: "acme-dev", onFailure: "DELETE" }, { ignoreChanges: ["onFailure"] });
+        expect(compareWithDeployed(old, now)).toEqual({ step: "same", changes: [] });
+    });
+
+    test("a replacement of a resource protected in the state and the program is refused", () => {
+        const old = deployed({ name: "acme-dev", parameters: { Restart: "true" } }, true);
+        const renamed = { name: "acme-dev2", parameters: { Restart: "true" } };
+        expect(compareWithDeployed(old, registration(renamed, { protect: true })).verdict?.refused).toMatch(
+            /refuses to replace a protected resource/,
+        );
+        // Unprotecting and replacing in one update is allowed (step_generator.go looks at the new protect).
+        expect(compareWithDeployed(old, registration(renamed)).verdict?.refused).toBeUndefined();
     });
 });
