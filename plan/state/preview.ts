@@ -96,7 +96,7 @@ export class DeployedState {
             if (match.matched) {
                 seen.add(match.matched);
             }
-            const parent = resource.parent ? this.matcher.match(this.parentOf(run, resource.parent)).urn : undefined;
+            const parent = resource.parent ? this.matcher.known(resource.parent)?.urn : undefined;
             return this.stepOf(resource, match.urn, match.matched, parent);
         });
         const deletions = this.checkpoint.resources
@@ -110,10 +110,6 @@ export class DeployedState {
             outputs: stateChanges(root?.outputs ?? {}, run.outputs, ""),
             secretsCompared: this.checkpoint.plaintextSecrets,
         };
-    }
-
-    private parentOf(run: ProgramRun, urn: string): RecordedResource {
-        return run.resources.find((resource) => resource.urn === urn) ?? ({ urn } as RecordedResource);
     }
 
     private stepOf(resource: RecordedResource, urn: string, matched: string | undefined, parent?: string): PreviewStep {

@@ -40,6 +40,11 @@ export class UrnMatcher {
         private readonly deployed: ReadonlySet<string>,
     ) {}
 
+    /** The match already made for the registration with this mock URN, if any. */
+    public known(mockUrn: string): UrnMatch | undefined {
+        return this.matches.get(mockUrn);
+    }
+
     /** The match of a registration (the same answer every time it is asked). */
     public match(registration: Pick<Registration, "urn" | "type" | "name" | "parent" | "aliases">): UrnMatch {
         const known = this.matches.get(registration.urn);
