@@ -5,6 +5,7 @@
  */
 import type { DeployedAnswer, RecordedResource, Registration } from "../recorded";
 import { AssetDescription, Secret, UNKNOWN } from "../recorded";
+import { withIgnoredChanges } from "../propertyPath";
 import type { Verdict } from "../replacements";
 import type { ProgramRun } from "../runProgram";
 import { Checkpoint, EncryptedSecret, SIGNATURE, StateResource } from "./checkpoint";
@@ -78,7 +79,9 @@ export class DeployedState {
         }
         const outputs = mockValues(old.outputs) as Record<string, unknown>;
         if (step === "update") {
-            for (const [key, value] of Object.entries(registration.inputs)) {
+            // The engine sends the provider the new inputs with ignored properties at their deployed values.
+            const inputs = withIgnoredChanges(old.inputs, registration.inputs, registration.ignoreChanges);
+            for (const [key, value] of Object.entries(inputs)) {
                 outputs[key] = mockValue(value);
             }
             for (const key of RECOMPUTED_ON_UPDATE[registration.type] ?? []) {

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AssetDescription, Secret, UNKNOWN } from "../../plan/recorded";
 import { EncryptedSecret, parseCheckpoint, SIGNATURE } from "../../plan/state/checkpoint";
 import { compareWithDeployed, stateChanges } from "../../plan/state/compare";
+import { DeployedState } from "../../plan/state/preview";
 import type { Registration } from "../../plan/recorded";
 import type { StateResource } from "../../plan/state/checkpoint";
 import { createUrn, UrnMatcher } from "../../plan/state/urns";
@@ -206,5 +207,88 @@ describe("a registration against its deployed self", () => {
         );
         // Unprotecting and replacing in one update is allowed (step_generator.go looks at the new protect).
         expect(compareWithDeployed(old, registration(renamed)).verdict?.refused).toBeUndefined();
+    });
+});
+
+describe("what the mocks answer for a deployed resource", () => {
+    const state = new DeployedState(
+        parseCheckpoint(
+            exported([
+                {
+                    urn: "urn:pulumi:dev::datomic::aws:cloudformation/stack:Stack::datomic-compute",
+                    type: "aws:cloudformation/stack:Stack",
+                    custom: true,
+                    id: "arn:compute",
+                    inputs: {
+                        name: "acme-dev-compute",
+                        onFailure: "ROLLBACK",
+                        parameters: { InstanceType: "t3.large" },
+                    },
+                    outputs: {
+                        name: "acme-dev-compute",
+                        onFailure: "ROLLBACK",
+                        parameters: { InstanceType: "t3.large" },
+                        outputs: { VpcId: "vpc-1" },
+                        token: { [SIGNATURE.key]: SIGNATURE.secret, ciphertext: "v1:AAAA" },
+                    },
+                },
+            ]),
+            "dev.json",
+        ),
+    );
+    const registration = (inputs: Record<string, unknown>) => ({
+        urn: "urn:pulumi:dev::datomic::aws:cloudformation/stack:Stack::datomic-compute",
+        type: "aws:cloudformation/stack:Stack",
+        name: "datomic-compute",
+        custom: true,
+        read: false,
+        inputs,
+        protect: false,
+        retainOnDelete: false,
+        dependencies: [],
+        ignoreChanges: ["onFailure"],
+        replaceOnChanges: [],
+        deleteBeforeReplace: false,
+    });
+
+    test("unchanged: the deployed id and outputs, an encrypted secret left unknown", () => {
+        expect(
+            state.deployed(
+                registration({
+                    name: "acme-dev-compute",
+                    onFailure: "ROLLBACK",
+                    parameters: { InstanceType: "t3.large" },
+                }),
+            ),
+        ).toEqual({
+            id: "arn:compute",
+            outputs: {
+                name: "acme-dev-compute",
+                onFailure: "ROLLBACK",
+                parameters: { InstanceType: "t3.large" },
+                outputs: { VpcId: "vpc-1" },
+            },
+        });
+    });
+
+    test("updated: the new inputs, an ignored one at its deployed value, and the stack's outputs unknown", () => {
+        expect(
+            state.deployed(
+                registration({
+                    name: "acme-dev-compute",
+                    onFailure: "DELETE",
+                    parameters: { InstanceType: "t3.xlarge" },
+                }),
+            ),
+        ).toEqual({
+            id: "arn:compute",
+            outputs: { name: "acme-dev-compute", onFailure: "ROLLBACK", parameters: { InstanceType: "t3.xlarge" } },
+        });
+    });
+
+    test("replaced: no answer, so the id and outputs are unknown as for a new resource", () => {
+        expect(
+            state.deployed(registration({ name: "acme-dev-compute2", parameters: { InstanceType: "t3.large" } })),
+        ).toBeUndefined();
     });
 });
