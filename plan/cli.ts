@@ -2,16 +2,17 @@
  * datomic-plan: plans a Pulumi program's stack offline, under Pulumi's mock
  * runtime with the stack's config and lookups answered from a fixture file.
  * No Pulumi CLI and no cloud credentials are needed. With --diff, compares the
- * plan with one written earlier by --json, for reviewing a change.
+ * plan with one written earlier by --json, for reviewing a change. With --state,
+ * compares it with the deployed state `pulumi stack export` wrote (plan/state/).
  *
  * `datomic-plan fixtures --from <outputs.json> --stack <org/project/stack>`
  * writes the fixtures a service needs from an environment stack's
  * `pulumi stack output --json`.
  *
  * Exit codes: 0 the plan (or the diff, whether or not anything changed) was
- * printed; 1 the program failed (an error, or a lookup no fixture answers);
- * 2 bad flags, or a program directory, stack, fixture or base plan file that
- * cannot be read.
+ * printed; 1 the program failed (an error, or a lookup no fixture answers), or
+ * with --state the engine would refuse a step; 2 bad flags, or a program
+ * directory, stack, fixture, base plan or state file that cannot be used.
  */
 import { Command, InvalidArgumentError } from "commander";
 import * as fs from "fs";
@@ -24,6 +25,7 @@ import { Plan, renderPlanText, toPlan } from "./render";
 import { renderFailure } from "./report";
 import { RunProgramOptions, runProgram } from "./runProgram";
 import { readProject, readStackConfig } from "./stackConfig";
+import { readStateFile, statePreviewOutput } from "./state/command";
 
 /** Where the command writes: the process's streams, or a test's buffers. */
 export interface CliOutput {
@@ -38,6 +40,7 @@ interface PlanOptions {
     config?: Record<string, string>;
     json?: string | boolean;
     diff?: string;
+    state?: string;
     verbose?: boolean;
 }
 
@@ -78,6 +81,10 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
         )
         .option("--json [file]", "write the plan as JSON (to stdout, or to the file); with --diff, the diff to stdout")
         .option("--diff <base.json>", "print what changed since a plan written earlier with --json <file>")
+        .option(
+            "--state <export.json>",
+            "preview against the deployed state that `pulumi stack export` wrote: what will change, not only what exists",
+        )
         .option("--verbose", "on failure, also print the errors' stacks and the Pulumi runtime's log")
         .addHelpText(
             "after",
@@ -103,6 +110,13 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
     const base = options.diff === undefined ? undefined : readBasePlan(options.diff);
     // Every file is checked before the program is loaded: a mistake in one exits 2 at once, naming it.
     readStackConfig(programDir, readProject(programDir), options.stack, options.config);
+    if (options.state !== undefined && base) {
+        throw new Error("--state and --diff compare with different things: give one of them");
+    }
+    const state =
+        options.state === undefined
+            ? undefined
+            : readStateFile(options.state, readProject(programDir).name, options.stack);
     // The default file is optional (a program may make no lookups); a file named with -f must exist.
     const fixtures = loadFixtureFile(fixtureFile, { optional: options.fixtures === undefined });
     if (!loader) {
@@ -119,6 +133,7 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
                 config: options.config,
                 fixtures,
                 fixtureSource: path.relative(process.cwd(), fixtureFile) || fixtureFile,
+                deployed: state?.deployed,
                 ...loader,
             }),
         ),
@@ -133,6 +148,11 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
     const plan = toPlan(run);
     if (typeof options.json === "string") {
         fs.writeFileSync(options.json, JSON.stringify(plan, null, 2) + "\n");
+    }
+    if (state) {
+        const preview = statePreviewOutput(state, run, options.state!, options.json === true);
+        out.stdout(preview.text);
+        return preview.refused ? EXIT.programFailed : EXIT.ok;
     }
     if (base) {
         const diff = diffPlans(base.plan, plan);

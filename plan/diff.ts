@@ -6,7 +6,8 @@
  */
 import { stringify } from "safe-stable-stringify";
 import type { Plan, PlannedResource } from "./render";
-import { replacingChanges } from "./replacements";
+import { withIgnoredChanges } from "./propertyPath";
+import { judgeChanges } from "./replacements";
 import { count } from "./report";
 
 /** One value that differs; `before` or `after` is absent when the key was added or removed. */
@@ -31,6 +32,12 @@ export interface ResourceChange {
      * replacement, or a new parent (a new URN). Absent when the engine decides.
      */
     replacedBecause?: string[];
+    /** Changes AWS or Datomic refuse, or that lose data: shown as loudly as a replacement. */
+    hazards?: string[];
+    /** Why the engine would refuse the change (a protected resource's replacement). */
+    refused?: string;
+    /** How a replacement is carried out (`deleteBeforeReplace`). */
+    notes?: string[];
 }
 
 /** What changed from a base plan to the current one. */
@@ -77,6 +84,7 @@ export function hasChanges(diff: PlanDiff): boolean {
 }
 
 function resourceChange(before: PlannedResource, after: PlannedResource): ResourceChange | undefined {
+    const ignoreChanges = optionWords(after.options, "ignoreChanges");
     const change: ResourceChange = {
         type: after.type,
         name: after.name,
@@ -84,7 +92,8 @@ function resourceChange(before: PlannedResource, after: PlannedResource): Resour
             added: after.options.filter((option) => !before.options.includes(option)),
             removed: before.options.filter((option) => !after.options.includes(option)),
         },
-        inputs: valueChanges(before.inputs, after.inputs, ""),
+        // The engine copies ignored properties from the old inputs before it diffs: they never change.
+        inputs: valueChanges(before.inputs, withIgnoredChanges(before.inputs, after.inputs, ignoreChanges), ""),
     };
     if (before.parent !== after.parent) {
         change.parent = { before: before.parent, after: after.parent };
@@ -92,25 +101,34 @@ function resourceChange(before: PlannedResource, after: PlannedResource): Resour
     if (before.kind !== after.kind) {
         change.kind = { before: before.kind, after: after.kind };
     }
-    const replaceOnChanges = after.options
-        .filter((option) => option.startsWith("replaceOnChanges "))
-        .flatMap((option) => option.split(" ").slice(1));
-    const forcing = replacingChanges(
-        after.type,
+    const verdict = judgeChanges(
+        {
+            type: after.type,
+            replaceOnChanges: optionWords(after.options, "replaceOnChanges"),
+            protect: after.options.includes("protect") && before.options.includes("protect"),
+            retainOnDelete: after.options.includes("retainOnDelete"),
+            deleteBeforeReplace: after.options.includes("deleteBeforeReplace"),
+            inputs: after.inputs,
+        },
         change.inputs.map((input) => input.path),
-        replaceOnChanges,
     );
-    const deletedFirst = after.options.includes("deleteBeforeReplace")
-        ? " (deleteBeforeReplace: the old one is deleted before the new one is created)"
-        : "";
     const reasons = [
-        ...forcing.map((path) => `${path} forces replacement${deletedFirst}`),
+        ...verdict.replaceBecause,
         ...(change.parent
             ? ["the parent changed, so the URN does: created anew, the old one deleted, unless aliased"]
             : []),
     ];
     if (reasons.length > 0) {
         change.replacedBecause = reasons;
+    }
+    if (verdict.hazards.length > 0) {
+        change.hazards = verdict.hazards;
+    }
+    if (verdict.refused) {
+        change.refused = verdict.refused;
+    }
+    if (verdict.notes.length > 0) {
+        change.notes = verdict.notes;
     }
     const differs =
         change.parent !== undefined ||
@@ -119,25 +137,43 @@ function resourceChange(before: PlannedResource, after: PlannedResource): Resour
     return differs ? change : undefined;
 }
 
+/** The words after `name` in an option such as `replaceOnChanges triggers[*] handler`. */
+function optionWords(options: string[], name: string): string[] {
+    return options.filter((option) => option.startsWith(`${name} `)).flatMap((option) => option.split(" ").slice(1));
+}
+
 /**
- * The differences between two values, descending into plain objects so that a change deep in a
- * map (one CloudFormation parameter, one tag) is reported at its own path. Lists are compared whole.
+ * The differences between two values, descending into maps and lists so that a change deep in a value (one
+ * CloudFormation parameter, one tag, one trigger) is reported at its own path, as the engine's detailed
+ * diff reports it: `parameters.InstanceType`, `tags["aws:team"]`, `triggers[0]`.
  */
 export function valueChanges(before: unknown, after: unknown, path: string): ValueChange[] {
     if (isPlainObject(before) && isPlainObject(after)) {
         const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-        return keys.flatMap((key) => {
-            const inner = childPath(path, key);
-            if (!(key in after)) {
-                return [{ path: inner, before: before[key] }];
-            }
-            if (!(key in before)) {
-                return [{ path: inner, after: after[key] }];
-            }
-            return valueChanges(before[key], after[key], inner);
-        });
+        return keys.flatMap((key) => childChanges(before, after, key, childPath(path, key)));
+    }
+    if (Array.isArray(before) && Array.isArray(after)) {
+        const length = Math.max(before.length, after.length);
+        return Array.from({ length }, (_, index) => childChanges(before, after, index, `${path}[${index}]`)).flat();
     }
     return stringify(before) === stringify(after) ? [] : [{ path, before, after }];
+}
+
+function childChanges(
+    before: Record<string | number, unknown> | unknown[],
+    after: Record<string | number, unknown> | unknown[],
+    key: string | number,
+    inner: string,
+): ValueChange[] {
+    const old = before as Record<string | number, unknown>;
+    const current = after as Record<string | number, unknown>;
+    if (!(key in current)) {
+        return [{ path: inner, before: old[key] }];
+    }
+    if (!(key in old)) {
+        return [{ path: inner, after: current[key] }];
+    }
+    return valueChanges(old[key], current[key], inner);
 }
 
 function childPath(path: string, key: string): string {
@@ -175,10 +211,18 @@ export function renderPlanDiffText(diff: PlanDiff, baseSource = "the base plan")
         lines.push(`- ${resource.type}::${resource.name}${resourceNote(resource)}`);
     }
     for (const change of diff.changed) {
-        const marker = change.replacedBecause ? "+-" : "~";
-        lines.push(`${marker} ${change.type}::${change.name}`);
+        lines.push(`${changeMarker(change)} ${change.type}::${change.name}`);
+        if (change.refused) {
+            lines.push(`      refused: ${change.refused}`);
+        }
         for (const reason of change.replacedBecause ?? []) {
             lines.push(`      replaced: ${reason}`);
+        }
+        for (const hazard of change.hazards ?? []) {
+            lines.push(`      ${hazard}`);
+        }
+        for (const note of change.notes ?? []) {
+            lines.push(`      ${note}`);
         }
         if (change.parent) {
             lines.push(`      parent: ${change.parent.before ?? "(none)"} -> ${change.parent.after ?? "(none)"}`);
@@ -204,14 +248,30 @@ export function renderPlanDiffText(diff: PlanDiff, baseSource = "the base plan")
         }
     }
     const replaced = diff.changed.filter((change) => change.replacedBecause).length;
+    const loud = [
+        ...(diff.changed.some((change) => change.hazards)
+            ? [`${diff.changed.filter((c) => c.hazards).length} hazardous`]
+            : []),
+        ...(diff.changed.some((change) => change.refused)
+            ? [`${diff.changed.filter((c) => c.refused).length} refused`]
+            : []),
+    ];
     lines.push(
         "",
         `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed ` +
-            `(${replaced} of them replaced); ${count(diff.outputs.length, "output")} changed.`,
-        "~ input changed; the engine decides between update and replace. +- replaced: an input that forces " +
-            "replacement changed. Neither plan read state: the engine compares with what is deployed.",
+            `(${[`${replaced} of them replaced`, ...loud].join(", ")}); ${count(diff.outputs.length, "output")} changed.`,
+        "~ updated in place. +- replaced: a property that forces replacement changed. ~! an update AWS or " +
+            "Datomic refuses or that loses data. Neither plan read state: with --state, the plan compares with what is deployed.",
     );
     return lines.join("\n") + "\n";
+}
+
+/** `+-` for a replacement, `~!` for an update AWS or Datomic refuses, `~` for an update. */
+function changeMarker(change: ResourceChange): string {
+    if (change.replacedBecause || change.refused) {
+        return "+-";
+    }
+    return change.hazards ? "~!" : "~";
 }
 
 function resourceNote(resource: PlannedResource): string {

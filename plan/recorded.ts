@@ -30,9 +30,31 @@ export class AssetDescription {
     }
 }
 
+/**
+ * An alias the program declared (the `aliases` option): an old URN, or the parts of the old URN that differ
+ * from the resource's own (an absent part is the resource's).
+ */
+export interface RecordedAlias {
+    readonly urn?: string;
+    readonly name?: string;
+    readonly type?: string;
+    readonly stack?: string;
+    readonly project?: string;
+    /** The old parent's URN (as the mock runtime names it). */
+    readonly parentUrn?: string;
+    /** The resource had no parent. */
+    readonly noParent?: boolean;
+}
+
 /** One registered or read resource. */
 export interface RecordedResource {
+    /**
+     * The URN the mock runtime gives it. The mock keeps only the parent's own type in a child's URN; the
+     * engine keeps the whole chain of parent types (`plan/state/urns.ts` computes the engine's).
+     */
     readonly urn: string;
+    /** The id the mock answered (absent for components, and for new resources in a preview). */
+    readonly id?: string;
     readonly type: string;
     readonly name: string;
     /** The parent's URN, when the resource has a parent. */
@@ -54,6 +76,16 @@ export interface RecordedResource {
     readonly ignoreChanges: string[];
     readonly replaceOnChanges: string[];
     readonly deleteBeforeReplace: boolean;
+    readonly aliases?: RecordedAlias[];
+}
+
+/** A registration as the mocks see it before answering: the recording without outputs and id. */
+export type Registration = Omit<RecordedResource, "outputs" | "id">;
+
+/** What a resource that exists in the deployed state answers: its id and outputs. */
+export interface DeployedAnswer {
+    readonly id: string;
+    readonly outputs: Record<string, unknown>;
 }
 
 /** One provider function call (a lookup). */
@@ -85,6 +117,11 @@ export interface MockAnswers {
     resourceOutputs?(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined;
     /** The id of a resource that already exists in the state the run updates (known in a preview too). */
     existingResourceId?(type: string, name: string): string | undefined;
+    /**
+     * The deployed id and outputs of a registered resource that exists in the state the run is compared
+     * with; `undefined` for one the engine would create or replace.
+     */
+    deployed?(registration: Registration): DeployedAnswer | undefined;
 }
 
 /** Settings of one mock run. */

@@ -6,13 +6,30 @@
  * so the recorder also wraps the monitor to read the options from the request.
  */
 import type * as pulumiModule from "@pulumi/pulumi";
-import { MockAnswers, MockRunSettings, RecordedCall, RecordedResource, ProviderReference } from "./recorded";
+import {
+    MockAnswers,
+    MockRunSettings,
+    ProviderReference,
+    RecordedAlias,
+    RecordedCall,
+    RecordedResource,
+    Registration,
+} from "./recorded";
 import { plain, StructLike } from "./rpcValues";
 
 type Pulumi = typeof pulumiModule;
 
 export { AssetDescription, Secret, UNKNOWN } from "./recorded";
-export type { MockAnswers, MockRunSettings, ProviderReference, RecordedCall, RecordedResource } from "./recorded";
+export type {
+    DeployedAnswer,
+    MockAnswers,
+    MockRunSettings,
+    ProviderReference,
+    RecordedAlias,
+    RecordedCall,
+    RecordedResource,
+    Registration,
+} from "./recorded";
 
 interface MonitorLike {
     registerResource(req: RegisterRequest, callback: (err: Error | null, resp?: RegisterResponse) => void): void;
@@ -35,10 +52,27 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getReplaceonchangesList(): string[];
     getDeletebeforereplace(): boolean;
+    getAliasesList(): AliasLike[];
+}
+
+/** pulumi/pulumi proto/alias.proto: an old URN, or a spec of the parts that differ. */
+interface AliasLike {
+    getUrn(): string;
+    getSpec():
+        | {
+              getName(): string;
+              getType(): string;
+              getStack(): string;
+              getProject(): string;
+              getParenturn(): string;
+              getNoparent(): boolean;
+          }
+        | undefined;
 }
 
 interface RegisterResponse {
     getUrn(): string;
+    getId(): string;
     getObject(): StructLike | undefined;
 }
 
@@ -79,12 +113,18 @@ export class MockRecorder {
     private pending = 0;
     private preview = false;
     private lastActivity = Date.now();
+    /** The registration whose mock answer is being computed (the mock monitor asks synchronously). */
+    private registering?: Registration;
+    private project = "";
+    private stack = "";
 
     constructor(private readonly answers: MockAnswers) {}
 
     /** Installs the mocks into `pulumi` (the program's own copy of `@pulumi/pulumi`). */
     public install(pulumi: Pulumi, settings: MockRunSettings): void {
         this.preview = settings.preview;
+        this.project = settings.project;
+        this.stack = settings.stack;
         // setMocks does all its work before its first await, so the monitor is in place on return.
         void pulumi.runtime.setMocks(
             {
@@ -158,6 +198,14 @@ export class MockRecorder {
     }
 
     private newResource(type: string, name: string, inputs: Record<string, unknown>, importId: string | undefined) {
+        const registration = this.registering;
+        const deployed =
+            registration?.type === type && registration.name === name
+                ? this.answers.deployed?.(registration)
+                : undefined;
+        if (deployed) {
+            return { id: deployed.id, state: deployed.outputs };
+        }
         const extra = this.answers.resourceOutputs?.(type, name, inputs) ?? {};
         const state = { ...inputs, ...extra };
         // The mock monitor passes "" when there is no import or read id.
@@ -169,46 +217,70 @@ export class MockRecorder {
         return { id: existingId ?? (typeof extra.id === "string" ? extra.id : `${name}-id`), state };
     }
 
+    /** What a registration request says, before the mock answers it. */
+    private registrationOf(req: RegisterRequest, pulumi: Pulumi): Registration {
+        const timeouts = req.getCustomtimeouts();
+        const parent = req.getParent() || undefined;
+        return {
+            urn: this.mockUrn(parent, req.getType(), req.getName()),
+            type: req.getType(),
+            name: req.getName(),
+            parent,
+            custom: req.getCustom(),
+            read: false,
+            inputs: plain(pulumi, req.getObject()),
+            protect: req.getProtect() ?? false,
+            retainOnDelete: req.getRetainondelete() ?? false,
+            dependencies: req.getDependenciesList(),
+            provider: req.getProvider() || undefined,
+            importId: req.getImportid() || undefined,
+            customTimeouts: timeouts
+                ? {
+                      create: timeouts.getCreate() || undefined,
+                      update: timeouts.getUpdate() || undefined,
+                      delete: timeouts.getDelete() || undefined,
+                  }
+                : undefined,
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            aliases: (req.getAliasesList?.() ?? []).map(aliasOf),
+        };
+    }
+
+    /** The URN the mock monitor gives (@pulumi/pulumi runtime/mocks.js `newUrn`: the parent's own type only). */
+    private mockUrn(parent: string | undefined, type: string, name: string): string {
+        const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+        return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
+    }
+
     private wrapMonitor(monitor: MonitorLike, pulumi: Pulumi): void {
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req, callback) => {
             this.pending++;
             this.lastActivity = Date.now();
-            register(req, (err, resp) => {
-                this.pending--;
-                this.lastActivity = Date.now();
-                if (err || !resp) {
-                    this.failures.push(err ?? new Error(`registering ${req.getType()} ${req.getName()} failed`));
-                } else {
-                    const timeouts = req.getCustomtimeouts();
-                    this.resources.push({
-                        urn: resp.getUrn(),
-                        type: req.getType(),
-                        name: req.getName(),
-                        parent: req.getParent() || undefined,
-                        custom: req.getCustom(),
-                        read: false,
-                        inputs: plain(pulumi, req.getObject()),
-                        outputs: plain(pulumi, resp.getObject()),
-                        protect: req.getProtect() ?? false,
-                        retainOnDelete: req.getRetainondelete() ?? false,
-                        dependencies: req.getDependenciesList(),
-                        provider: req.getProvider() || undefined,
-                        importId: req.getImportid() || undefined,
-                        customTimeouts: timeouts
-                            ? {
-                                  create: timeouts.getCreate() || undefined,
-                                  update: timeouts.getUpdate() || undefined,
-                                  delete: timeouts.getDelete() || undefined,
-                              }
-                            : undefined,
-                        ignoreChanges: req.getIgnorechangesList(),
-                        replaceOnChanges: req.getReplaceonchangesList(),
-                        deleteBeforeReplace: req.getDeletebeforereplace(),
-                    });
-                }
-                callback(err, resp);
-            });
+            const registration = this.registrationOf(req, pulumi);
+            this.registering = registration;
+            try {
+                // The mock monitor calls the mocks' newResource before its first await: while `registering` is set.
+                register(req, (err, resp) => {
+                    this.pending--;
+                    this.lastActivity = Date.now();
+                    if (err || !resp) {
+                        this.failures.push(err ?? new Error(`registering ${req.getType()} ${req.getName()} failed`));
+                    } else {
+                        this.resources.push({
+                            ...registration,
+                            urn: resp.getUrn(),
+                            id: resp.getId() || undefined,
+                            outputs: plain(pulumi, resp.getObject()),
+                        });
+                    }
+                    callback(err, resp);
+                });
+            } finally {
+                this.registering = undefined;
+            }
         };
         const read = monitor.readResource.bind(monitor);
         monitor.readResource = (req, callback) => {
@@ -262,4 +334,20 @@ export class MockRecorder {
             });
         };
     }
+}
+
+function aliasOf(alias: AliasLike): RecordedAlias {
+    const spec = alias.getSpec();
+    if (!spec) {
+        return { urn: alias.getUrn() };
+    }
+    const parts: Record<string, string | boolean> = {
+        name: spec.getName(),
+        type: spec.getType(),
+        stack: spec.getStack(),
+        project: spec.getProject(),
+        parentUrn: spec.getParenturn(),
+        noParent: spec.getNoparent(),
+    };
+    return Object.fromEntries(Object.entries(parts).filter(([, value]) => value !== "" && value !== false));
 }

@@ -57,6 +57,8 @@ export interface RunProgramOptions {
     organization?: string;
     /** Extra resource outputs for non-preview runs. */
     resourceOutputs?: MockAnswers["resourceOutputs"];
+    /** Deployed ids and outputs of resources in the state the run is compared with (`--state`). */
+    deployed?: MockAnswers["deployed"];
     /**
      * Loads modules as the program sees them: `@pulumi/pulumi` and the entry point.
      * Defaults to a `require` rooted at the program directory, so the program's own
@@ -89,7 +91,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
         { region: config["aws:region"], source: options.fixtureSource },
         options.resourceOutputs,
     );
-    const recorder = new MockRecorder(answers);
+    const recorder = new MockRecorder(options.deployed ? { ...answers, deployed: options.deployed } : answers);
     pulumi.runtime.setAllConfig(config, secretKeys);
     recorder.install(pulumi, {
         project: project.name,

@@ -161,13 +161,43 @@ describe("preview.yml", () => {
         }
     });
 
-    test("without credentials, posts datomic-plan --diff against a plan of the base branch", () => {
-        const offline = job.steps.filter((step) => step.if === "steps.credentials.outputs.available != 'true'");
-        const scripts = offline.map((step) => step.run ?? "").join("\n");
+    test("the state job exports each stack's state, encrypted, to a one-day artifact, running none of the pull request's code", () => {
+        const state = preview.jobs.state;
+        expect(state.permissions).toEqual({ contents: "read" });
+        expect(state.steps.some((step) => step.uses?.startsWith("actions/checkout@"))).toBe(false);
+        const exportStep = state.steps.find((step) => step.run?.includes("pulumi stack export"))!;
+        expect(exportStep.run).toContain(
+            'pulumi stack export --stack "$STACK" --file "$RUNNER_TEMP/state.json" > /dev/null',
+        );
+        expect(exportStep.run).not.toContain("--show-secrets");
+        expect(exportStep.env).toMatchObject({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+        expect(stepUsing(state, "actions/upload-artifact").with).toEqual({
+            name: "state-${{ matrix.stack }}",
+            path: "${{ runner.temp }}/state.json",
+            "retention-days": 1,
+            "if-no-files-found": "error",
+        });
+        expect(source("preview.yml")).not.toMatch(/cat [^\n]*state\.json/);
+    });
+
+    test("the offline plan runs without credentials, against the state when there is one, else against the base branch", () => {
+        const offline = preview.jobs["offline-plan"];
+        expect(offline.needs).toEqual(["test", "state"]);
+        expect(offline.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+        expect(JSON.stringify(offline)).not.toMatch(/PULUMI_ACCESS_TOKEN|id-token|configure-aws-credentials/);
+        expect(stepUsing(offline, "actions/download-artifact").with).toMatchObject({
+            name: "state-${{ matrix.stack }}",
+        });
+        const scripts = offline.steps.map((step) => step.run ?? "").join("\n");
+        expect(scripts).toContain('npm run --silent plan -- --stack "$STACK" --state "$STATE_FILE" || status=$?');
+        expect(scripts).toContain('rm -f "$STATE_FILE"');
         expect(scripts).toContain('git worktree add --detach "$RUNNER_TEMP/base" "$BASE_SHA"');
         expect(scripts).toContain('npm run --silent plan -- --stack "$STACK" --json "$RUNNER_TEMP/plan-base.json"');
-        expect(scripts).toContain('npm run --silent plan -- --stack "$STACK" --diff "$RUNNER_TEMP/plan-base.json"');
-        expect(offline.some((step) => step.uses?.startsWith("actions/github-script@"))).toBe(true);
+        expect(scripts).toContain(
+            'npm run --silent plan -- --stack "$STACK" --diff "$RUNNER_TEMP/plan-base.json" || status=$?',
+        );
+        expect(offline.steps.some((step) => step.uses?.startsWith("actions/github-script@"))).toBe(true);
+        expect(offline.steps[offline.steps.length - 1].if).toBe("steps.plan.outputs.status != '0'");
     });
 });
 

@@ -109,7 +109,7 @@ describe("diffPlans", () => {
                 '  - vpcId: "<unknown before deployment>" (removed)\n',
         );
         expect(text).toContain("1 added, 1 removed, 2 changed (0 of them replaced); 3 outputs changed.\n");
-        expect(text).toMatch(/~ input changed; the engine decides between update and replace\./);
+        expect(text).toMatch(/~ updated in place\. \+- replaced: a property that forces replacement changed\./);
     });
 
     test("reports a new parent and a resource becoming read instead of managed", () => {
@@ -154,18 +154,22 @@ describe("diffPlans", () => {
         ]);
         const diff = diffPlans(before, renamed);
         expect(diff.changed.map((change) => [change.name, change.replacedBecause])).toEqual([
-            ["datomic-storage", ["name forces replacement"]],
+            [
+                "datomic-storage",
+                ["name forces replacement (hashicorp/terraform-provider-aws internal/service/cloudformation/stack.go)"],
+            ],
             ["datomic-compute", undefined],
-            ["orders-report", ["handler forces replacement"]],
+            ["orders-report", ["handler forces replacement (replaceOnChanges handler)"]],
         ]);
         const text = renderPlanDiffText(diff);
         expect(text).toContain(
             "+- aws:cloudformation/stack:Stack::datomic-storage\n" +
-                "      replaced: name forces replacement\n" +
+                "      replaced: name forces replacement (hashicorp/terraform-provider-aws internal/service/cloudformation/stack.go)\n" +
+                "      replaces the Datomic storage stack: its VPC goes with it, and every compute group runs in that VPC\n" +
                 '      name: "acme-dev" -> "acme-dev2"\n',
         );
         expect(text).toContain("~ aws:cloudformation/stack:Stack::datomic-compute\n");
-        expect(text).toContain("0 added, 0 removed, 3 changed (2 of them replaced); 0 outputs changed.\n");
+        expect(text).toContain("0 added, 0 removed, 3 changed (2 of them replaced, 1 hazardous); 0 outputs changed.\n");
     });
 
     test("a mapping pointed at a new query group's API is replaced, the old one deleted first", () => {
@@ -181,8 +185,8 @@ describe("diffPlans", () => {
         const diff = diffPlans(mapping("a1b2c3d4e5"), mapping("f6g7h8i9j0"));
         expect(renderPlanDiffText(diff)).toContain(
             "+- aws:apigatewayv2/apiMapping:ApiMapping::orders-api-mapping\n" +
-                "      replaced: apiId forces replacement (deleteBeforeReplace: the old one is deleted before the new " +
-                "one is created)\n",
+                "      replaced: apiId forces replacement (hashicorp/terraform-provider-aws internal/service/apigatewayv2/api_mapping.go)\n" +
+                "      deleteBeforeReplace: the old one is deleted before the new one is created\n",
         );
     });
 
@@ -195,7 +199,7 @@ describe("diffPlans", () => {
 });
 
 describe("valueChanges", () => {
-    test("descends into maps, quoting keys that are not plain names, and compares lists whole", () => {
+    test("descends into maps and lists, quoting keys that are not plain names, as the engine's detailed diff", () => {
         expect(
             valueChanges(
                 { tags: { "aws:team": "a", Name: "x" }, subnets: ["s-1", "s-2"], port: 8182 },
@@ -203,7 +207,8 @@ describe("valueChanges", () => {
                 "",
             ),
         ).toEqual([
-            { path: "subnets", before: ["s-1", "s-2"], after: ["s-2", "s-1"] },
+            { path: "subnets[0]", before: "s-1", after: "s-2" },
+            { path: "subnets[1]", before: "s-2", after: "s-1" },
             { path: 'tags["aws:team"]', before: "a", after: "b" },
         ]);
     });

@@ -19,10 +19,12 @@ export async function runStack(
         config?: Record<string, string>;
         /** Outputs of resources (non-preview runs), beyond their inputs. */
         resourceOutputs?: MockAnswers["resourceOutputs"];
+        /** The fixture file, if not the stack's own under plan-fixtures/. */
+        fixtureFile?: string;
     } = {},
 ): Promise<ProgramRun> {
     const programDir = options.programDir ?? REPO_ROOT;
-    const fixtureFile = path.join(programDir, "plan-fixtures", `${stack}.yaml`);
+    const fixtureFile = options.fixtureFile ?? path.join(programDir, "plan-fixtures", `${stack}.yaml`);
     // A registry of its own gives the program, and the mocks, their own @pulumi/pulumi. Isolating (rather
     // than resetting) the registry keeps Jest's caches of file contents and transforms across runs.
     let run: ProgramRun | undefined;
