@@ -12,6 +12,7 @@
 import { ingressCidrProblem } from "../../internal/cidr";
 import { instanceTypeProblem } from "../../internal/instanceTypes";
 import { DATOMIC_PRO_DOWNLOAD_URL } from "../datomicInstall";
+import { ArgumentProblems } from "./argumentProblems";
 import type { DatomicTransactorArgs } from "./args";
 import { AL2023_AMI_PARAMETERS } from "./images";
 import { extraPropertyProblem, secretPropertyProblem, TRANSACTOR_PORT } from "./properties";
@@ -29,39 +30,6 @@ import {
     roleNameProblem,
     sha256Problem,
 } from "../validation";
-
-/** One bad argument: its name as the user wrote it, and why its value cannot be used. */
-export interface ArgumentProblem {
-    readonly argument: string;
-    readonly problem: string;
-}
-
-/** Bad arguments: the message has one `argument: problem` line per problem. */
-export class TransactorArgumentError extends Error {
-    constructor(public readonly problems: readonly ArgumentProblem[]) {
-        super(problems.map(({ argument, problem }) => `${argument}: ${problem}`).join("\n"));
-        this.name = "TransactorArgumentError";
-    }
-}
-
-/** Collects the problems of every argument, so one preview reports them all. */
-export class ArgumentProblems {
-    private readonly found: ArgumentProblem[] = [];
-
-    /** Records `problem` against `argument`, when there is one. */
-    check(argument: string, problem: string | undefined): void {
-        if (problem) {
-            this.found.push({ argument, problem });
-        }
-    }
-
-    /** Throws a {@link TransactorArgumentError} naming every problem found, if any. */
-    throwIfAny(): void {
-        if (this.found.length > 0) {
-            throw new TransactorArgumentError(this.found);
-        }
-    }
-}
 
 /** Datomic's smallest `write-concurrency` (docs.datomic.com/operation/capacity.html). */
 export const MIN_WRITE_CONCURRENCY = 2;

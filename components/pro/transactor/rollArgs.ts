@@ -3,7 +3,7 @@
  * their defaults and their checks. Pure: bad values throw one {@link TransactorArgumentError} naming each.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ArgumentProblems } from "./checks";
+import { ArgumentProblems } from "./argumentProblems";
 
 /** An attached `DatomicBackup`, for a backup of every database before a `version` change rolls the group. */
 export interface TransactorBackupArgs {

@@ -1,23 +1,16 @@
 /**
  * The transactor's arguments checked and resolved into settings, before anything is created. Pure:
- * bad arguments throw one {@link TransactorArgumentError} naming every problem (checks.ts), which the
+ * bad arguments throw one {@link TransactorArgumentError} naming every problem (argumentProblems.ts), which the
  * component turns into a `pulumi.ResourceError`.
  */
+import { ArgumentProblems } from "./argumentProblems";
 import type { DatomicTransactorArgs } from "./args";
-import {
-    ArgumentProblems,
-    checkImage,
-    checkIngress,
-    checkPlacement,
-    checkProperties,
-    checkRelease,
-    checkRoleNames,
-} from "./checks";
+import { checkImage, checkIngress, checkPlacement, checkProperties, checkRelease, checkRoleNames } from "./checks";
 import { DATOMIC_PRO_DOWNLOAD_URL } from "../datomicInstall";
 import { DEFAULT_MEMORY_INDEX_MAX, DEFAULT_MEMORY_INDEX_THRESHOLD, TransactorPropertiesSettings } from "./properties";
 import { groupSizeProblem, positiveIntegerProblem, systemNameProblem, tableNameProblem } from "../validation";
 
-export { TransactorArgumentError } from "./checks";
+export { TransactorArgumentError } from "./argumentProblems";
 
 const DEFAULT_INSTANCE_TYPE = "m6i.large";
 const DEFAULT_GROUP_SIZE = 2;

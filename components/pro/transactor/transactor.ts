@@ -16,7 +16,7 @@ import type { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicEnvironmentOutputs } from "../../contract";
 import { createTransactorAlarms } from "./alarms";
-import type { ArgumentProblem } from "./checks";
+import type { ArgumentProblem } from "./argumentProblems";
 import type { DatomicTransactorArgs } from "./args";
 import { createTransactorIam } from "./iam";
 import { transactorIamNames } from "./iamNames";

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import type { DatomicTransactorArgs } from "../../../components/pro/transactor/args";
-import { TransactorArgumentError } from "../../../components/pro/transactor/checks";
+import { TransactorArgumentError } from "../../../components/pro/transactor/argumentProblems";
 import { renderTransactorProperties } from "../../../components/pro/transactor/properties";
 import {
     DATOMIC_GC_FLAGS,
