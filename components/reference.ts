@@ -34,7 +34,16 @@ export class DatomicSystemReference extends DatomicContractReader {
 
     constructor(name: string, args: DatomicSystemReferenceArgs, opts?: pulumi.CustomResourceOptions) {
         super();
-        if (args.stack === "") {
+        const stack: unknown = args?.stack;
+        // Without a name, pulumi.StackReference reads the stack named after the resource (its `name`
+        // argument): "datomic" for `new DatomicSystemReference("datomic", {})`, a stack that is not the
+        // environment (@pulumi/pulumi stackReference.js: `const stackReferenceName = args.name || name`).
+        if (stack === undefined || stack === null) {
+            throw new Error(
+                'stack: is required; give the environment stack as "<organization>/<project>/<stack>", such as "acme/datomic/dev"',
+            );
+        }
+        if (stack === "") {
             throw new Error('stack: is empty; give the environment stack as "<organization>/<project>/<stack>"');
         }
         this.stackReference = new pulumi.StackReference(name, { name: args.stack }, opts);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT_LIST_OUTPUTS, CONTRACT_OUTPUT_NAMES } from "../components/contract";
-import { DatomicSystemReference } from "../components/reference";
+import { DatomicSystemReference, DatomicSystemReferenceArgs } from "../components/reference";
 import { installMocks, resetWorld, valueOf } from "./support/harness";
 import { captureRejections } from "./support/rejections";
 
@@ -103,6 +103,16 @@ describe("DatomicSystemReference", () => {
 
     test("an empty stack name is refused at once", () => {
         expect(() => new DatomicSystemReference("empty", { stack: "" })).toThrow("stack: is empty");
+    });
+
+    test("a missing stack is refused at once, not read as the stack named after the resource", () => {
+        const args = {} as unknown as DatomicSystemReferenceArgs;
+        expect(() => new DatomicSystemReference("datomic", args)).toThrow(
+            'stack: is required; give the environment stack as "<organization>/<project>/<stack>", such as "acme/datomic/dev"',
+        );
+        expect(
+            () => new DatomicSystemReference("datomic", { stack: null } as unknown as DatomicSystemReferenceArgs),
+        ).toThrow("stack: is required");
     });
 
     test("clientEnvironment gives a Lambda the in-VPC endpoint and the system's coordinates", async () => {

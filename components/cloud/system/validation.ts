@@ -48,6 +48,13 @@ export function checkSystemArgs(owner: pulumi.Resource, args: DatomicCloudSystem
         }
     };
     const { systemName } = args;
+    // A JavaScript caller (or a cast) can leave it out; every derived stack name needs it.
+    if (typeof systemName !== "string") {
+        check(
+            "systemName",
+            `is required (got ${JSON.stringify(systemName) ?? "undefined"}); give the Datomic system's name, such as "acme-prod"`,
+        );
+    }
     check("systemName", systemName === "" ? "is empty; give the Datomic system's name" : undefined);
     check("systemName", args.create ? newSystemNameProblem(systemName) : stackNameProblem(systemName));
     const release = args.create ? checkCreateArgs(check, args, args.create) : undefined;

@@ -395,6 +395,16 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
     test.each<[string, DatomicCloudSystemArgs, string]>([
         ["an empty system name", { systemName: "", topology: "nlb" }, "systemName: is empty"],
         [
+            "a missing system name (a JavaScript caller), naming the argument instead of a TypeError",
+            { topology: "nlb" } as unknown as DatomicCloudSystemArgs,
+            'systemName: is required (got undefined); give the Datomic system\'s name, such as "acme-prod"',
+        ],
+        [
+            "a system name that is not text",
+            { systemName: 42, topology: "nlb" } as unknown as DatomicCloudSystemArgs,
+            "systemName: is required (got 42)",
+        ],
+        [
             "a system name that cannot name a stack, reported against systemName, not the derived compute stack name",
             { systemName: "acme_prod", topology: "nlb" },
             'systemName: "acme_prod" is not a CloudFormation stack name',
