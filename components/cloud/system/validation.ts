@@ -212,3 +212,22 @@ function checkEndpointService(
     }
     return choice as EndpointServiceChoice;
 }
+
+/**
+ * Why the endpoint service's permissions are refused: `"*"` makes the service public, and without
+ * acceptance every connection request is approved, so any AWS account that learns the service name gets
+ * a private path to the Datomic nodes. AWS: "If you grant permissions to all principals, the service is
+ * public. Any users who know the name of a public service can send a request to attach an endpoint. If the
+ * service does not require manual approval, attachments are automatically approved."
+ * (docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpointServicePermissions.html)
+ */
+export function publicEndpointServiceProblem(principals: string[], acceptanceRequired: boolean): string | undefined {
+    if (acceptanceRequired || !principals.includes("*")) {
+        return undefined;
+    }
+    return (
+        '["*"] lets every AWS account connect, and with endpointServiceAcceptanceRequired false each ' +
+        "connection is approved at once; list the accounts' principals (arn:aws:iam::<account>:root) or set " +
+        "endpointServiceAcceptanceRequired: true to approve each connection by hand"
+    );
+}
