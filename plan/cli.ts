@@ -20,7 +20,7 @@ import { diffPlans, parsePlan, PlanDiff, renderPlanDiffText } from "./diff";
 import { loadFixtureFile } from "./fixtures";
 import { fixturesFromOutputs, parseStackOutputs, renderFixtureFile } from "./fixturesFromOutputs";
 import { registerPackageFallback } from "./packageFallback";
-import { Plan, renderPlanText, toPlan } from "./render";
+import { lookupCallsOf, Plan, renderPlanText, toPlan } from "./render";
 import { renderFailure } from "./report";
 import { RunProgramOptions, runProgram } from "./runProgram";
 import { readProject, readStackConfig } from "./stackConfig";
@@ -39,6 +39,7 @@ interface PlanOptions {
     json?: string | boolean;
     diff?: string;
     verbose?: boolean;
+    wide?: boolean;
 }
 
 const EXIT = { ok: 0, programFailed: 1, usage: 2 } as const;
@@ -79,6 +80,7 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
         .option("--json [file]", "write the plan as JSON (to stdout, or to the file); with --diff, the diff to stdout")
         .option("--diff <base.json>", "print what changed since a plan written earlier with --json <file>")
         .option("--verbose", "on failure, also print the errors' stacks and the Pulumi runtime's log")
+        .option("--wide", "print every value of the text plan whole (long values are cut by default)")
         .addHelpText(
             "after",
             "\nFixtures from an environment stack's outputs (see datomic-plan fixtures --help):\n" +
@@ -138,7 +140,11 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
         const diff = diffPlans(base.plan, plan);
         out.stdout(options.json === true ? diffJson(diff) : renderPlanDiffText(diff, base.source));
     } else {
-        out.stdout(options.json === true ? JSON.stringify(plan, null, 2) + "\n" : renderPlanText(plan));
+        out.stdout(
+            options.json === true
+                ? JSON.stringify(plan, null, 2) + "\n"
+                : renderPlanText(plan, { wide: options.wide, lookupCalls: lookupCallsOf(run) }),
+        );
     }
     return EXIT.ok;
 }
