@@ -121,6 +121,7 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
                 config: options.config,
                 fixtures,
                 fixtureSource: path.relative(process.cwd(), fixtureFile) || fixtureFile,
+                fixtureFileMissing: !fs.existsSync(fixtureFile),
                 ...loader,
             }),
         ),

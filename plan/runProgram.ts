@@ -46,6 +46,8 @@ export interface RunProgramOptions {
     fixtures: LookupFixtures;
     /** Where the fixtures came from, for error messages. */
     fixtureSource: string;
+    /** True when the fixture file does not exist (a stack's default file is optional): messages say so. */
+    fixtureFileMissing?: boolean;
     /**
      * Config values set over the stack file's, as `pulumi preview --config key=value` would: a key without
      * a namespace is the project's. Values are strings, as the runtime holds them.
@@ -86,7 +88,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
 
     const answers = fixtureAnswers(
         options.fixtures,
-        { region: config["aws:region"], source: options.fixtureSource },
+        { region: config["aws:region"], source: options.fixtureSource, fileMissing: options.fixtureFileMissing },
         options.resourceOutputs,
     );
     const recorder = new MockRecorder(answers);
