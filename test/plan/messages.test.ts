@@ -17,7 +17,7 @@ const ROOTS = ["components", "environment", "plan", "cli"];
  * zone check once ended "the VPC endpoint's subnets must be".
  */
 const DANGLING =
-    /(?:^|\s)(?:a|an|the|of|in|on|for|with|and|or|but|must|be|is|are|than|by|from|as|at|that|which|should|can|will|its|their|your|not)$|[,;:(\-]$/i;
+    /(?:^|\s)(?:a|an|the|of|in|on|for|with|and|or|but|must|be|is|are|than|by|from|as|at|that|which|should|can|will|its|their|your|not)$|[,;:(-]$/i;
 
 function sourceFiles(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
