@@ -8,8 +8,10 @@
  * writes the fixtures a service needs from an environment stack's
  * `pulumi stack output --json`.
  *
+ * Before running a TypeScript program, it type-checks it as `pulumi preview` does (plan/typeCheck.ts).
+ *
  * Exit codes: 0 the plan (or the diff, whether or not anything changed) was
- * printed; 1 the program failed (an error, or a lookup no fixture answers);
+ * printed; 1 the program failed (a type error, an error, or a lookup no fixture answers);
  * 2 bad flags, or a program directory, stack, fixture or base plan file that
  * cannot be read.
  */
@@ -22,8 +24,9 @@ import { fixturesFromOutputs, parseStackOutputs, renderFixtureFile } from "./fix
 import { registerPackageFallback } from "./packageFallback";
 import { lookupCallsOf, Plan, renderPlanText, toPlan } from "./render";
 import { renderFailure } from "./report";
-import { RunProgramOptions, runProgram } from "./runProgram";
+import { entryPoint, RunProgramOptions, runProgram } from "./runProgram";
 import { readProject, readStackConfig } from "./stackConfig";
+import { typeCheckProgram } from "./typeCheck";
 
 /** Where the command writes: the process's streams, or a test's buffers. */
 export interface CliOutput {
@@ -48,7 +51,10 @@ const EXIT = { ok: 0, programFailed: 1, usage: 2 } as const;
  * How the program's modules are loaded. By default Node's `require` rooted at the program, with ts-node
  * and the pulumi-datomic fallback registered; a test passes its own module registry instead.
  */
-export type ProgramLoader = Pick<RunProgramOptions, "requireModule" | "trapRejections" | "stallAfterMs">;
+export type ProgramLoader = Pick<RunProgramOptions, "requireModule" | "trapRejections" | "stallAfterMs"> & {
+    /** Type-check the program first, as the command does by default; a test's loader skips it unless true. */
+    typeCheck?: boolean;
+};
 
 /**
  * Runs `datomic-plan` with the arguments after the command's name and returns its exit code; every error
@@ -107,6 +113,13 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
     readStackConfig(programDir, readProject(programDir), options.stack, options.config);
     // The default file is optional (a program may make no lookups); a file named with -f must exist.
     const fixtures = loadFixtureFile(fixtureFile, { optional: options.fixtures === undefined });
+    if (loader === undefined || loader.typeCheck) {
+        const typeErrors = typeCheck(programDir, options.verbose ? out : undefined);
+        if (typeErrors) {
+            out.stderr(typeErrors);
+            return EXIT.programFailed;
+        }
+    }
     if (!loader) {
         registerTypeScript(programDir);
         registerPackageFallback();
@@ -205,6 +218,31 @@ function writeFixtures(args: string[], out: CliOutput): number {
         out.stdout(yaml);
     }
     return EXIT.ok;
+}
+
+/**
+ * Type-checks the program as `pulumi preview` would; returns the report of its errors, if any. With
+ * `verbose`, says on stderr how long the check took, or why it was skipped.
+ */
+function typeCheck(programDir: string, verbose: CliOutput | undefined): string | undefined {
+    const entry = path.resolve(programDir, entryPoint(programDir, readProject(programDir)));
+    const result = typeCheckProgram(
+        programDir,
+        fs.statSync(entry, { throwIfNoEntry: false })?.isDirectory() ? path.join(entry, "index.ts") : entry,
+    );
+    verbose?.stderr(
+        result.checked
+            ? `datomic-plan: type check ${result.cached ? "(cached) " : ""}took ${(result.milliseconds / 1000).toFixed(2)} s\n`
+            : `datomic-plan: no type check: ${result.skippedBecause}\n`,
+    );
+    if (result.errors.length === 0) {
+        return undefined;
+    }
+    return (
+        `datomic-plan: the program has type errors, which pulumi preview would report too ` +
+        `(PULUMI_NODEJS_TRANSPILE_ONLY=true turns the check off, as it does for Pulumi):\n` +
+        result.errors.map((error) => `  ${error}\n`).join("")
+    );
 }
 
 function collectConfig(value: string, previous: Record<string, string> = {}): Record<string, string> {

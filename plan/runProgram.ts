@@ -200,7 +200,8 @@ function listenOnProcess(listener: (reason: unknown) => void): () => void {
     return () => process.off("unhandledRejection", listener);
 }
 
-function entryPoint(programDir: string, project: ProjectFile): string {
+/** The program's entry point relative to its directory: `main` of Pulumi.yaml, else index.ts or index.js. */
+export function entryPoint(programDir: string, project: ProjectFile): string {
     if (project.main) {
         return project.main;
     }
