@@ -61,6 +61,21 @@ describe("DatomicSystemReference", () => {
         await recorder.settle();
     });
 
+    test("topologyValue gives the topology as a plain value for an async entry point, at preview", async () => {
+        const ref = new DatomicSystemReference("plain", { stack: "acme/datomic/dev" });
+        await expect(ref.topologyValue()).resolves.toBe("alb");
+    });
+
+    test("topologyValue of an environment without a Datomic Cloud topology names the stack and the value", async () => {
+        resetWorld(recorder, {
+            fixtures: { stackReferences: { "acme/datomic/pro": { ...devOutputs, topology: "transactor" } } },
+        });
+        const ref = new DatomicSystemReference("pro", { stack: "acme/datomic/pro" });
+        await expect(ref.topologyValue()).rejects.toThrow(
+            `Output 'topology' of stack 'acme/datomic/pro' is "transactor", not "nlb" or "alb": a Datomic Cloud environment exports its topology`,
+        );
+    });
+
     test("a missing output fails naming the output and the stack", async () => {
         // The failure also fails the program (as an unhandled rejection), as it would under `pulumi up`.
         const programErrors = await captureRejections(async () => {

@@ -1,8 +1,8 @@
 /**
  * The README's quick starts as executable documentation. Their code blocks are taken from README.md as
  * a reader copies them: the environment config of each topology goes through the environment program's
- * parser, and the service program (alb as written; nlb with the HTTP Direct statement the nlb quick start
- * swaps in) is run at preview under the mocks, with the service's stack config from the README and the
+ * parser, and the service program (one program, which reads the environment's topology and builds HTTP
+ * Direct for it) is run at preview under the mocks on each topology, with the service's stack config from the README and the
  * environment's outputs from test/fixtures/readme. test/package/pack.test.ts type-checks both programs
  * against the packed package, as a reader who ran `npm install pulumi-datomic` compiles them.
  */
