@@ -100,6 +100,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
         preview: options.preview ?? true,
     });
     const hooks = observeProgram(requireModule);
+    const restoreCallsites = withoutResourceCallsites(pulumi);
 
     const errors: Error[] = [];
     const release = (options.trapRejections ?? listenOnProcess)((reason) => errors.push(asError(reason)));
@@ -133,6 +134,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     } finally {
         stall.cancel();
         hooks.release();
+        restoreCallsites();
         process.chdir(originalDir);
         release();
     }
@@ -161,6 +163,24 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
 }
 
 const STALLED = Symbol("stalled");
+
+/**
+ * Stops the SDK capturing each resource's whole stack while the program runs; returns what restores it.
+ * `Resource.callsites` sets Error.stackTraceLimit to Infinity and parses `new Error().stack` for the source
+ * position the engine shows (@pulumi/pulumi resource.js), and under ts-node every such stack is mapped
+ * through source maps. A plan sends positions to no engine, so it skips that work.
+ */
+function withoutResourceCallsites(pulumi: Pulumi): () => void {
+    const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
+    const original = resource.callsites;
+    if (typeof original !== "function") {
+        return () => undefined;
+    }
+    resource.callsites = () => [];
+    return () => {
+        resource.callsites = original;
+    };
+}
 
 /**
  * Resolves to {@link STALLED} once the program can make no more progress: Node is about to exit with the
