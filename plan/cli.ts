@@ -89,7 +89,9 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
         .option("--wide", "print every value of the text plan whole (long values are cut by default)")
         .addHelpText(
             "after",
-            "\nFixtures from an environment stack's outputs (see datomic-plan fixtures --help):\n" +
+            "\nA TypeScript program is type-checked first, as pulumi preview does (exit 1 on a type error);\n" +
+                "PULUMI_NODEJS_TRANSPILE_ONLY=true, or noCheck in its tsconfig, skips the check.\n" +
+                "\nFixtures from an environment stack's outputs (see datomic-plan fixtures --help):\n" +
                 "  pulumi stack output --json --stack acme/datomic/dev > dev-outputs.json\n" +
                 "  datomic-plan fixtures --from dev-outputs.json --stack acme/datomic/dev --out plan-fixtures/dev.yaml\n",
         )
