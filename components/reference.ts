@@ -3,7 +3,7 @@
  * stack, in place of `terraform_remote_state`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ContractOutputName, DATOMIC_TOPOLOGIES } from "./contract";
+import { ContractOutputName } from "./contract";
 import { contractValueProblem, DatomicContractReader } from "./contractReader";
 
 /** Arguments of {@link DatomicSystemReference}. */
@@ -49,33 +49,14 @@ export class DatomicSystemReference extends DatomicContractReader {
         this.stackReference = new pulumi.StackReference(name, { name: args.stack }, opts);
     }
 
-    /**
-     * The environment's topology as a plain value, for a program that builds different resources on each:
-     * read from the stack reference's output details while the program runs, at preview too (stack
-     * references are read, not created, so their outputs are known). Await it in an async entry point
-     * (`export = async () => { ... }`, which Pulumi runs and whose result becomes the stack's outputs).
-     * Fails naming the stack when its topology is missing or is not `"nlb"` or `"alb"` (a pro environment).
-     *
-     * @example
-     * ```ts
-     * export = async () => {
-     *     const datomic = new DatomicSystemReference("datomic", { stack: "acme/datomic/dev" });
-     *     const topology = await datomic.topologyValue();
-     *     return { topology };
-     * };
-     * ```
-     */
-    public async topologyValue(): Promise<"nlb" | "alb"> {
-        const details = await this.stackReference.getOutputDetails("topology");
-        const value = details.value ?? details.secretValue;
-        if (!(DATOMIC_TOPOLOGIES as readonly unknown[]).includes(value)) {
-            const stack = await outputValue(this.stackReference.name);
-            throw new Error(
-                `Output 'topology' of stack '${stack}' is ${JSON.stringify(value) ?? "missing"}, not "nlb" or "alb": ` +
-                    "a Datomic Cloud environment exports its topology",
-            );
-        }
-        return value as "nlb" | "alb";
+    /** Read from the stack reference's output details: plain values, known at preview too. */
+    protected async plainValue(name: ContractOutputName): Promise<unknown> {
+        const details = await this.stackReference.getOutputDetails(name);
+        return details.value ?? details.secretValue;
+    }
+
+    protected sourceName(): Promise<string> {
+        return new Promise((resolve) => this.stackReference.name.apply((stack) => resolve(`stack '${stack}'`)));
     }
 
     /**
@@ -93,9 +74,4 @@ export class DatomicSystemReference extends DatomicContractReader {
                 return value;
             });
     }
-}
-
-/** The value of an output that is known while the program runs (a stack reference's name). */
-function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply(resolve));
 }
