@@ -55,6 +55,7 @@ export class DatomicSystemReference extends DatomicContractReader {
         return details.value ?? details.secretValue;
     }
 
+    /** `stack '<organization>/<project>/<stack>'`, as messages name it. */
     protected sourceName(): Promise<string> {
         return new Promise((resolve) => this.stackReference.name.apply((stack) => resolve(`stack '${stack}'`)));
     }
