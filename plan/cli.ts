@@ -26,6 +26,7 @@ import { lookupCallsOf, Plan, renderPlanText, toPlan } from "./render";
 import { renderFailure } from "./report";
 import { entryPoint, RunProgramOptions, runProgram } from "./runProgram";
 import { readProject, readStackConfig } from "./stackConfig";
+import { registerCachedTypeScript } from "./transpileCache";
 import { typeCheckProgram } from "./typeCheck";
 
 /** Where the command writes: the process's streams, or a test's buffers. */
@@ -123,7 +124,7 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
         }
     }
     if (!loader) {
-        registerTypeScript(programDir);
+        registerTypeScript(programDir, options.verbose ?? false);
         registerPackageFallback();
     }
 
@@ -313,11 +314,20 @@ async function withoutStackTraces<T>(enabled: boolean, body: () => Promise<T>): 
     }
 }
 
-/** Pulumi TypeScript programs are loaded with ts-node, transpile-only, as the Pulumi CLI does. */
-function registerTypeScript(programDir: string): void {
+/**
+ * Pulumi TypeScript programs are loaded as ts-node loads them without type checking (the check is made
+ * before, plan/typeCheck.ts): from the transpile cache when the program has a node_modules to keep it in,
+ * else with ts-node, transpile-only. `sourceMaps` maps errors' stacks to the TypeScript lines.
+ */
+function registerTypeScript(programDir: string, sourceMaps: boolean): void {
     // `npm run plan` already registers ts-node (node -r ts-node/register/transpile-only); a second
     // registration would compile every file twice.
     if ((process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) {
+        return;
+    }
+    if (registerCachedTypeScript(programDir)) {
+        // The cached JavaScript carries inline source maps, which Node applies once asked to.
+        process.setSourceMapsEnabled(sourceMaps);
         return;
     }
     const tsNode = require.resolve("ts-node", { paths: [programDir, __dirname] });

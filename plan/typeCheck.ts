@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as TypeScript from "typescript";
 import { PACKAGE_NAME } from "./packageFallback";
+import { cacheDirectoryFor } from "./transpileCache";
 
 /** What a type check found. */
 export interface TypeCheckResult {
@@ -171,17 +172,10 @@ function unchanged(files: Record<string, string>): boolean {
     return Object.entries(files).every(([file, digest]) => fs.existsSync(file) && hash([readOrEmpty(file)]) === digest);
 }
 
-/** The cache file in the nearest node_modules above the program, or undefined when there is none. */
+/** The program's cache file, in the nearest node_modules above it. */
 function cacheFileFor(programDir: string): string | undefined {
-    for (let dir = programDir; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "node_modules"))) {
-            const name = `typecheck-${hash([programDir]).slice(0, 16)}.json`;
-            return path.join(dir, "node_modules", ".cache", "datomic-plan", name);
-        }
-        if (path.dirname(dir) === dir) {
-            return undefined;
-        }
-    }
+    const dir = cacheDirectoryFor(programDir);
+    return dir && path.join(dir, `typecheck-${hash([programDir]).slice(0, 16)}.json`);
 }
 
 function readCache(file: string | undefined): CacheEntry | undefined {
