@@ -1,6 +1,11 @@
 /** Jest runs TypeScript through ts-jest without type checking (tsconfig has isolatedModules); `npm run typecheck` type-checks. */
 const os = require("os");
 
+// datomic-plan type-checks a program before planning it, as pulumi preview does; the suite's child processes
+// plan temporary copies of programs, each of which would pay a full check. They plan without it;
+// test/plan/typeCheck.test.ts tests the check with the variable unset.
+process.env.PULUMI_NODEJS_TRANSPILE_ONLY ??= "true";
+
 module.exports = {
     // At least two workers, even on two cores (where Jest's default is one): many suites spend their time
     // waiting on child processes (datomic-plan, typedoc, npm pack, shellcheck, the fake ion-dev), which a

@@ -15,8 +15,12 @@
  * - for comparison, 10 services with `npm run plan` in this repository, which compiles pulumi-datomic's
  *   TypeScript on every run.
  * The aim: linear growth in services, and 10 services in under twice the empty program's time.
- * `--quick` (what test/bench runs): 1 and 2 services, one run of each case and no warm-up run; its figures
- * mean nothing.
+ * `--quick` (what test/bench runs): 1 and 2 services, one run of each case, no warm-up run and no type
+ * check; its figures mean nothing.
+ *
+ * These figures are of plans without the type check (PULUMI_NODEJS_TRANSPILE_ONLY=true), which is its own
+ * figure: the dev stack's check from a cold cache and again with the cache (plan/typeCheck.ts), as
+ * `datomic-plan --verbose` reports them.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -32,6 +36,8 @@ interface PlanBenchmarkOptions {
     serviceCounts: number[];
     /** Whether a first, untimed run of each case warms the file system cache. */
     warmUp: boolean;
+    /** Whether the type check is measured (cold, about 10 s, then cached). */
+    typeCheck: boolean;
 }
 
 function planBenchmarkOptions(argv: readonly string[]): PlanBenchmarkOptions {
@@ -40,8 +46,12 @@ function planBenchmarkOptions(argv: readonly string[]): PlanBenchmarkOptions {
         runs: numberOption(argv, "--runs", quick ? 1 : 5),
         serviceCounts: quick ? [1, 2] : [1, 10, 100],
         warmUp: !quick,
+        typeCheck: !quick,
     };
 }
+
+/** The plan figures leave the type check out; typeCheckFigures measures it. */
+const WITHOUT_TYPE_CHECK = { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
 
 interface Case {
     label: string;
@@ -69,7 +79,7 @@ function planOnce(target: Case, jsonFile?: string): Promise<number> {
                 ...["--dir", target.dir, "--stack", target.stack],
                 ...(jsonFile ? ["--json", jsonFile] : []),
             ],
-            { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] },
+            { cwd: REPO, stdio: ["ignore", "ignore", "pipe"], env: WITHOUT_TYPE_CHECK },
         );
         let stderr = "";
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -280,9 +290,34 @@ export async function runPlanBenchmark(argv: readonly string[], log: Log = conso
             max: Math.max(...times[index]),
         }));
         report(figures, options, log);
+        if (options.typeCheck) {
+            await typeCheckFigures(cases[1], log);
+        }
     } finally {
         fs.rmSync(root, { recursive: true, force: true });
     }
+}
+
+/** The type check of `target` (as `datomic-plan --verbose` reports it): from a cold cache, then cached. */
+async function typeCheckFigures(target: Case, log: Log): Promise<void> {
+    fs.rmSync(path.join(REPO, "node_modules", ".cache", "datomic-plan"), { recursive: true, force: true });
+    const checkOnce = () =>
+        new Promise<string>((resolve, reject) => {
+            const env = { ...process.env };
+            delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
+            const child = spawn(
+                process.execPath,
+                [...target.cli, "--dir", target.dir, "--stack", target.stack, "--verbose"],
+                { cwd: REPO, stdio: ["ignore", "ignore", "pipe"], env },
+            );
+            let stderr = "";
+            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            child.on("error", reject);
+            child.on("exit", () => resolve(/type check (?:\(cached\) )?took ([\d.]+ s)/.exec(stderr)?.[1] ?? stderr));
+        });
+    const cold = await checkOnce();
+    const cached = await checkOnce();
+    log(`type check of the ${target.label}: ${cold} from a cold cache, ${cached} cached`);
 }
 
 function report(figures: Figures[], options: PlanBenchmarkOptions, log: Log): void {

@@ -5,7 +5,7 @@
  * service can switch between them by changing one constructor.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONTRACT_LIST_OUTPUTS, ContractOutputName, datomicClientEnvironment } from "./contract";
+import { CONTRACT_LIST_OUTPUTS, ContractOutputName, DATOMIC_TOPOLOGIES, datomicClientEnvironment } from "./contract";
 
 /**
  * Why `value` cannot be the contract output `name`, or undefined when it can: list outputs
@@ -225,6 +225,43 @@ export abstract class DatomicContractReader {
         });
     }
 
+    /**
+     * The environment's topology as a plain value, for a program that builds different resources on each:
+     * read while the program runs, at preview too (the environment's outputs are read, not created, so they
+     * are known). Await it in an async entry point (`export = async () => { ... }`, which Pulumi runs and
+     * whose result becomes the stack's outputs). Fails naming the source when the topology is missing or is
+     * not `"nlb"` or `"alb"` (a pro environment).
+     *
+     * @example
+     * ```ts
+     * export = async () => {
+     *     const datomic = new DatomicSystemReference("datomic", { stack: "acme/datomic/dev" });
+     *     const topology = await datomic.topologyValue();
+     *     return { topology };
+     * };
+     * ```
+     */
+    public async topologyValue(): Promise<"nlb" | "alb"> {
+        const value = await this.plainValue("topology");
+        if (!(DATOMIC_TOPOLOGIES as readonly unknown[]).includes(value)) {
+            throw new Error(
+                `Output 'topology' of ${await this.sourceName()} is ${JSON.stringify(value) ?? "missing"}, ` +
+                    'not "nlb" or "alb": a Datomic Cloud environment exports its topology',
+            );
+        }
+        return value as "nlb" | "alb";
+    }
+
+    /** An output's value while the program runs (the source's outputs are known then, at preview too). */
+    protected plainValue(name: ContractOutputName): Promise<unknown> {
+        return outputValue(this.read(name));
+    }
+
+    /** The source, as messages name it. */
+    protected sourceName(): Promise<string> {
+        return Promise.resolve("the environment");
+    }
+
     /** Reads one contract output from the source; called once per output, on first use. */
     protected abstract readOutput(name: ContractOutputName): pulumi.Output<unknown>;
 
@@ -236,4 +273,9 @@ export abstract class DatomicContractReader {
         }
         return value as pulumi.Output<T>;
     }
+}
+
+/** The value of an output known while the program runs (an environment's output, a stack reference's name). */
+function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
 }

@@ -34,10 +34,30 @@ export class DatomicSystemReference extends DatomicContractReader {
 
     constructor(name: string, args: DatomicSystemReferenceArgs, opts?: pulumi.CustomResourceOptions) {
         super();
-        if (args.stack === "") {
+        const stack: unknown = args?.stack;
+        // Without a name, pulumi.StackReference reads the stack named after the resource (its `name`
+        // argument): "datomic" for `new DatomicSystemReference("datomic", {})`, a stack that is not the
+        // environment (@pulumi/pulumi stackReference.js: `const stackReferenceName = args.name || name`).
+        if (stack === undefined || stack === null) {
+            throw new Error(
+                'stack: is required; give the environment stack as "<organization>/<project>/<stack>", such as "acme/datomic/dev"',
+            );
+        }
+        if (stack === "") {
             throw new Error('stack: is empty; give the environment stack as "<organization>/<project>/<stack>"');
         }
         this.stackReference = new pulumi.StackReference(name, { name: args.stack }, opts);
+    }
+
+    /** Read from the stack reference's output details: plain values, known at preview too. */
+    protected async plainValue(name: ContractOutputName): Promise<unknown> {
+        const details = await this.stackReference.getOutputDetails(name);
+        return details.value ?? details.secretValue;
+    }
+
+    /** `stack '<organization>/<project>/<stack>'`, as messages name it. */
+    protected sourceName(): Promise<string> {
+        return new Promise((resolve) => this.stackReference.name.apply((stack) => resolve(`stack '${stack}'`)));
     }
 
     /**

@@ -3,14 +3,33 @@
  * and returns the environment stack contract.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DatomicMonitoring } from "../components/cloud/monitoring/monitoring";
-import { DatomicCloudSystem, DatomicCloudSystemArgs } from "../components/cloud/system/system";
+import type { DatomicMonitoring } from "../components/cloud/monitoring/monitoring";
+import type { DatomicCloudSystem, DatomicCloudSystemArgs } from "../components/cloud/system/system";
 import { DEFAULT_TEMPLATE_VERSION, parseTemplateVersion, topologyOfRelease } from "../components/internal/templates";
 import { DatomicEnvironmentOutputs } from "../components/contract";
-import { DatomicBackup } from "../components/pro/backup/backup";
-import { DatomicTransactor } from "../components/pro/transactor/transactor";
+import type { DatomicBackup } from "../components/pro/backup/backup";
+import type { DatomicTransactor } from "../components/pro/transactor/transactor";
 import { CONFIG_KEYS, EnvironmentConfig } from "./config";
 import type { EnvironmentMonitoringArgs } from "./monitoringConfig";
+
+/*
+ * Each flavor's components are loaded only by a stack of that flavor: a cloud stack does not load the pro
+ * family (half the components), which under ts-node (`pulumi preview`, `npm run plan`) each plan would
+ * otherwise compile (bench/plan.ts). `import type` above keeps the types; these load the code.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const cloudComponents = (): {
+    DatomicCloudSystem: typeof DatomicCloudSystem;
+    DatomicMonitoring: typeof DatomicMonitoring;
+} => ({
+    ...require("../components/cloud/system/system"),
+    ...require("../components/cloud/monitoring/monitoring"),
+});
+const proComponents = (): { DatomicTransactor: typeof DatomicTransactor; DatomicBackup: typeof DatomicBackup } => ({
+    ...require("../components/pro/transactor/transactor"),
+    ...require("../components/pro/backup/backup"),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The transactor component's name, and so its default system name. */
 const TRANSACTOR_NAME = "datomic";
@@ -18,6 +37,7 @@ const TRANSACTOR_NAME = "datomic";
 /** Constructs the environment's components; component argument errors are reported against their config key. */
 export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentOutputs {
     if (config.flavor === "pro") {
+        const { DatomicTransactor, DatomicBackup } = proComponents();
         const transactor = withConfigKey(CONFIG_KEYS.pro, () => new DatomicTransactor(TRANSACTOR_NAME, config.pro));
         const backup = config.backup;
         if (backup) {
@@ -38,6 +58,7 @@ export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentO
         }
         return transactor.contractOutputs();
     }
+    const { DatomicCloudSystem } = cloudComponents();
     const system = withConfigKey(CONFIG_KEYS.cloud, () => new DatomicCloudSystem("datomic", config.cloud));
     const monitoring = config.monitoring;
     if (monitoring) {
@@ -65,6 +86,7 @@ function monitorSystem(
                   ionApiGatewayEndpoint: system.ionApiGatewayEndpoint,
               }
             : {};
+    const { DatomicMonitoring } = cloudComponents();
     return new DatomicMonitoring(
         "datomic-monitoring",
         {

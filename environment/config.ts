@@ -11,6 +11,7 @@ import type { DatomicCloudSystemArgs } from "../components/cloud/system/system";
 import type { DatomicTransactorArgs } from "../components/pro/transactor/transactor";
 import type { DatomicBackupArgs } from "../components/pro/backup/backup";
 import { EnvironmentMonitoringArgs, MONITORING_KEY, monitoringOf } from "./monitoringConfig";
+import { redactSecretValues } from "./redaction";
 
 /** The project's config namespace (`name` in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "datomic";
@@ -206,7 +207,8 @@ export function parseEnvironmentConfig(
     const check = <T>(key: string, schema: z.ZodType<T>, value: unknown): T | undefined => {
         const result = schema.safeParse(value);
         if (!result.success) {
-            problems.push(...result.error.issues.map((issue) => describeIssue(key, issue, value)));
+            const secret = secretKeys.includes(key);
+            problems.push(...result.error.issues.map((issue) => describeIssue(key, issue, value, secret)));
             return undefined;
         }
         return result.data;
@@ -296,7 +298,7 @@ export function parseEnvironmentConfig(
     }
 
     if (problems.length > 0) {
-        throw new EnvironmentConfigError(problems);
+        throw new EnvironmentConfigError(redactSecretValues(problems, values, secretKeys));
     }
     const target = { region: region!, accountId: accountId!, deployRoleArn: deployRoleArn! };
     return flavor === "pro"
@@ -401,8 +403,9 @@ function numberOrDefault(value: number | "Default" | undefined): number | undefi
     return value === "Default" ? undefined : value;
 }
 
-function describeIssue(prefix: string, issue: z.core.$ZodIssue, root: unknown): string {
+function describeIssue(prefix: string, issue: z.core.$ZodIssue, root: unknown, secret: boolean): string {
     const { key, value } = locateIssue(issue, root, prefix);
-    const shown = issue.code === "unrecognized_keys" || value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
+    const given = secret ? "a secret value, not shown" : JSON.stringify(value);
+    const shown = issue.code === "unrecognized_keys" || value === undefined ? "" : ` (got ${given})`;
     return `${key}: ${issueMessage(issue)}${shown}`;
 }

@@ -59,9 +59,11 @@ export function readStackConfig(): StackConfig {
                 values[key] = value;
             }
         } catch {
-            problems.push(
-                `${key}: expected a map or list of settings (got the text ${JSON.stringify(config.get(name))})`,
-            );
+            // A secret's text is not shown, even when it is not what the key needs.
+            const text = isConfigSecret(key)
+                ? "text that is secret, not shown"
+                : `the text ${JSON.stringify(config.get(name))}`;
+            problems.push(`${key}: expected a map or list of settings (got ${text})`);
         }
     }
     const secretKeys = programKeys.filter((key) => values[key] !== undefined && isConfigSecret(key));

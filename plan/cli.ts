@@ -9,8 +9,10 @@
  * writes the fixtures a service needs from an environment stack's
  * `pulumi stack output --json`.
  *
+ * Before running a TypeScript program, it type-checks it as `pulumi preview` does (plan/typeCheck.ts).
+ *
  * Exit codes: 0 the plan (or the diff, whether or not anything changed) was
- * printed; 1 the program failed (an error, or a lookup no fixture answers), or
+ * printed; 1 the program failed (a type error, an error, or a lookup no fixture answers), or
  * with --state the engine would refuse a step; 2 bad flags, or a program
  * directory, stack, fixture, base plan or state file that cannot be used.
  */
@@ -21,11 +23,13 @@ import { diffPlans, parsePlan, PlanDiff, renderPlanDiffText } from "./diff";
 import { loadFixtureFile } from "./fixtures";
 import { fixturesFromOutputs, parseStackOutputs, renderFixtureFile } from "./fixturesFromOutputs";
 import { registerPackageFallback } from "./packageFallback";
-import { Plan, renderPlanText, toPlan } from "./render";
+import { lookupCallsOf, Plan, renderPlanText, toPlan } from "./render";
 import { renderFailure } from "./report";
-import { RunProgramOptions, runProgram } from "./runProgram";
+import { entryPoint, RunProgramOptions, runProgram } from "./runProgram";
 import { readProject, readStackConfig } from "./stackConfig";
 import { readStateFile, statePreviewOutput } from "./state/command";
+import { registerCachedTypeScript } from "./transpileCache";
+import { typeCheckProgram } from "./typeCheck";
 
 /** Where the command writes: the process's streams, or a test's buffers. */
 export interface CliOutput {
@@ -42,6 +46,7 @@ interface PlanOptions {
     diff?: string;
     state?: string;
     verbose?: boolean;
+    wide?: boolean;
 }
 
 const EXIT = { ok: 0, programFailed: 1, usage: 2 } as const;
@@ -50,7 +55,10 @@ const EXIT = { ok: 0, programFailed: 1, usage: 2 } as const;
  * How the program's modules are loaded. By default Node's `require` rooted at the program, with ts-node
  * and the pulumi-datomic fallback registered; a test passes its own module registry instead.
  */
-export type ProgramLoader = Pick<RunProgramOptions, "requireModule" | "trapRejections" | "stallAfterMs">;
+export type ProgramLoader = Pick<RunProgramOptions, "requireModule" | "trapRejections" | "stallAfterMs"> & {
+    /** Type-check the program first, as the command does by default; a test's loader skips it unless true. */
+    typeCheck?: boolean;
+};
 
 /**
  * Runs `datomic-plan` with the arguments after the command's name and returns its exit code; every error
@@ -86,9 +94,12 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
             "preview against the deployed state that `pulumi stack export` wrote: what will change, not only what exists",
         )
         .option("--verbose", "on failure, also print the errors' stacks and the Pulumi runtime's log")
+        .option("--wide", "print every value of the text plan whole (long values are cut by default)")
         .addHelpText(
             "after",
-            "\nFixtures from an environment stack's outputs (see datomic-plan fixtures --help):\n" +
+            "\nA TypeScript program is type-checked first, as pulumi preview does (exit 1 on a type error);\n" +
+                "PULUMI_NODEJS_TRANSPILE_ONLY=true, or noCheck in its tsconfig, skips the check.\n" +
+                "\nFixtures from an environment stack's outputs (see datomic-plan fixtures --help):\n" +
                 "  pulumi stack output --json --stack acme/datomic/dev > dev-outputs.json\n" +
                 "  datomic-plan fixtures --from dev-outputs.json --stack acme/datomic/dev --out plan-fixtures/dev.yaml\n",
         )
@@ -119,8 +130,15 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
             : readStateFile(options.state, readProject(programDir).name, options.stack);
     // The default file is optional (a program may make no lookups); a file named with -f must exist.
     const fixtures = loadFixtureFile(fixtureFile, { optional: options.fixtures === undefined });
+    if (loader === undefined || loader.typeCheck) {
+        const typeErrors = typeCheck(programDir, options.verbose ? out : undefined);
+        if (typeErrors) {
+            out.stderr(typeErrors);
+            return EXIT.programFailed;
+        }
+    }
     if (!loader) {
-        registerTypeScript(programDir);
+        registerTypeScript(programDir, options.verbose ?? false);
         registerPackageFallback();
     }
 
@@ -134,6 +152,7 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
                 fixtures,
                 fixtureSource: path.relative(process.cwd(), fixtureFile) || fixtureFile,
                 deployed: state?.deployed,
+                fixtureFileMissing: !fs.existsSync(fixtureFile),
                 ...loader,
             }),
         ),
@@ -158,7 +177,11 @@ async function plan(args: string[], out: CliOutput, loader: ProgramLoader | unde
         const diff = diffPlans(base.plan, plan);
         out.stdout(options.json === true ? diffJson(diff) : renderPlanDiffText(diff, base.source));
     } else {
-        out.stdout(options.json === true ? JSON.stringify(plan, null, 2) + "\n" : renderPlanText(plan));
+        out.stdout(
+            options.json === true
+                ? JSON.stringify(plan, null, 2) + "\n"
+                : renderPlanText(plan, { wide: options.wide, lookupCalls: lookupCallsOf(run) }),
+        );
     }
     return EXIT.ok;
 }
@@ -218,6 +241,31 @@ function writeFixtures(args: string[], out: CliOutput): number {
         out.stdout(yaml);
     }
     return EXIT.ok;
+}
+
+/**
+ * Type-checks the program as `pulumi preview` would; returns the report of its errors, if any. With
+ * `verbose`, says on stderr how long the check took, or why it was skipped.
+ */
+function typeCheck(programDir: string, verbose: CliOutput | undefined): string | undefined {
+    const entry = path.resolve(programDir, entryPoint(programDir, readProject(programDir)));
+    const result = typeCheckProgram(
+        programDir,
+        fs.statSync(entry, { throwIfNoEntry: false })?.isDirectory() ? path.join(entry, "index.ts") : entry,
+    );
+    verbose?.stderr(
+        result.checked
+            ? `datomic-plan: type check ${result.cached ? "(cached) " : ""}took ${(result.milliseconds / 1000).toFixed(2)} s\n`
+            : `datomic-plan: no type check: ${result.skippedBecause}\n`,
+    );
+    if (result.errors.length === 0) {
+        return undefined;
+    }
+    return (
+        `datomic-plan: the program has type errors, which pulumi preview would report too ` +
+        `(PULUMI_NODEJS_TRANSPILE_ONLY=true turns the check off, as it does for Pulumi):\n` +
+        result.errors.map((error) => `  ${error}\n`).join("")
+    );
 }
 
 function collectConfig(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -286,11 +334,20 @@ async function withoutStackTraces<T>(enabled: boolean, body: () => Promise<T>): 
     }
 }
 
-/** Pulumi TypeScript programs are loaded with ts-node, transpile-only, as the Pulumi CLI does. */
-function registerTypeScript(programDir: string): void {
+/**
+ * Pulumi TypeScript programs are loaded as ts-node loads them without type checking (the check is made
+ * before, plan/typeCheck.ts): from the transpile cache when the program has a node_modules to keep it in,
+ * else with ts-node, transpile-only. `sourceMaps` maps errors' stacks to the TypeScript lines.
+ */
+function registerTypeScript(programDir: string, sourceMaps: boolean): void {
     // `npm run plan` already registers ts-node (node -r ts-node/register/transpile-only); a second
     // registration would compile every file twice.
     if ((process as unknown as Record<symbol, unknown>)[Symbol.for("ts-node.register.instance")]) {
+        return;
+    }
+    if (registerCachedTypeScript(programDir)) {
+        // The cached JavaScript carries inline source maps, which Node applies once asked to.
+        process.setSourceMapsEnabled(sourceMaps);
         return;
     }
     const tsNode = require.resolve("ts-node", { paths: [programDir, __dirname] });

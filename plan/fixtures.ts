@@ -27,6 +27,7 @@ import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { issueMessage, locateIssue } from "../components/internal/validationIssues";
+import { fixturesCommand, lookupSkeleton } from "./lookupSkeletons";
 import type { MockAnswers, ProviderReference } from "./recorder";
 
 const ACCOUNT_MESSAGE = 'expected a 12-digit AWS account id in quotes, such as "111111111111"';
@@ -97,7 +98,7 @@ export class MissingLookupError extends Error {
         public readonly inputs: Record<string, unknown>,
         where: string,
         /** What to add, when it is not a "lookups" entry. */
-        what = `add a "lookups" entry for it to ${where}`,
+        what = `add a "lookups" entry for it to ${where}, such as (replace the result's values with the real ones):\n${lookupSkeleton(token, inputs)}`,
     ) {
         super(`No fixture answers ${token} called with ${JSON.stringify(inputs)}; ${what}`);
         this.name = "MissingLookupError";
@@ -125,7 +126,11 @@ export function loadFixtureFile(file: string, options: { optional?: boolean } = 
         if (error.code === "ENOENT" && options.optional) {
             return {};
         }
-        throw new FixtureFileError(`cannot read the fixture file ${file}: ${error.message}`);
+        const hint =
+            error.code === "ENOENT"
+                ? `; write a service's fixtures from its environment stack with ${fixturesCommand("<organization>/<project>/<stack>", file)}, or give the right file to --fixtures`
+                : "";
+        throw new FixtureFileError(`cannot read the fixture file ${file}: ${error.message}${hint}`);
     }
     let parsed: unknown;
     try {
@@ -159,6 +164,8 @@ export interface FixtureContext {
     region?: string;
     /** Where the fixtures came from, for error messages. */
     source: string;
+    /** True when that file does not exist (a stack's default fixture file is optional). */
+    fileMissing?: boolean;
 }
 
 /** Where a lookup runs: the region and account of its provider, where they are known. */
@@ -207,7 +214,11 @@ export function fixtureAnswers(
             const under = target.provider
                 ? ` under provider ${target.provider} (region ${target.region ?? "unknown"}, account ${target.accountId ?? "unknown"})`
                 : "";
-            throw new MissingLookupError(`${token}${under}`, inputs, context.source);
+            throw new MissingLookupError(
+                `${token}${under}`,
+                inputs,
+                context.fileMissing ? `${context.source} (a new file)` : context.source,
+            );
         },
         resourceOutputs(type, name, inputs) {
             if (type === "pulumi:pulumi:StackReference") {
@@ -220,7 +231,8 @@ export function fixtureAnswers(
                         inputs,
                         context.source,
                         `add the stack's outputs under "stackReferences" in ${context.source} ` +
-                            `(it has ${known.length ? known.join(", ") : "none"}), or check the stack name`,
+                            `(${context.fileMissing ? "the file does not exist yet" : `it has ${known.length ? known.join(", ") : "none"}`}), ` +
+                            `or check the stack name. To write them from the stack itself: ${fixturesCommand(stack, context.source)}`,
                     );
                 }
                 collectStrings(outputs, suppliedValues);

@@ -122,8 +122,48 @@ function markerOf(resource: PlannedResource): string {
     return resource.options.some((option) => option.startsWith("import ")) ? "=" : "+";
 }
 
+/** The distinct inputs a function was called with, and how many calls had them. */
+export interface LookupCalls {
+    inputs: Record<string, unknown>;
+    count: number;
+}
+
+/**
+ * The run's lookups by function (sorted), each with its distinct inputs in the order first called:
+ * secrets masked and paths relative, as in the plan.
+ */
+export function lookupCallsOf(run: ProgramRun): Record<string, LookupCalls[]> {
+    const byFunction: Record<string, LookupCalls[]> = {};
+    for (const call of run.calls) {
+        const inputs = maskedValue(call.inputs, run.programDir) as Record<string, unknown>;
+        const calls = (byFunction[call.token] ??= []);
+        const key = JSON.stringify(inputs);
+        const same = calls.find((known) => JSON.stringify(known.inputs) === key);
+        if (same) {
+            same.count++;
+        } else {
+            calls.push({ inputs, count: 1 });
+        }
+    }
+    return Object.fromEntries(Object.entries(byFunction).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** How the text plan is printed. */
+export interface PlanTextOptions {
+    /** Print every value whole; by default a value longer than a line is cut to {@link SHORT_VALUE_LENGTH}. */
+    wide?: boolean;
+    /** The inputs of each lookup ({@link lookupCallsOf}); without them, lookups are listed with counts only. */
+    lookupCalls?: Record<string, LookupCalls[]>;
+}
+
 /** The plan as an indented tree for a terminal or a pull-request comment. */
-export function renderPlanText(plan: Plan): string {
+export function renderPlanText(plan: Plan, options: PlanTextOptions = {}): string {
+    let cutValues = false;
+    const shortValue = (value: unknown) => {
+        const shown = shownValue(value, options.wide ?? false);
+        cutValues ||= shown.length < (typeof value === "string" ? value : JSON.stringify(value)).length;
+        return shown;
+    };
     const lines = [
         `Plan of stack "${plan.stack}" (project ${plan.project}), from mocks: no cloud calls were made and no state was read,`,
         "so every resource the program manages is shown as created (+); > reads an existing resource, = imports one.",
@@ -161,6 +201,7 @@ export function renderPlanText(plan: Plan): string {
         const note = plan.outputsFromFixtures?.includes(name) ? fixtureNote : "";
         lines.push(`  ${name}: ${shortValue(value)}${note}`);
     }
+    lines.push(...lookupLines(plan, options.lookupCalls, shortValue));
     const counts = { managed: 0, read: 0, component: 0 };
     for (const resource of plan.resources) {
         counts[resource.kind]++;
@@ -173,7 +214,34 @@ export function renderPlanText(plan: Plan): string {
         `"${UNKNOWN}" marks values AWS assigns when the resources are created; ` +
             `"(from fixtures)" marks values taken from the fixture file, not from the program.`,
     );
+    if (!options.wide && cutValues) {
+        lines.push(`Values longer than ${SHORT_VALUE_LENGTH} characters end in "..."; --wide prints them whole.`);
+    }
     return lines.join("\n") + "\n";
+}
+
+/** The lookups section: each function with how often it was called and, when known, with what. */
+function lookupLines(
+    plan: Plan,
+    calls: Record<string, LookupCalls[]> | undefined,
+    shortValue: (value: unknown) => string,
+): string[] {
+    const tokens = Object.keys(plan.lookups);
+    if (tokens.length === 0) {
+        return [];
+    }
+    const lines = ["", "Lookups, by function (answered by the fixtures or built in):"];
+    for (const token of tokens) {
+        lines.push(`  ${token}  x${plan.lookups[token]}`);
+        for (const call of calls?.[token] ?? []) {
+            const entries = Object.entries(call.inputs);
+            const text = entries.length
+                ? entries.map(([name, value]) => `${name}: ${shortValue(value)}`).join(", ")
+                : "(no inputs)";
+            lines.push(`      ${text}${call.count > 1 ? `  x${call.count}` : ""}`);
+        }
+    }
+    return lines;
 }
 
 function optionsOf(resource: RecordedResource, byUrn: Map<string, RecordedResource>): string[] {
@@ -258,7 +326,10 @@ function relativePath(text: string, programDir: string): string {
     return path.relative(programDir, text).split(path.sep).join("/") || ".";
 }
 
-function shortValue(value: unknown): string {
+/** Values longer than this are cut in the text plan, unless it is printed wide. */
+export const SHORT_VALUE_LENGTH = 160;
+
+function shownValue(value: unknown, wide: boolean): string {
     const text = typeof value === "string" ? value : JSON.stringify(value);
-    return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+    return wide || text.length <= SHORT_VALUE_LENGTH ? text : `${text.slice(0, SHORT_VALUE_LENGTH - 3)}...`;
 }

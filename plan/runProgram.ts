@@ -46,6 +46,8 @@ export interface RunProgramOptions {
     fixtures: LookupFixtures;
     /** Where the fixtures came from, for error messages. */
     fixtureSource: string;
+    /** True when the fixture file does not exist (a stack's default file is optional): messages say so. */
+    fixtureFileMissing?: boolean;
     /**
      * Config values set over the stack file's, as `pulumi preview --config key=value` would: a key without
      * a namespace is the project's. Values are strings, as the runtime holds them.
@@ -88,7 +90,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
 
     const answers = fixtureAnswers(
         options.fixtures,
-        { region: config["aws:region"], source: options.fixtureSource },
+        { region: config["aws:region"], source: options.fixtureSource, fileMissing: options.fixtureFileMissing },
         options.resourceOutputs,
     );
     const recorder = new MockRecorder(options.deployed ? { ...answers, deployed: options.deployed } : answers);
@@ -100,6 +102,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
         preview: options.preview ?? true,
     });
     const hooks = observeProgram(requireModule);
+    const restoreCallsites = withoutResourceCallsites(pulumi);
 
     const errors: Error[] = [];
     const release = (options.trapRejections ?? listenOnProcess)((reason) => errors.push(asError(reason)));
@@ -133,6 +136,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     } finally {
         stall.cancel();
         hooks.release();
+        restoreCallsites();
         process.chdir(originalDir);
         release();
     }
@@ -161,6 +165,24 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
 }
 
 const STALLED = Symbol("stalled");
+
+/**
+ * Stops the SDK capturing each resource's whole stack while the program runs; returns what restores it.
+ * `Resource.callsites` sets Error.stackTraceLimit to Infinity and parses `new Error().stack` for the source
+ * position the engine shows (@pulumi/pulumi resource.js), and under ts-node every such stack is mapped
+ * through source maps. A plan sends positions to no engine, so it skips that work.
+ */
+function withoutResourceCallsites(pulumi: Pulumi): () => void {
+    const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
+    const original = resource.callsites;
+    if (typeof original !== "function") {
+        return () => undefined;
+    }
+    resource.callsites = () => [];
+    return () => {
+        resource.callsites = original;
+    };
+}
 
 /**
  * Resolves to {@link STALLED} once the program can make no more progress: Node is about to exit with the
@@ -200,7 +222,8 @@ function listenOnProcess(listener: (reason: unknown) => void): () => void {
     return () => process.off("unhandledRejection", listener);
 }
 
-function entryPoint(programDir: string, project: ProjectFile): string {
+/** The program's entry point relative to its directory: `main` of Pulumi.yaml, else index.ts or index.js. */
+export function entryPoint(programDir: string, project: ProjectFile): string {
     if (project.main) {
         return project.main;
     }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT_LIST_OUTPUTS, CONTRACT_OUTPUT_NAMES } from "../components/contract";
-import { DatomicSystemReference } from "../components/reference";
+import { DatomicSystemReference, DatomicSystemReferenceArgs } from "../components/reference";
 import { installMocks, resetWorld, valueOf } from "./support/harness";
 import { captureRejections } from "./support/rejections";
 
@@ -61,6 +61,21 @@ describe("DatomicSystemReference", () => {
         await recorder.settle();
     });
 
+    test("topologyValue gives the topology as a plain value for an async entry point, at preview", async () => {
+        const ref = new DatomicSystemReference("plain", { stack: "acme/datomic/dev" });
+        await expect(ref.topologyValue()).resolves.toBe("alb");
+    });
+
+    test("topologyValue of an environment without a Datomic Cloud topology names the stack and the value", async () => {
+        resetWorld(recorder, {
+            fixtures: { stackReferences: { "acme/datomic/pro": { ...devOutputs, topology: "transactor" } } },
+        });
+        const ref = new DatomicSystemReference("pro", { stack: "acme/datomic/pro" });
+        await expect(ref.topologyValue()).rejects.toThrow(
+            `Output 'topology' of stack 'acme/datomic/pro' is "transactor", not "nlb" or "alb": a Datomic Cloud environment exports its topology`,
+        );
+    });
+
     test("a missing output fails naming the output and the stack", async () => {
         // The failure also fails the program (as an unhandled rejection), as it would under `pulumi up`.
         const programErrors = await captureRejections(async () => {
@@ -103,6 +118,16 @@ describe("DatomicSystemReference", () => {
 
     test("an empty stack name is refused at once", () => {
         expect(() => new DatomicSystemReference("empty", { stack: "" })).toThrow("stack: is empty");
+    });
+
+    test("a missing stack is refused at once, not read as the stack named after the resource", () => {
+        const args = {} as unknown as DatomicSystemReferenceArgs;
+        expect(() => new DatomicSystemReference("datomic", args)).toThrow(
+            'stack: is required; give the environment stack as "<organization>/<project>/<stack>", such as "acme/datomic/dev"',
+        );
+        expect(
+            () => new DatomicSystemReference("datomic", { stack: null } as unknown as DatomicSystemReferenceArgs),
+        ).toThrow("stack: is required");
     });
 
     test("clientEnvironment gives a Lambda the in-VPC endpoint and the system's coordinates", async () => {

@@ -20,6 +20,7 @@ import {
     parseDeployStatusOutput,
     parsePushOutput,
     pushArgument,
+    isThrottledStderr,
     readFailure,
 } from "../../components/internal/ionDev";
 import { ReleaseOptions, releaseCommandLine, resumeCommand, usageProblem } from "./options";
@@ -177,6 +178,10 @@ export async function release(options: ReleaseOptions, effects: ReleaseEffects):
                 ION_RELEASE_EXIT.ionDevError,
                 "ERROR",
                 `ion-dev :${op} failed (exit ${run.exitCode})${stderrTail(run.stderr)}`,
+                undefined,
+                // One process per operation: a throttled call ion-dev does not catch ends the JVM with
+                // the exception on stderr, and the same request may succeed later.
+                isThrottledStderr(run.stderr),
             );
         }
         return run.stdout;
@@ -277,7 +282,7 @@ export async function release(options: ReleaseOptions, effects: ReleaseEffects):
                 // AWS throttles DescribeExecution and GetDeployment under load; the deploy goes on.
                 throttled += 1;
                 progress(
-                    `deploy-status throttled (${e.message}); retrying in ${throttleDelay(throttled, interval) / 1000}s`,
+                    `deploy-status throttled (${e.message.replace(/\n\s*/g, " ")}); retrying in ${throttleDelay(throttled, interval) / 1000}s`,
                 );
             }
             if (status) {

@@ -50,6 +50,12 @@ export function readClasspath(projectDir: string, aliasNames: string[]): Classpa
             }
             return;
         }
+        if (!fs.statSync(depsFile).isFile()) {
+            throw new Error(
+                `${depsFile} is a directory, not a file: an ion project's deps.edn is the tools.deps file at its root; ` +
+                    "rename or remove the directory",
+            );
+        }
         depsFiles.push(depsFile);
         const deps = readDepsFile(depsFile);
         const aliasTable = objectField(deps, "aliases", depsFile) ?? {};

@@ -106,6 +106,15 @@ const RETRYABLE_ANOMALIES = new Set([
 /** How AWS says it throttles (ThrottlingException, "Rate exceeded", TooManyRequestsException...). */
 const THROTTLING = /throttl|rate exceeded|too ?many ?requests|slow ?down|request limit exceeded/i;
 
+/**
+ * Whether ion-dev's stderr says AWS throttled it. An exception ion-dev does not catch leaves no failure map
+ * on stdout: clojure.main prints "Execution error (ExceptionInfo) at ...", the message and "Full report at"
+ * on stderr and exits 1 (clojure.main/ex-str and report-error, Clojure 1.10 and later).
+ */
+export function isThrottledStderr(stderr: string): boolean {
+    return THROTTLING.test(stderr);
+}
+
 /** The EDN map argument of `{:op :push}`. */
 export function pushArgument(context: IonDevContext, uname: string | undefined): string {
     return toEdn({ op: ":push", uname, ...contextFields(context) });

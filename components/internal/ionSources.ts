@@ -30,7 +30,7 @@ export interface HashIonSourcesOptions {
      * replace the project's `:paths`, as the Clojure CLI does. Default: none.
      */
     aliases?: string[];
-    /** Globs (picomatch, relative to the project directory) of further files to hash, even when git ignores them. */
+    /** Globs (picomatch, relative to the project directory and inside it) of further files to hash, even when git ignores them. */
     include?: string[];
     /** Globs of files to leave out. deps.edn and ion-config.edn are always hashed. */
     exclude?: string[];
@@ -89,6 +89,15 @@ export async function hashIonSources(dir: string, options: HashIonSourcesOptions
             throw new Error(`${name}: "${negated}" is a negated glob; list files to leave out in exclude instead`);
         }
     }
+    const outside = (options.include ?? []).find((glob) => !isInside(projectDir, includeBase(projectDir, glob)));
+    if (outside) {
+        // The hash names files relative to the project; a file outside it is not the ion's source, and
+        // `../**` would walk whatever lies beside the project.
+        throw new Error(
+            `include: "${outside}" reaches outside the project directory ${projectDir}; ` +
+                'include takes globs inside the project, such as "config/**" (a :local/root dependency\'s sources are hashed already)',
+        );
+    }
 
     const classpath = readClasspath(projectDir, options.aliases ?? []);
     const resources = path.join(projectDir, "resources");
@@ -114,7 +123,7 @@ export async function hashIonSources(dir: string, options: HashIonSourcesOptions
     }
     for (const glob of options.include ?? []) {
         const matches = picomatch(glob, { dot: true });
-        const base = path.resolve(projectDir, picomatch.scan(glob).base || ".");
+        const base = includeBase(projectDir, glob);
         if (await statOrUndefined(base)) {
             await new TreeWalker(false).walkRoot(base, base, (file) => {
                 const relative = relativePosix(projectDir, file);
@@ -340,6 +349,11 @@ async function statOrUndefined(file: string): Promise<fs.Stats | undefined> {
     } catch {
         return undefined;
     }
+}
+
+/** The directory an include glob walks: the part before its first wildcard. */
+function includeBase(projectDir: string, glob: string): string {
+    return path.resolve(projectDir, picomatch.scan(glob).base || ".");
 }
 
 function isInside(dir: string, file: string): boolean {

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildEnvironment } from "../../environment/build";
 import { EnvironmentConfigError, parseEnvironmentConfig } from "../../environment/config";
+import { redactSecretValues } from "../../environment/redaction";
 import { readStackConfig } from "../../environment/stackConfig";
 import { Secret } from "../../plan/recorder";
 import { albCompute, albStorage, createdSystemLookups, vpcLookups } from "../fixtures/cloudStacks";
@@ -105,4 +106,52 @@ test.each([
         problems = (e as EnvironmentConfigError).problems;
     }
     expect(problems).toContain(problem);
+});
+
+describe("a secret value never appears in a message", () => {
+    const SECRET = "hunter2-Zq9-do-not-print";
+
+    function problemsOf(config: Record<string, unknown>, secretKeys: string[]): string {
+        setConfig({ ...target, ...config }, secretKeys);
+        const read = readStackConfig();
+        try {
+            parseEnvironmentConfig(read.values, read.secretKeys, read.problems);
+        } catch (e) {
+            expect(e).toBeInstanceOf(EnvironmentConfigError);
+            return (e as Error).message;
+        }
+        throw new Error("the configuration was accepted");
+    }
+
+    test("a secret structured key that is not JSON names the key, not its text", () => {
+        const message = problemsOf({ "datomic:cloud": `token=${SECRET}` }, ["datomic:cloud"]);
+        expect(message).toContain(
+            "datomic:cloud: expected a map or list of settings (got text that is secret, not shown)",
+        );
+        expect(message).not.toContain(SECRET);
+    });
+
+    test("a bad setting inside a secret key says what is allowed, not what was given", () => {
+        const secretCloud = { ...cloud, mode: SECRET, bastionIngressCidrs: SECRET };
+        const message = problemsOf({ "datomic:cloud": secretCloud }, ["datomic:cloud"]);
+        expect(message).toContain(
+            'datomic:cloud.mode: Invalid option: expected one of "adopt"|"create" (got a secret value, not shown)',
+        );
+        expect(message).toContain(
+            "datomic:cloud.bastionIngressCidrs: expected array, received string (got a secret value, not shown)",
+        );
+        expect(message).not.toContain(SECRET);
+        // The same mistakes in a plain key show the value, which is what helps.
+        expect(problemsOf({ "datomic:cloud": secretCloud }, [])).toContain(`(got "${SECRET}")`);
+    });
+
+    test("a message that quotes a secret setting keeps its sense, with the value masked", () => {
+        expect(
+            redactSecretValues(
+                [`datomic:pro.region: "${SECRET}" differs from aws:region "us-east-1"`, "aws:region: fine"],
+                { "datomic:pro": { region: SECRET, nested: [{ token: SECRET.slice(0, 8) }] } },
+                ["datomic:pro"],
+            ),
+        ).toEqual(['datomic:pro.region: "[secret]" differs from aws:region "us-east-1"', "aws:region: fine"]);
+    });
 });

@@ -123,6 +123,23 @@ describe("datomic-ion-release with one ion-dev JVM", () => {
         expect(run.state.launches).toHaveLength(1);
     });
 
+    test.concurrent.each(["throttled", "throttled-uncaught"])(
+        "per-operation fallback: %s status polls are retried and a good release succeeds",
+        async (scenario) => {
+            const run = await release(["--uname", "wip", "--poll-interval", "0.1"], {
+                FAKE_ION_SCENARIO: scenario,
+                FAKE_CLOJURE_SPATH: "unsupported",
+            });
+            expect(run.stderr).toMatch(
+                scenario === "throttled"
+                    ? "deploy-status throttled (ion-dev :deploy-status failed: Rate exceeded"
+                    : /deploy-status throttled \(ion-dev :deploy-status failed \(exit 1\): .*Execution error \(ExceptionInfo\).* Rate exceeded/,
+            );
+            expect(run.code).toBe(ION_RELEASE_EXIT.succeeded);
+            expect(run.state.polls).toBeGreaterThanOrEqual(3);
+        },
+    );
+
     test.concurrent("SIGTERM stops the JVM, prints the resume command in the JSON result and exits 143", async () => {
         const cwd = workDirectory();
         const stateFile = path.join(cwd, ".stand-in-state.edn");

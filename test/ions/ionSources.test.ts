@@ -187,6 +187,36 @@ describe("hashIonSources", () => {
         await expect(hashIonSources(empty, { exclude: ["!src/**"] })).rejects.toThrow(/negated glob/);
     });
 
+    test("a deps.edn that is a directory is named as such, not reported as EISDIR", async () => {
+        const project = temporaryDirectory("ion-sources-depsdir");
+        created.push(project);
+        fs.mkdirSync(path.join(project, "deps.edn"));
+        write(project, "src/a.clj", "(ns a)");
+        const failure = hashIonSources(project);
+        await expect(failure).rejects.toThrow(
+            `${path.join(project, "deps.edn")} is a directory, not a file: an ion project's deps.edn is the tools.deps file at its root; rename or remove the directory`,
+        );
+        await expect(failure).rejects.not.toThrow(/EISDIR/);
+    });
+
+    test("an include that reaches outside the project is refused, and nothing beside the project is read", async () => {
+        const parent = temporaryDirectory("ion-sources-outside");
+        created.push(parent);
+        const project = path.join(parent, "ion");
+        write(project, "deps.edn", '{:paths ["src"]}');
+        write(project, "src/a.clj", "(ns a)");
+        write(parent, "outside/secret.txt", "not the ion's");
+        for (const glob of ["../outside/**", "src/../../outside/*.txt", path.join(parent, "outside", "**")]) {
+            await expect(hashIonSources(project, { include: [glob] })).rejects.toThrow(
+                `include: "${glob}" reaches outside the project directory ${project}; include takes globs inside the project`,
+            );
+        }
+        // Globs inside the project still work, including ones that start at the project itself.
+        write(project, "config/app.edn", "{}");
+        const inside = await hashIonSources(project, { include: ["config/**", "**/app.edn"] });
+        expect(inside.files.map((file) => file.path)).toContain("config/app.edn");
+    });
+
     test("property: creation order and location never change the hash; editing any file does", async () => {
         const fileArbitrary = fc.record({
             path: fc

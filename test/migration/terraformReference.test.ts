@@ -110,6 +110,13 @@ describe("TerraformDatomicReference", () => {
         ]);
     });
 
+    test("gives the topology as a plain value, as DatomicSystemReference does", async () => {
+        resetWorld(recorder, { fixtures: { lookups: [state(S3_TOKEN, {}, datomicServiceOutputs())] } });
+        const datomic = new TerraformDatomicReference("datomic", { s3: S3, environment: "prod" });
+        await expect(datomic.topologyValue()).resolves.toBe("nlb");
+        await recorder.settle();
+    });
+
     test("gives a Lambda the same environment variables as DatomicSystemReference", async () => {
         resetWorld(recorder, { fixtures: { lookups: [state(S3_TOKEN, {}, datomicServiceOutputs())] } });
         const datomic = new TerraformDatomicReference("datomic", {

@@ -13,6 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
+import { docExamples, exampleModule, FREE_NAME_CODES } from "../support/docExamples";
 import { servicePrograms } from "../support/readmeQuickStarts";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -29,6 +30,19 @@ const COMPONENT_TYPES = [
     "datomic:pro:Transactor",
     "datomic:pro:Backup",
 ];
+
+/** How a reader's project compiles: strict, CommonJS, Node's types; packages from its node_modules. */
+const READER_OPTIONS: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    esModuleInterop: true,
+    types: ["node"],
+    typeRoots: [path.join(ROOT, "node_modules", "@types")],
+};
 
 interface PackResult {
     filename: string;
@@ -269,17 +283,7 @@ describe("the installed tarball", () => {
             fs.writeFileSync(file, source);
             return file;
         });
-        const program = ts.createProgram(files, {
-            strict: true,
-            noEmit: true,
-            skipLibCheck: true,
-            target: ts.ScriptTarget.ES2022,
-            module: ts.ModuleKind.CommonJS,
-            moduleResolution: ts.ModuleResolutionKind.Node10,
-            esModuleInterop: true,
-            types: ["node"],
-            typeRoots: [path.join(ROOT, "node_modules", "@types")],
-        });
+        const program = ts.createProgram(files, READER_OPTIONS);
         // pulumi-datomic resolves to the tarball's declarations, not to the sources.
         expect(program.getSourceFiles().map((file) => path.relative(consumer, file.fileName))).toContain(
             path.join("node_modules", "pulumi-datomic", "dist", "components", "index.d.ts"),
@@ -292,6 +296,52 @@ describe("the installed tarball", () => {
         });
         expect(problems).toEqual([]);
     }, 120_000);
+
+    test("every TypeScript example of the guides (docs/*.md) compiles against it, strictly", () => {
+        const dir = path.join(consumer, "docs-examples");
+        fs.mkdirSync(dir);
+        const examples = docExamples();
+        expect(examples.length).toBeGreaterThan(15);
+        const write = (freeNames: string[][], exports: Set<string>) =>
+            examples.map((example, index) => {
+                const file = path.join(dir, `example${index}.ts`);
+                fs.writeFileSync(file, exampleModule(example, freeNames[index], exports));
+                return file;
+            });
+        // A first compile finds the names each example uses without declaring them (what comes before it in a
+        // program) and the package's exports; the second, reusing the first's parsed files, checks the examples.
+        let files = write(
+            examples.map(() => []),
+            new Set(),
+        );
+        const first = ts.createProgram(files, READER_OPTIONS);
+        const freeNames = examples.map((): string[] => []);
+        for (const diagnostic of ts.getPreEmitDiagnostics(first)) {
+            const name = /'(\w+)'/.exec(ts.flattenDiagnosticMessageText(diagnostic.messageText, " "))?.[1];
+            const index = diagnostic.file ? files.indexOf(diagnostic.file.fileName) : -1;
+            if (FREE_NAME_CODES.has(diagnostic.code) && name && index >= 0) {
+                freeNames[index].push(name);
+            }
+        }
+        const entry = first
+            .getSourceFiles()
+            .find((file) => file.fileName.endsWith("pulumi-datomic/dist/components/index.d.ts"))!;
+        const checker = first.getTypeChecker();
+        const exports = new Set(
+            checker.getExportsOfModule(checker.getSymbolAtLocation(entry)!).map((symbol) => symbol.name),
+        );
+        files = write(freeNames, exports);
+        const program = ts.createProgram(files, READER_OPTIONS, undefined, first);
+        const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+            const index = diagnostic.file ? files.indexOf(diagnostic.file.fileName) : -1;
+            const where =
+                index >= 0
+                    ? `${examples[index].where} (example${index}.ts:${diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}): `
+                    : "";
+            return where + ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+        });
+        expect(problems).toEqual([]);
+    }, 240_000);
 
     test.each([
         ["datomic-plan", "--stack <name>"],

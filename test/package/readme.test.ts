@@ -1,8 +1,8 @@
 /**
  * The README's quick starts as executable documentation. Their code blocks are taken from README.md as
  * a reader copies them: the environment config of each topology goes through the environment program's
- * parser, and the service program (alb as written; nlb with the HTTP Direct statement the nlb quick start
- * swaps in) is run at preview under the mocks, with the service's stack config from the README and the
+ * parser, and the service program (one program, which reads the environment's topology and builds HTTP
+ * Direct for it) is run at preview under the mocks on each topology, with the service's stack config from the README and the
  * environment's outputs from test/fixtures/readme. test/package/pack.test.ts type-checks both programs
  * against the packed package, as a reader who ran `npm install pulumi-datomic` compiles them.
  */
@@ -17,6 +17,7 @@ import { RecordedResource, UNKNOWN } from "../../plan/recorder";
 import { ProgramRun } from "../../plan/runProgram";
 import { REPO_ROOT, runStack } from "../support/program";
 import { alb, nlb, PROJECT, QuickStart, servicePrograms } from "../support/readmeQuickStarts";
+import { trapRejections as trap } from "../support/rejections";
 
 const FIXTURES = path.join(REPO_ROOT, "test", "fixtures", "readme");
 
@@ -249,5 +250,52 @@ test("nlb, deployed: the client Lambda gets the interface endpoint's DATOMIC_* e
         DATOMIC_SYSTEM_NAME: outputs.systemName,
         DATOMIC_REGION: outputs.region,
         DATOMIC_DATABASE_NAME: PROJECT,
+    });
+});
+
+describe("a service's first hour, as the README's quick start runs it", () => {
+    /** The `npx datomic-plan` lines of the first-hour block, as arguments. */
+    function firstHourPlanCommands(): string[][] {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const section = readme.split(/^## /m).find((text) => text.startsWith("Quick start: a service's first hour"))!;
+        const block = /^```sh\n([\s\S]*?)^```$/m.exec(section)![1];
+        return block
+            .split("\n")
+            .map((line) => line.replace(/#.*$/, "").trim())
+            .filter((line) => line.startsWith("npx datomic-plan "))
+            .map((line) => line.split(/\s+/).slice(2));
+    }
+
+    test("datomic-plan fixtures, then datomic-plan, plan a new service from its environment's outputs", async () => {
+        const commands = firstHourPlanCommands();
+        expect(commands.map((args) => args[0])).toEqual(["fixtures", "--stack"]);
+        // A new service (test/plan/new-service) that has just saved `pulumi stack output --json` as the README says.
+        const service = path.join(workDir, "first-hour");
+        fs.cpSync(path.join(REPO_ROOT, "test", "plan", "new-service"), service, { recursive: true });
+        fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(service, "node_modules"));
+        const results: { code: number; stderr: string; stdout: string }[] = [];
+        const cwd = process.cwd();
+        process.chdir(service);
+        try {
+            for (const args of commands) {
+                let stdout = "";
+                let stderr = "";
+                await jest.isolateModulesAsync(async () => {
+                    const { runDatomicPlan } = await import("../../plan/cli");
+                    const code = await runDatomicPlan(
+                        args,
+                        { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+                        { requireModule: require, trapRejections: trap, stallAfterMs: 300 },
+                    );
+                    results.push({ code, stdout, stderr });
+                });
+            }
+        } finally {
+            process.chdir(cwd);
+        }
+        expect(results.map((result) => result.code)).toEqual([0, 0]);
+        expect(fs.existsSync(path.join(service, "plan-fixtures", "dev.yaml"))).toBe(true);
+        expect(results[1].stdout).toContain('Plan of stack "dev" (project billing)');
+        expect(results[1].stdout).toContain("datomic:cloud:QueryGroup  billing");
     });
 });

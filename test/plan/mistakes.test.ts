@@ -51,7 +51,9 @@ test("a wrong stack reference names the stack and the stacks the fixtures have",
         `datomic-plan: stack "typo" makes lookups that no fixture answers:\n` +
             `  - No fixture answers stack reference acme/datomic/dve called with {"name":"acme/datomic/dve"}; ` +
             `add the stack's outputs under "stackReferences" in ${fixtureFile("typo")} ` +
-            `(it has acme/datomic/dev, acme/orders/dev), or check the stack name\n` +
+            `(it has acme/datomic/dev, acme/orders/dev), or check the stack name. To write them from the stack ` +
+            `itself: pulumi stack output --json --stack acme/datomic/dve > dve-outputs.json && npx datomic-plan ` +
+            `fixtures --from dve-outputs.json --stack acme/datomic/dve --out ${fixtureFile("typo")}\n` +
             `      in pulumi:pulumi:StackReference datomic\n`,
     );
 });
@@ -101,7 +103,15 @@ test("a missing fixture names the lookup, the fixture file and the resource that
         `datomic-plan: stack "no-zone" makes lookups that no fixture answers:\n` +
             `  - No fixture answers aws:route53/getZone:getZone called with ` +
             `{"name":"acme-dev.us-east-1.datomic.net","privateZone":true}; ` +
-            `add a "lookups" entry for it to ${fixtureFile("no-zone")}\n` +
+            `add a "lookups" entry for it to ${fixtureFile("no-zone")}, such as (replace the result's values with the real ones):\n` +
+            "        lookups:\n" +
+            "          - function: aws:route53/getZone:getZone\n" +
+            "            match:\n" +
+            "              name: acme-dev.us-east-1.datomic.net\n" +
+            "              privateZone: true\n" +
+            "            result:\n" +
+            "              zoneId: Z0123456789ABCDEFGHIJ\n" +
+            "              name: acme-dev.us-east-1.datomic.net\n" +
             `      in aws:route53/zoneAssociation:ZoneAssociation orders-zone (input zoneId)\n`,
     );
 });

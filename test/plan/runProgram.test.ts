@@ -18,3 +18,10 @@ test("config given to the run is set over the stack file's", async () => {
     });
     expect(run.resources.map((r) => r.inputs)).toEqual([{ state: "ready", label: "from the command line" }]);
 });
+
+test("the SDK captures no stack for a resource's source position during a run", async () => {
+    const run = await runStack("test", { programDir: path.join(__dirname, "..", "fixtures", "callsites") });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs).toEqual({ capturedFrames: 0 });
+    expect(run.resources.map((r) => r.name)).toEqual(["one"]);
+});

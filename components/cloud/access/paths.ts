@@ -170,13 +170,23 @@ async function subnetsInZones(
     secret: boolean,
 ): Promise<string[]> {
     const subnets = await Promise.all(ids.map((id) => aws.ec2.getSubnet({ id }, { parent: context.owner })));
+    const unzoned = subnets.find((subnet) => !subnet.availabilityZoneId);
+    if (unzoned) {
+        // AWS always answers with the zone id; an answer without one comes from a hand-written fixture.
+        throw new pulumi.ResourceError(
+            `subnetIds: the lookup of ${unzoned.id} (aws.ec2.getSubnet) gave no availabilityZoneId, which is needed to ` +
+                "check the subnet's zone; a plan's fixture for it needs availabilityZoneId, such as use1-az1",
+            context.owner,
+        );
+    }
     const outside = subnets.filter((subnet) => !zones.includes(subnet.availabilityZoneId));
     if (outside.length > 0) {
         const listed = outside.map((subnet) => `${subnet.id} (${subnet.availabilityZoneId})`).join(", ");
         throw new pulumi.ResourceError(
             `subnetIds: ${listed} ${outside.length > 1 ? "are" : "is"} not in a zone of the Datomic subnets ` +
                 `(${secret ? "a secret output" : zones.join(", ")}, the environment's availabilityZoneIds); the VPC ` +
-                "endpoint's subnets must be",
+                "endpoint's subnets must be in those zones, where the endpoint service has its load balancer: list " +
+                "subnets of the caller's VPC in them",
             context.owner,
         );
     }

@@ -10,7 +10,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicCloudSystemArgs } from "./args";
-import { EndpointServiceChoice } from "./validation";
+import { whenKnown } from "../inputValues";
+import { EndpointServiceChoice, publicEndpointServiceProblem } from "./validation";
 
 /** The endpoint service's name (`com.amazonaws.vpce.<region>.vpce-svc-...`), or undefined with `"none"`. */
 export function systemEndpointService(
@@ -29,7 +30,7 @@ export function systemEndpointService(
         {
             networkLoadBalancerArns: [loadBalancerArn],
             acceptanceRequired: args.endpointServiceAcceptanceRequired ?? false,
-            allowedPrincipals: args.endpointServiceAllowedPrincipals,
+            allowedPrincipals: checkedPrincipals(owner, args),
             // An import must match the existing service, so an adopted service keeps its own tags.
             tags: adopted ? undefined : { Name: `datomic-${args.systemName}`, ...args.tags },
         },
@@ -37,4 +38,22 @@ export function systemEndpointService(
         adopted ? { parent: owner, import: args.endpointServiceId, retainOnDelete: true } : { parent: owner },
     );
     return service.serviceName;
+}
+
+/** The allowed principals, refused when they make the service public with no acceptance (checked once known). */
+function checkedPrincipals(owner: pulumi.Resource, args: DatomicCloudSystemArgs): pulumi.Input<string[]> | undefined {
+    const principals = args.endpointServiceAllowedPrincipals;
+    if (principals === undefined) {
+        return undefined;
+    }
+    return whenKnown(
+        [principals as pulumi.Input<string[]>, args.endpointServiceAcceptanceRequired ?? false],
+        (list: string[], acceptanceRequired: boolean) => {
+            const problem = publicEndpointServiceProblem(list, acceptanceRequired);
+            if (problem) {
+                throw new pulumi.ResourceError(`endpointServiceAllowedPrincipals: ${problem}`, owner);
+            }
+            return list;
+        },
+    );
 }

@@ -84,7 +84,7 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
     public readonly routeTableIds: pulumi.Output<string[]>;
     /** Compute stack output `NodeSecurityGroup`. */
     public readonly nodeSecurityGroupId: pulumi.Output<string | undefined>;
-    /** Compute stack output `BastionSecurityGroup`. */
+    /** Compute stack output `BastionSecurityGroup` (nlb topology; alb releases have no bastion). */
     public readonly bastionSecurityGroupId: pulumi.Output<string | undefined>;
     /** Compute stack output `LambdaSecurityGroup`. */
     public readonly lambdaSecurityGroupId: pulumi.Output<string | undefined>;
@@ -94,7 +94,7 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
     public readonly loadBalancerArn: pulumi.Output<string | undefined>;
     /** Compute stack output `LoadBalancerName`. */
     public readonly loadBalancerName: pulumi.Output<string | undefined>;
-    /** Compute stack output `LoadBalancerHttpDirectEndpoint`. */
+    /** Compute stack output `LoadBalancerHttpDirectEndpoint` (nlb topology). */
     public readonly httpDirectEndpoint: pulumi.Output<string | undefined>;
     /** nlb topology: the VPC endpoint service clients in other VPCs connect to. */
     public readonly endpointServiceName: pulumi.Output<string | undefined>;
@@ -164,22 +164,26 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
             this.vpcId,
             serviceEndpoints.length > 0 ? "awsServiceEndpoints" : undefined,
         );
+        // Outputs only one topology's templates have are left out of the other's, so a plan of a new
+        // system does not list them as values to come (DATOMIC-FACTS.md, "Topologies and client access").
+        const only = (wanted: "nlb" | "alb", output: () => pulumi.Output<string | undefined>) =>
+            topology === wanted ? output() : pulumi.output(undefined);
         this.bastionSecurityGroupId =
             bastionCidrs.length > 0
                 ? requiredStackOutput(compute, "BastionSecurityGroup", "bastionIngressCidrs", this)
-                : optionalStackOutput(compute, "BastionSecurityGroup");
+                : only("nlb", () => optionalStackOutput(compute, "BastionSecurityGroup"));
         this.lambdaSecurityGroupId = optionalStackOutput(compute, "LambdaSecurityGroup");
         this.loadBalancerArn =
             checked.endpointService !== "none"
                 ? requiredStackOutput(compute, "LoadBalancer", "the nlb topology's VPC endpoint service", this)
                 : optionalStackOutput(compute, "LoadBalancer");
         this.loadBalancerName = optionalStackOutput(compute, "LoadBalancerName");
-        this.httpDirectEndpoint = optionalStackOutput(compute, "LoadBalancerHttpDirectEndpoint");
+        this.httpDirectEndpoint = only("nlb", () => optionalStackOutput(compute, "LoadBalancerHttpDirectEndpoint"));
         this.codeDeployApplicationName = optionalStackOutput(compute, "CodeDeployApplicationName");
         this.codeBucketArn = optionalStackOutput(compute, "DatomicCodeBucketArn");
         this.keyName = optionalStackParameter(compute, "KeyName");
-        this.clientApiGatewayEndpoint = optionalStackOutput(compute, "ClientApiGatewayEndpoint");
-        this.ionApiGatewayEndpoint = optionalStackOutput(compute, "IonApiGatewayEndpoint");
+        this.clientApiGatewayEndpoint = only("alb", () => optionalStackOutput(compute, "ClientApiGatewayEndpoint"));
+        this.ionApiGatewayEndpoint = only("alb", () => optionalStackOutput(compute, "IonApiGatewayEndpoint"));
         const subnets = datomicSubnets(this, datomicSubnetIds(this, this.vpcId, systemName));
         this.subnetIds = subnets.subnetIds;
         this.availabilityZoneIds = subnets.availabilityZoneIds;

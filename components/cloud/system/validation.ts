@@ -50,6 +50,13 @@ export function checkSystemArgs(owner: pulumi.Resource, args: DatomicCloudSystem
         }
     };
     const { systemName } = args;
+    // A JavaScript caller (or a cast) can leave it out; every derived stack name needs it.
+    if (typeof systemName !== "string") {
+        check(
+            "systemName",
+            `is required (got ${JSON.stringify(systemName) ?? "undefined"}); give the Datomic system's name, such as "acme-prod"`,
+        );
+    }
     check("systemName", systemName === "" ? "is empty; give the Datomic system's name" : undefined);
     check("systemName", args.create ? newSystemNameProblem(systemName) : stackNameProblem(systemName));
     const release = args.create ? checkCreateArgs(check, args, args.create) : undefined;
@@ -252,4 +259,23 @@ function checkEndpointService(
         check("endpointServiceId", `only applies with endpointService "adopt" (it is "${choice}")`);
     }
     return choice as EndpointServiceChoice;
+}
+
+/**
+ * Why the endpoint service's permissions are refused: `"*"` makes the service public, and without
+ * acceptance every connection request is approved, so any AWS account that learns the service name gets
+ * a private path to the Datomic nodes. AWS: "If you grant permissions to all principals, the service is
+ * public. Any users who know the name of a public service can send a request to attach an endpoint. If the
+ * service does not require manual approval, attachments are automatically approved."
+ * (docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpointServicePermissions.html)
+ */
+export function publicEndpointServiceProblem(principals: string[], acceptanceRequired: boolean): string | undefined {
+    if (acceptanceRequired || !principals.includes("*")) {
+        return undefined;
+    }
+    return (
+        '["*"] lets every AWS account connect, and with endpointServiceAcceptanceRequired false each ' +
+        "connection is approved at once; list the accounts' principals (arn:aws:iam::<account>:root) or set " +
+        "endpointServiceAcceptanceRequired: true to approve each connection by hand"
+    );
 }

@@ -122,9 +122,41 @@ describe("DatomicAccess on an nlb environment", () => {
             });
         });
         expect(messages).toContain(
-            "subnetIds: subnet-0s3 (use1-az3) is not in a zone of the Datomic subnets (use1-az1, use1-az2, use1-az4",
+            "subnetIds: subnet-0s3 (use1-az3) is not in a zone of the Datomic subnets (use1-az1, use1-az2, use1-az4, " +
+                "the environment's availabilityZoneIds); the VPC endpoint's subnets must be in those zones, where the " +
+                "endpoint service has its load balancer: list subnets of the caller's VPC in them",
         );
         expect(recorder.ofType(VPC_ENDPOINT)).toEqual([]);
+    });
+
+    test("a subnet lookup answered without a zone id (a hand-written fixture) says which field to add", async () => {
+        resetWorld(recorder, {
+            fixtures: {
+                accountId: "111111111111",
+                stackReferences: environments,
+                lookups: [
+                    {
+                        function: "aws:ec2/getSubnet:getSubnet",
+                        match: { id: "subnet-0s1" },
+                        result: { id: "subnet-0s1", vpcId: "vpc-0service" },
+                    },
+                ],
+            },
+            outputs: { [VPC_ENDPOINT]: { "*": vpcEndpointOutputs } },
+        });
+        const messages = await failures(async () => {
+            new DatomicAccess("orders", {
+                ...callerVpc,
+                subnetIds: ["subnet-0s1"],
+                environmentStack: NLB_STACK,
+                callerSecurityGroupIds: ["sg-0lambda"],
+            });
+        });
+        expect(messages).toContain(
+            "subnetIds: the lookup of subnet-0s1 (aws.ec2.getSubnet) gave no availabilityZoneId, which is needed to " +
+                "check the subnet's zone; a plan's fixture for it needs availabilityZoneId, such as use1-az1",
+        );
+        expect(messages).not.toContain("(undefined)");
     });
 });
 

@@ -174,6 +174,62 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
         expect(() => new DatomicCloudSystem("bad", { systemName: system, topology: "nlb", ...extra })).toThrow(message);
     });
 
+    describe("endpoint service permissions", () => {
+        const PUBLIC_REFUSED =
+            'endpointServiceAllowedPrincipals: ["*"] lets every AWS account connect, and with endpointServiceAcceptanceRequired false each connection is approved at once';
+
+        test('refuses ["*"] without acceptance, at construction', () => {
+            adopt(system, storage, compute);
+            expect(
+                () =>
+                    new DatomicCloudSystem("public", {
+                        systemName: system,
+                        topology: "nlb",
+                        endpointService: "create",
+                        endpointServiceAllowedPrincipals: ["arn:aws:iam::222222222222:root", "*"],
+                    }),
+            ).toThrow(PUBLIC_REFUSED);
+            expect(recorder.ofType(ENDPOINT_SERVICE)).toEqual([]);
+        });
+
+        test('refuses ["*"] known only at deploy time, and registers no endpoint service', async () => {
+            adopt(system, storage, compute);
+            const errors = await captureRejections(async () => {
+                new DatomicCloudSystem("late", {
+                    systemName: system,
+                    topology: "nlb",
+                    endpointService: "create",
+                    endpointServiceAllowedPrincipals: pulumi.output(["*"]),
+                    endpointServiceAcceptanceRequired: pulumi.output(false),
+                });
+                await recorder.settle();
+            });
+            expect(errors.length).toBeGreaterThan(0);
+            for (const error of errors) {
+                expect(error.message).toContain(
+                    PUBLIC_REFUSED +
+                        "; list the accounts' principals (arn:aws:iam::<account>:root) or set endpointServiceAcceptanceRequired: true to approve each connection by hand",
+                );
+            }
+            expect(recorder.ofType(ENDPOINT_SERVICE)).toEqual([]);
+        });
+
+        test('accepts ["*"] when every connection must be accepted', async () => {
+            adopt(system, storage, compute);
+            await settled(
+                new DatomicCloudSystem("accepted", {
+                    systemName: system,
+                    topology: "nlb",
+                    endpointService: "create",
+                    endpointServiceAllowedPrincipals: ["*"],
+                    endpointServiceAcceptanceRequired: true,
+                }),
+            );
+            const [service] = recorder.ofType(ENDPOINT_SERVICE);
+            expect(service.inputs).toMatchObject({ acceptanceRequired: true, allowedPrincipals: ["*"] });
+        });
+    });
+
     test("a missing LoadBalancer output fails naming the compute stack and the key", async () => {
         const { LoadBalancer: _omitted, ...withoutLoadBalancer } = compute.outputs;
         adopt(system, storage, { ...compute, outputs: withoutLoadBalancer });
@@ -408,6 +464,16 @@ describe("DatomicCloudSystem, adopting an nlb system", () => {
 
     test.each<[string, DatomicCloudSystemArgs, string]>([
         ["an empty system name", { systemName: "", topology: "nlb" }, "systemName: is empty"],
+        [
+            "a missing system name (a JavaScript caller), naming the argument instead of a TypeError",
+            { topology: "nlb" } as unknown as DatomicCloudSystemArgs,
+            'systemName: is required (got undefined); give the Datomic system\'s name, such as "acme-prod"',
+        ],
+        [
+            "a system name that is not text",
+            { systemName: 42, topology: "nlb" } as unknown as DatomicCloudSystemArgs,
+            "systemName: is required (got 42)",
+        ],
         [
             "a system name that cannot name a stack, reported against systemName, not the derived compute stack name",
             { systemName: "acme_prod", topology: "nlb" },

@@ -10,7 +10,9 @@
 ;;
 ;; Environment:
 ;;   FAKE_ION_STATE      (required) an EDN file: launches, invocations, deploy and poll times
-;;   FAKE_ION_SCENARIO   success | failed | conflicts | command-failed | throttled | killed (default success);
+;;   FAKE_ION_SCENARIO   success | failed | conflicts | command-failed | throttled | throttled-uncaught | killed
+;;                       (default success); throttled-uncaught: the throttled polls' exception escapes -main, so
+;;                       clojure.main prints "Execution error ..." on stderr and exits 1, with no failure map;
 ;;                       killed: the JVM is killed by SIGKILL during :deploy, as the out-of-memory killer does
 ;;   FAKE_ION_DEPLOY_MS  the deploy ends this many milliseconds after :deploy, by the wall clock (default 300)
 ;;   FAKE_ION_LOAD_MS    extra start cost of ion-dev itself (its AWS client...), paid when the namespace loads
@@ -113,7 +115,7 @@
     (record! :deploy-status args)
     (cond
       ;; AWS throttles DescribeExecution; aws-api reports it as a :busy anomaly.
-      (and (= "throttled" (scenario)) (<= polls 2))
+      (and (#{"throttled" "throttled-uncaught"} (scenario)) (<= polls 2))
       (throw (ex-info "Rate exceeded"
                       {:cognitect.anomalies/category :cognitect.anomalies/busy
                        :cognitect.aws.error/code "ThrottlingException"}))
@@ -133,6 +135,8 @@
     (try
       (print-result (f (dissoc request :op)))
       (catch Throwable t
+        (when (and (= "throttled-uncaught" (scenario)) (= :cognitect.anomalies/busy (:cognitect.anomalies/category (ex-data t))))
+          (throw t))
         (print-result {:command-failed (pr-str {:op op})
                        :causes (list {:message (.getMessage t)
                                       :class (symbol (.getSimpleName (class t)))
