@@ -9,7 +9,7 @@ import { DATOMIC_FLAVORS } from "../components/contract";
 import { issueMessage, locateIssue } from "../components/internal/validationIssues";
 import type { DatomicCloudSystemArgs } from "../components/cloud/system/system";
 import type { DatomicTransactorArgs } from "../components/pro/transactor/transactor";
-import type { DatomicBackupArgs } from "../components/pro/backup/backup";
+import { BACKUP_STACKS, EnvironmentBackupArgs, proBackupSchema, toBackupArgs } from "./backupConfig";
 import { EnvironmentMonitoringArgs, MONITORING_KEY, monitoringOf } from "./monitoringConfig";
 import { redactSecretValues } from "./redaction";
 
@@ -68,28 +68,6 @@ const cloudSchema = z.strictObject({
     awsServiceEndpoints: z.array(z.string()).optional(),
     clientEndpoint: z.string().optional(),
     tags: z.record(z.string(), z.string()).optional(),
-});
-
-/** The stacks whose pro flavor backs up its databases unless `datomic:pro.backup.enabled` is false. */
-export const BACKUP_STACKS = ["stage", "prod"];
-
-/** DatomicBackup's arguments under `datomic:pro.backup`; the rest comes from the transactor's settings. */
-const proBackupSchema = z.strictObject({
-    enabled: z.boolean().optional(),
-    databases: z.array(z.string()).optional(),
-    amiId: z.string().optional(),
-    instanceType: z.string().optional(),
-    javaXmx: z.string().optional(),
-    schedule: z.string().optional(),
-    scheduleTimeZone: z.string().optional(),
-    maxBackupAgeHours: z.number().int().positive().optional(),
-    commandTimeoutMinutes: z.number().int().positive().optional(),
-    restoreDrill: z.boolean().optional(),
-    bucketName: z.string().optional(),
-    protectBucket: z.boolean().optional(),
-    noncurrentVersionExpirationDays: z.number().int().positive().optional(),
-    logRetentionDays: z.number().int().positive().optional(),
-    alarmTopicArn: z.string().optional(),
 });
 
 /** DatomicTransactor's arguments, as config values (every input a plain value), and the backups'. */
@@ -167,9 +145,6 @@ interface EnvironmentTarget {
     accountId: string;
     deployRoleArn: string;
 }
-
-/** DatomicBackup's arguments but the table, which the transactor names. */
-export type EnvironmentBackupArgs = Omit<DatomicBackupArgs, "tableName">;
 
 /**
  * The environment, as typed arguments: where it deploys, and the Datomic Cloud system or Pro
@@ -285,7 +260,7 @@ export function parseEnvironmentConfig(
                 const { backup: backupConfig, ...transactor } = parsed;
                 // The component then checks that the provider really deploys to the stack's region.
                 pro = { ...transactor, region: transactor.region ?? region };
-                backup = toBackupArgs(transactor, backupConfig, stack, problems);
+                backup = toBackupArgs(transactor, backupConfig, { key: `${CONFIG_KEYS.pro}.backup`, stack }, problems);
             }
         }
     }
@@ -304,56 +279,6 @@ export function parseEnvironmentConfig(
     return flavor === "pro"
         ? { ...target, flavor, pro: pro!, backup }
         : { ...target, flavor: "cloud", cloud: cloud!, monitoring };
-}
-
-/**
- * The backups of a pro stack, when they are on: in {@link BACKUP_STACKS} unless `enabled` is false,
- * elsewhere only if `enabled` is true. They run the transactor's release, in its VPC and subnets, on its
- * image, instance type and heap (Datomic asks a backup for at least the transactor's heap), unless
- * `backup` says otherwise.
- */
-function toBackupArgs(
-    transactor: Omit<z.infer<typeof proSchema>, "backup">,
-    backupConfig: z.infer<typeof proBackupSchema> | undefined,
-    stack: string | undefined,
-    problems: string[],
-): EnvironmentBackupArgs | undefined {
-    const { enabled, databases, amiId, ...rest } = backupConfig ?? {};
-    const inBackupStack = stack !== undefined && BACKUP_STACKS.includes(stack);
-    if (!(enabled ?? inBackupStack)) {
-        return undefined;
-    }
-    const key = `${CONFIG_KEYS.pro}.backup`;
-    const why = enabled ? "backup.enabled is true" : `backups are on in stack "${stack}"`;
-    const ami = amiId ?? transactor.amiId;
-    if (databases === undefined || databases.length === 0) {
-        problems.push(
-            `${key}.databases: required, as ${why}: list the databases to back up (or set ${key}.enabled: false)`,
-        );
-    }
-    if (ami === undefined) {
-        problems.push(
-            `${key}.amiId: required, as ${why} and ${CONFIG_KEYS.pro}.amiId is not set: pin the Amazon Linux 2023 image`,
-        );
-    }
-    if (databases === undefined || databases.length === 0 || ami === undefined) {
-        return undefined;
-    }
-    return {
-        version: transactor.version,
-        sha256: transactor.sha256,
-        systemName: transactor.systemName,
-        vpcId: transactor.vpcId,
-        subnetIds: transactor.subnetIds,
-        amiId: ami,
-        instanceType: transactor.instanceType,
-        javaXmx: transactor.javaXmx,
-        jrePackage: transactor.jrePackage,
-        alarmTopicArn: transactor.alarmTopicArn,
-        tags: transactor.tags,
-        databases,
-        ...rest,
-    };
 }
 
 /**

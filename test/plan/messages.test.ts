@@ -100,7 +100,7 @@ test("the scan finds the messages (a scan that finds nothing proves nothing)", (
     // One known message of each kind.
     expect(messages.map((m) => m.ending)).toEqual(
         expect.arrayContaining([
-            'is required when adopting a system; set "nlb" or "alb"',
+            'is required when adopting a system; set "nlb", "alb" or "solo"',
             "is empty; give the Datomic system's name",
         ]),
     );

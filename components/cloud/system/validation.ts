@@ -162,7 +162,7 @@ function checkCreateArgs(
     check(
         "create.computeTemplateUrl",
         create.computeTemplateUrl !== undefined && /solo/i.test(create.computeTemplateUrl)
-            ? `"${create.computeTemplateUrl}" is a solo compute template; solo systems (before 884-9095) have no load balancer and no query groups and are not created by this package: use the production compute template of the release, or a release from 884-9095 on`
+            ? `"${create.computeTemplateUrl}" is a solo compute template; solo systems (before 884-9095) have no load balancer and no query groups and are not created by this package: use the production compute template of the release, or a release of 884-9095 or later`
             : undefined,
     );
     const computeTemplateUrl = create.computeTemplateUrl ?? confirmedTemplateUrl(version, "compute");
