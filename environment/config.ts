@@ -9,7 +9,7 @@ import { DATOMIC_FLAVORS } from "../components/contract";
 import { issueMessage, locateIssue } from "../components/internal/validationIssues";
 import type { DatomicCloudSystemArgs } from "../components/cloud/system/system";
 import type { DatomicTransactorArgs } from "../components/pro/transactor/transactor";
-import { BACKUP_STACKS, EnvironmentBackupArgs, proBackupSchema, toBackupArgs } from "./backupConfig";
+import { EnvironmentBackupArgs, proBackupSchema, toBackupArgs } from "./backupConfig";
 import { EnvironmentMonitoringArgs, MONITORING_KEY, monitoringOf } from "./monitoringConfig";
 import { redactSecretValues } from "./redaction";
 
@@ -170,7 +170,7 @@ export class EnvironmentConfigError extends Error {
  * `secretKeys` are the keys whose value is secret (a `secure:` value anywhere inside
  * makes the whole key secret): the free-form parameter maps they carry stay secret.
  * `problems` are those found while reading the values. `stack` decides whether a pro
- * flavor's backups are on by default ({@link BACKUP_STACKS}).
+ * flavor's backups are on by default (`BACKUP_STACKS` in backupConfig.ts).
  */
 export function parseEnvironmentConfig(
     values: Record<string, unknown>,
