@@ -28,6 +28,7 @@ import * as path from "path";
 import { RESTORE_EXIT } from "../../../cli/restore/exitCodes";
 import { renderRestoreScript } from "../../../components/pro/backup/restoreScript";
 import { RestoreSettings } from "../../../components/pro/backup/restoreSettings";
+import { compiledCommand } from "../../support/compiledCommand";
 import { Moto, startMoto } from "../../support/moto";
 import { requireTools } from "../../support/tools";
 import { buildFakeDatomicZip, fakeBin } from "./fakeDatomicZip";
@@ -36,7 +37,6 @@ jest.setTimeout(300_000);
 
 const VERSION = "1.0.7075";
 const REGION = "us-east-1";
-const CLI = path.join(__dirname, "../../../cli/restore.ts");
 const MOTO_CALLS =
     "dynamodb:put-item dynamodb:get-item dynamodb:delete-item dynamodb:update-item ssm:get-parameter autoscaling:terminate-instance-in-auto-scaling-group";
 
@@ -372,9 +372,9 @@ interface CliResult {
 /** Spawns the real bin; `started` sees the process (to interrupt it). */
 function restoreCli(args: string[], started?: (child: ChildProcess) => void): Promise<CliResult> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args], {
+        const child = spawn(process.execPath, [compiledCommand("cli/restore.ts"), ...args], {
             cwd: path.join(__dirname, "../../.."),
-            env: { ...process.env, ...moto.env, TS_NODE_TRANSPILE_ONLY: "true" },
+            env: { ...process.env, ...moto.env },
         });
         let stdout = "";
         let stderr = "";
