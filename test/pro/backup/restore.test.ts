@@ -106,8 +106,12 @@ class System {
     loseRuns = 0;
     onRunStart?: (instanceId: string) => void;
 
-    constructor(readonly name: string) {
+    constructor(
+        readonly name: string,
+        replicaBucketName?: string,
+    ) {
         this.settings = {
+            ...(replicaBucketName ? { replicaBucketName } : {}),
             region: REGION,
             systemName: name,
             tableName: `${name}-table`,
@@ -132,11 +136,14 @@ class System {
         fs.mkdirSync(path.join(this.state, "tables", s.tableName), { recursive: true });
         fs.writeFileSync(path.join(this.state, "calls.log"), "");
         fs.writeFileSync(path.join(this.state, "tables", s.tableName, "orders"), "1100\n");
-        const backup = path.join(this.state, "s3", s.bucketName, "backups", "orders");
-        fs.mkdirSync(path.join(backup, "roots"), { recursive: true });
-        fs.writeFileSync(path.join(backup, "owner"), "orders\n");
-        for (const t of ["1000", "1042"]) {
-            fs.writeFileSync(path.join(backup, "roots", t), "");
+        // The copy, when there is one, holds what S3 replication copied of `backups/`.
+        for (const bucket of [s.bucketName, ...(s.replicaBucketName ? [s.replicaBucketName] : [])]) {
+            const backup = path.join(this.state, "s3", bucket, "backups", "orders");
+            fs.mkdirSync(path.join(backup, "roots"), { recursive: true });
+            fs.writeFileSync(path.join(backup, "owner"), "orders\n");
+            for (const t of ["1000", "1042"]) {
+                fs.writeFileSync(path.join(backup, "roots", t), "");
+            }
         }
         fs.writeFileSync(this.settingsFile, JSON.stringify(s));
         await clients.autoscaling.send(
@@ -457,6 +464,27 @@ test("a restore: lock, schedules paused, peers and transactors stopped, restore-
     expect(await system.lockOwner("orders")).toBeUndefined();
     expect(await system.record()).toBeUndefined();
     expect(await system.inProgressRange()).toEqual([0, 1]);
+});
+
+test("--from-copy restores from the replicated bucket, and only a system with a copy accepts it", async () => {
+    const plain = new System("nocopy");
+    fs.mkdirSync(path.dirname(plain.settingsFile), { recursive: true });
+    fs.writeFileSync(plain.settingsFile, JSON.stringify(plain.settings));
+    const refused = await restoreCli([...common(plain), "--database", "orders", "--peers-stopped", "--from-copy"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--from-copy: this system has no copy");
+
+    const system = new System("copy", "copy-backups-replica");
+    await system.create();
+    const result = await restoreCli([...common(system), "--database", "orders", "--peers-stopped", "--from-copy"]);
+    await system.stop();
+    expect([result.code, result.stderr]).toEqual([0, expect.stringContaining("restored orders at t 1042")]);
+    expect(JSON.parse(result.stdout).source).toBe("s3://copy-backups-replica/backups/orders");
+    expect(system.datomicCalls().filter((call) => call.includes("restore-db"))).toEqual([
+        expect.stringMatching(
+            /restore-db s3:\/\/copy-backups-replica\/backups\/orders datomic:ddb:\/\/us-east-1\/copy-table\/orders 1042$/,
+        ),
+    ]);
 });
 
 test("an interrupted restore stays in maintenance, refuses a second one, and --resume finishes it", async () => {
