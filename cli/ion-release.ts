@@ -7,7 +7,8 @@
  */
 import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseCommandLine } from "./commandLine";
 import { constants as osConstants } from "os";
 import { performance } from "perf_hooks";
 import { localRootDependencies } from "../components/internal/depsEdn";
@@ -79,16 +80,10 @@ async function main(argv: string[]): Promise<number> {
             "--execution-arn <arn>",
             "watch a deploy already started (as a timed-out run prints) instead of releasing",
         )
-        .showHelpAfterError()
-        .exitOverride();
-    try {
-        program.parse(argv);
-    } catch (e) {
-        if (e instanceof CommanderError) {
-            // Commander has printed the problem (or the help, which exits 0).
-            return e.exitCode === 0 ? 0 : ION_RELEASE_EXIT.usage;
-        }
-        throw e;
+        .showHelpAfterError();
+    const exit = parseCommandLine(program, argv, ION_RELEASE_EXIT.usage);
+    if (exit !== undefined) {
+        return exit;
     }
     const flags = program.opts<Flags>();
     const options: ReleaseOptions = {

@@ -13,7 +13,8 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { randomBytes } from "crypto";
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import { parseCommandLine } from "./commandLine";
 import { abortRestore } from "./restore/abort";
 import { RESTORE_EXIT, RestoreStop } from "./restore/exitCodes";
 import { UriLock } from "./restore/lock";
@@ -76,15 +77,10 @@ export async function main(argv: string[]): Promise<number> {
         )
         .option("--poll-interval <seconds>", "seconds between checks", seconds(false), 10)
         .option("--json", "print the result as JSON on stdout")
-        .showHelpAfterError()
-        .exitOverride();
-    try {
-        program.parse(argv);
-    } catch (e) {
-        if (e instanceof CommanderError) {
-            return e.exitCode === 0 ? RESTORE_EXIT.ok : RESTORE_EXIT.usage;
-        }
-        throw e;
+        .showHelpAfterError();
+    const exit = parseCommandLine(program, argv, RESTORE_EXIT.usage);
+    if (exit !== undefined) {
+        return exit;
     }
     let options: RestoreOptions;
     try {

@@ -11,7 +11,8 @@
  */
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { S3Client } from "@aws-sdk/client-s3";
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import { parseCommandLine } from "./commandLine";
 import { performance } from "perf_hooks";
 import { CallEffects, RollApi } from "./transactorRoll/autoScaling";
 import { BackupRequest, BackupStatus, backUp } from "./transactorRoll/backup";
@@ -96,15 +97,10 @@ async function main(argv: string[]): Promise<number> {
             (v, all: string[]) => [...all, v],
             [],
         )
-        .showHelpAfterError()
-        .exitOverride();
-    try {
-        program.parse(argv);
-    } catch (e) {
-        if (e instanceof CommanderError) {
-            return e.exitCode === 0 ? 0 : TRANSACTOR_ROLL_EXIT.usage;
-        }
-        throw e;
+        .showHelpAfterError();
+    const exit = parseCommandLine(program, argv, TRANSACTOR_ROLL_EXIT.usage);
+    if (exit !== undefined) {
+        return exit;
     }
     const flags = program.opts<Flags>();
     const request: RollRequest = {

@@ -4,13 +4,12 @@
  * moto_server on 127.0.0.1, reached through AWS_ENDPOINT_URL_STS.
  */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { assumeRoleEnvironment, sessionSeconds, withRoleCredentials } from "../../cli/ionRelease/assumeRole";
 import { ION_RELEASE_EXIT } from "../../components/internal/ionDev";
 import { runRelease } from "../fakes/ionDevStandIn";
+import { Moto, startMoto } from "../support/moto";
 import { temporaryDirectory } from "./sourceTree";
 
 jest.setTimeout(120_000);
@@ -18,47 +17,17 @@ jest.setTimeout(120_000);
 const ROLE = "arn:aws:iam::222222222222:role/orders-datomic-deployer";
 const SOURCE = { AWS_ACCESS_KEY_ID: "AKIASOURCEEXAMPLE0001", AWS_SECRET_ACCESS_KEY: "source/secret/EXAMPLEKEY" };
 
-let moto: ChildProcess;
+let moto: Moto;
 let endpoint: string;
 const created: string[] = [];
 
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.on("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
-
-async function waitUntilListening(port: number, until: number): Promise<void> {
-    while (Date.now() < until) {
-        const open = await new Promise<boolean>((resolve) => {
-            const socket = net.connect(port, "127.0.0.1", () => {
-                socket.end();
-                resolve(true);
-            });
-            socket.on("error", () => resolve(false));
-        });
-        if (open) {
-            return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`moto_server did not listen on 127.0.0.1:${port}`);
-}
-
 beforeAll(async () => {
-    const port = await freePort();
-    moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-    endpoint = `http://127.0.0.1:${port}`;
-    await waitUntilListening(port, Date.now() + 60_000);
+    moto = await startMoto();
+    endpoint = moto.endpoint;
 });
 
-afterAll(() => {
-    moto?.kill("SIGTERM");
+afterAll(async () => {
+    await moto?.stop();
     created.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 });
 
