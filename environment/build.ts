@@ -8,7 +8,8 @@ import type { DatomicCloudSystem, DatomicCloudSystemArgs } from "../components/c
 import { DEFAULT_TEMPLATE_VERSION, parseTemplateVersion, topologyOfRelease } from "../components/internal/templates";
 import { DatomicEnvironmentOutputs } from "../components/contract";
 import type { DatomicBackup } from "../components/pro/backup/backup";
-import type { DatomicTransactor } from "../components/pro/transactor/transactor";
+import type { DatomicTransactor, DatomicTransactorArgs } from "../components/pro/transactor/transactor";
+import type { EnvironmentBackupArgs } from "./backupConfig";
 import { CONFIG_KEYS, EnvironmentConfig } from "./config";
 import type { EnvironmentMonitoringArgs } from "./monitoringConfig";
 
@@ -37,26 +38,7 @@ const TRANSACTOR_NAME = "datomic";
 /** Constructs the environment's components; component argument errors are reported against their config key. */
 export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentOutputs {
     if (config.flavor === "pro") {
-        const { DatomicTransactor, DatomicBackup } = proComponents();
-        const transactor = withConfigKey(CONFIG_KEYS.pro, () => new DatomicTransactor(TRANSACTOR_NAME, config.pro));
-        const backup = config.backup;
-        if (backup) {
-            withConfigKey(
-                `${CONFIG_KEYS.pro}.backup`,
-                () =>
-                    new DatomicBackup(`${TRANSACTOR_NAME}-backup`, {
-                        ...backup,
-                        // Named as the transactor is, so roles, groups and alarms read <system>-datomic-backup.
-                        systemName: backup.systemName ?? TRANSACTOR_NAME,
-                        tableName: transactor.tableName,
-                        // What datomic-restore stops, restarts and watches for a heartbeat.
-                        transactorGroupName: transactor.autoScalingGroupName,
-                        transactorMetricsDimension:
-                            config.pro.cloudWatchDimensionValue ?? config.pro.systemName ?? TRANSACTOR_NAME,
-                    }),
-            );
-        }
-        return transactor.contractOutputs();
+        return buildPro(config.pro, config.backup);
     }
     const { DatomicCloudSystem } = cloudComponents();
     const system = withConfigKey(CONFIG_KEYS.cloud, () => new DatomicCloudSystem("datomic", config.cloud));
@@ -65,6 +47,53 @@ export function buildEnvironment(config: EnvironmentConfig): DatomicEnvironmentO
         withConfigKey(CONFIG_KEYS.monitoring, () => monitorSystem(system, config.cloud, monitoring));
     }
     return system.contractOutputs();
+}
+
+/**
+ * The transactor and, when they are on, its backups. With backups, a `version` change backs up every
+ * database before the roll (DatomicTransactor's `backup`; Datomic recommends a backup before adopting a new
+ * release, docs.datomic.com/changes/pro.html). The backup reads the transactor's table and group and the
+ * transactor's roll reads the backup's group and bucket: deferred Outputs close that loop, which is no cycle
+ * between resources (the backup-before-roll command comes after both).
+ */
+function buildPro(pro: DatomicTransactorArgs, backup: EnvironmentBackupArgs | undefined): DatomicEnvironmentOutputs {
+    const { DatomicTransactor, DatomicBackup } = proComponents();
+    const [backupGroupName, resolveBackupGroupName] = pulumi.deferredOutput<string>();
+    const [backupBucketName, resolveBackupBucketName] = pulumi.deferredOutput<string>();
+    const transactor = withConfigKey(
+        CONFIG_KEYS.pro,
+        () =>
+            new DatomicTransactor(TRANSACTOR_NAME, {
+                ...pro,
+                ...(backup
+                    ? {
+                          backup: {
+                              groupName: backupGroupName,
+                              bucketName: backupBucketName,
+                              databases: backup.databases,
+                          },
+                      }
+                    : {}),
+            }),
+    );
+    if (backup) {
+        const backups = withConfigKey(
+            `${CONFIG_KEYS.pro}.backup`,
+            () =>
+                new DatomicBackup(`${TRANSACTOR_NAME}-backup`, {
+                    ...backup,
+                    // Named as the transactor is, so roles, groups and alarms read <system>-datomic-backup.
+                    systemName: backup.systemName ?? TRANSACTOR_NAME,
+                    tableName: transactor.tableName,
+                    // What datomic-restore stops, restarts and watches for a heartbeat.
+                    transactorGroupName: transactor.autoScalingGroupName,
+                    transactorMetricsDimension: pro.cloudWatchDimensionValue ?? pro.systemName ?? TRANSACTOR_NAME,
+                }),
+        );
+        resolveBackupGroupName(backups.backupGroupName);
+        resolveBackupBucketName(backups.bucketName);
+    }
+    return transactor.contractOutputs();
 }
 
 /**

@@ -121,6 +121,32 @@ describe("the environment program on Datomic Pro, with backups", () => {
         expect(Object.keys(run.outputs)).not.toContain("backupBucketName");
     });
 
+    test("prod backs up every database before a version change rolls the transactors", async () => {
+        const run = await runStack("prod", {
+            programDir: PROGRAM_DIR,
+            preview: false,
+            resourceOutputs: (type, name) =>
+                type === "aws:s3/bucket:Bucket" && name === "datomic-backup-bucket"
+                    ? { bucket: "acme-pro-backups-0a1b2c" }
+                    : undefined,
+        });
+        expect(run.errors).toEqual([]);
+        const byName = (name: string) => run.resources.find((resource) => resource.name === name)!;
+        const backupFirst = byName("datomic-backup-before-roll");
+        expect(backupFirst.type).toBe("command:local:Command");
+        const create = String(backupFirst.inputs.create);
+        expect(create).toContain("--backup-only");
+        expect(create).toContain("--backup-group acme-pro-datomic-backup");
+        expect(create).toContain("--backup-bucket acme-pro-backups-0a1b2c");
+        expect(create).toMatch(/--backup-database orders --backup-database inventory/);
+        // Triggered by the version alone, after the backup's group and bucket exist; the roll waits for it.
+        expect(backupFirst.inputs.triggers).toEqual(["1.0.7075"]);
+        expect(backupFirst.dependencies).toEqual(
+            expect.arrayContaining([byName("datomic-backup-backup-group").urn, byName("datomic-backup-bucket").urn]),
+        );
+        expect(byName("datomic-roll").dependencies).toContain(backupFirst.urn);
+    });
+
     test("stage has backups on too, and refuses to run without the databases to back up", async () => {
         const refused = await runStack("stage", { programDir: PROGRAM_DIR });
         expect(refused.errors.map((error) => error.message).join("\n")).toContain(
