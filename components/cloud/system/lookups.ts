@@ -5,6 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { DatomicTopology } from "../../contract";
+import { privateHostedZoneName } from "../../internal/endpoints";
 import { DatomicStackView, optionalStackOutput } from "../stackOutputs";
 
 /** The Datomic VPC's route tables; none found is an error naming the tag searched. */
@@ -116,11 +118,21 @@ export function datomicSubnets(
     };
 }
 
-/** alb topology: the id of Datomic's private hosted zone `<system>.<region>.datomic.net`, associated with its VPC. */
-export function privateHostedZoneId(
+/**
+ * Datomic's private hosted zone `<system>.<region>.datomic.net`, associated with its VPC: its name and id
+ * on alb, where clients in peered VPCs resolve `entry-http.` through it; nothing on nlb or solo, which have none
+ * (DATOMIC-FACTS.md, "Topologies and client access").
+ */
+export function privateHostedZone(
     owner: pulumi.Resource,
-    zoneName: pulumi.Output<string>,
+    topology: DatomicTopology,
+    systemName: string,
+    region: pulumi.Output<string>,
     vpcId: pulumi.Output<string>,
-): pulumi.Output<string> {
-    return aws.route53.getZoneOutput({ name: zoneName, privateZone: true, vpcId }, { parent: owner }).zoneId;
+): { name: pulumi.Output<string | undefined>; id: pulumi.Output<string | undefined> } {
+    if (topology !== "alb") {
+        return { name: pulumi.output(undefined), id: pulumi.output(undefined) };
+    }
+    const name = region.apply((value) => privateHostedZoneName(systemName, value));
+    return { name, id: aws.route53.getZoneOutput({ name, privateZone: true, vpcId }, { parent: owner }).zoneId };
 }

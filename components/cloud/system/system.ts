@@ -12,8 +12,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicEnvironmentOutputs } from "../../contract";
-import { inVpcClientEndpoint, privateHostedZoneName } from "../../internal/endpoints";
-import { nameFragment } from "../../internal/naming";
+import { inVpcClientEndpoint } from "../../internal/endpoints";
+import { createBastionIngress } from "./bastion";
 import { systemEndpointService } from "./endpointService";
 import {
     optionalStackOutput,
@@ -27,7 +27,7 @@ import {
     datomicSubnetIds,
     datomicSubnets,
     nodeSecurityGroupId,
-    privateHostedZoneId,
+    privateHostedZone,
 } from "./lookups";
 import { systemStacks } from "./stacks";
 import { checkSystemArgs } from "./validation";
@@ -191,30 +191,18 @@ export class DatomicCloudSystem extends pulumi.ComponentResource {
         this.clientEndpoint = args.clientEndpoint
             ? pulumi.output(args.clientEndpoint)
             : this.region.apply((region) => inVpcClientEndpoint(systemName, region, topology));
-        if (topology === "alb") {
-            const zoneName = this.region.apply((region) => privateHostedZoneName(systemName, region));
-            this.privateHostedZoneName = zoneName;
-            this.privateHostedZoneId = privateHostedZoneId(this, zoneName, this.vpcId);
-        } else {
-            this.privateHostedZoneName = pulumi.output(undefined);
-            this.privateHostedZoneId = pulumi.output(undefined);
-        }
+        const zone = privateHostedZone(this, topology, systemName, this.region, this.vpcId);
+        this.privateHostedZoneName = zone.name;
+        this.privateHostedZoneId = zone.id;
 
-        for (const cidr of bastionCidrs) {
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-bastion-ssh-${nameFragment(cidr)}`,
-                {
-                    securityGroupId: this.bastionSecurityGroupId as pulumi.Output<string>,
-                    ipProtocol: "tcp",
-                    fromPort: 22,
-                    toPort: 22,
-                    ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
-                    description: `SSH to the ${systemName} bastion`,
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-        }
+        createBastionIngress(
+            this,
+            name,
+            systemName,
+            this.bastionSecurityGroupId as pulumi.Output<string>,
+            bastionCidrs,
+            args.tags,
+        );
         this.endpointServiceName = systemEndpointService(
             this,
             name,
