@@ -1,6 +1,6 @@
 /**
- * The layout docs/layout.md describes: small files, no import cycle, sibling family folders that never
- * import each other, and pure helpers without Pulumi.
+ * The layout docs/layout.md describes: small files and constructors, no import cycle, sibling family
+ * folders that never import each other, and pure helpers without Pulumi.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -9,6 +9,7 @@ import * as ts from "typescript";
 const REPO = path.resolve(__dirname, "../..");
 const SOURCE_FOLDERS = ["components", "plan", "cli"];
 const MAX_LINES = 400;
+const MAX_CONSTRUCTOR_LINES = 100;
 const FAMILY_PARENTS = ["components/cloud", "components/pro"];
 
 function sourceFiles(folder: string): string[] {
@@ -41,6 +42,26 @@ test("no file in components/, plan/ or cli/ is over 400 lines", () => {
     const long = files
         .map((file) => ({ file, lines: fs.readFileSync(path.join(REPO, file), "utf8").split("\n").length - 1 }))
         .filter(({ lines }) => lines > MAX_LINES);
+    expect(long).toEqual([]);
+});
+
+test("no component constructor is over 100 lines: the component composes parts that sit beside it", () => {
+    const long: string[] = [];
+    for (const file of sourceFiles("components")) {
+        const text = fs.readFileSync(path.join(REPO, file), "utf8");
+        const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+        const visit = (node: ts.Node): void => {
+            if (ts.isConstructorDeclaration(node)) {
+                const first = source.getLineAndCharacterOfPosition(node.getStart()).line;
+                const last = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+                if (last - first + 1 > MAX_CONSTRUCTOR_LINES) {
+                    long.push(`${file}:${first + 1} (${last - first + 1} lines)`);
+                }
+            }
+            ts.forEachChild(node, visit);
+        };
+        visit(source);
+    }
     expect(long).toEqual([]);
 });
 
