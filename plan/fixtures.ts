@@ -28,7 +28,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { issueMessage, locateIssue } from "../components/internal/validationIssues";
 import { fixturesCommand, lookupSkeleton } from "./lookupSkeletons";
-import type { MockAnswers, ProviderReference } from "./recorder";
+import type { MockAnswers, ProviderReference } from "./recorded";
 
 const ACCOUNT_MESSAGE = 'expected a 12-digit AWS account id in quotes, such as "111111111111"';
 const ACCOUNT_ID = z.string(ACCOUNT_MESSAGE).regex(/^\d{12}$/, ACCOUNT_MESSAGE);

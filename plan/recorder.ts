@@ -19,18 +19,6 @@ import { plain, StructLike } from "./rpcValues";
 
 type Pulumi = typeof pulumiModule;
 
-export { AssetDescription, Secret, UNKNOWN } from "./recorded";
-export type {
-    DeployedAnswer,
-    MockAnswers,
-    MockRunSettings,
-    ProviderReference,
-    RecordedAlias,
-    RecordedCall,
-    RecordedResource,
-    Registration,
-} from "./recorded";
-
 interface MonitorLike {
     registerResource(req: RegisterRequest, callback: (err: Error | null, resp?: RegisterResponse) => void): void;
     readResource(req: ReadRequest, callback: (err: Error | null, resp?: ReadResponse) => void): void;

@@ -4,7 +4,7 @@
  */
 import { createHash } from "crypto";
 import * as path from "path";
-import { AssetDescription, RecordedResource, Secret, UNKNOWN } from "./recorder";
+import { AssetDescription, RecordedResource, Secret, UNKNOWN } from "./recorded";
 import { count } from "./report";
 import type { ProgramRun } from "./runProgram";
 

@@ -9,7 +9,8 @@ import * as path from "path";
 import type * as pulumiModule from "@pulumi/pulumi";
 import { fixtureAnswers, LookupFixtures } from "./fixtures";
 import { InputFailure, observeProgram } from "./programHooks";
-import { MockAnswers, MockRecorder, RecordedCall, RecordedResource, Secret, UNKNOWN } from "./recorder";
+import { MockAnswers, RecordedCall, RecordedResource, Secret, UNKNOWN } from "./recorded";
+import { MockRecorder } from "./recorder";
 import { ProjectFile, readProject, readStackConfig } from "./stackConfig";
 
 type Pulumi = typeof pulumiModule;

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HttpDirect } from "../../components/cloud/http/httpDirect";
 import { QueryGroup } from "../../components/cloud/ions/queryGroup";
 import { DatomicCloudSystem } from "../../components/cloud/system/system";
-import { UNKNOWN } from "../../plan/recorder";
+import { UNKNOWN } from "../../plan/recorded";
 import { createdSystemLookups, nlbCompute, nlbStorage, stackLookup, vpcLookups } from "../fixtures/cloudStacks";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
 

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { EnvironmentConfigError, parseEnvironmentConfig } from "../../environment/config";
-import { UNKNOWN } from "../../plan/recorder";
+import { UNKNOWN } from "../../plan/recorded";
 import { runStack } from "../support/program";
 
 const PROGRAM_DIR = path.join(__dirname, "../fixtures/pro-environment");

@@ -7,7 +7,7 @@ import { buildEnvironment } from "../../environment/build";
 import { EnvironmentConfigError, parseEnvironmentConfig } from "../../environment/config";
 import { redactSecretValues } from "../../environment/redaction";
 import { readStackConfig } from "../../environment/stackConfig";
-import { Secret } from "../../plan/recorder";
+import { Secret } from "../../plan/recorded";
 import { albCompute, albStorage, createdSystemLookups, vpcLookups } from "../fixtures/cloudStacks";
 import { installMocks, resetWorld, valueOf } from "../support/harness";
 

@@ -3,7 +3,7 @@
  * from plan-fixtures/<stack>.yaml), produces the expected resources and the
  * environment stack contract.
  */
-import { UNKNOWN } from "../../plan/recorder";
+import { UNKNOWN } from "../../plan/recorded";
 import { runStack } from "../support/program";
 
 const SYSTEM = "datomic:cloud:System";

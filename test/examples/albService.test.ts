@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { CONTRACT_OUTPUT_NAMES } from "../../components/contract";
-import { RecordedResource, UNKNOWN } from "../../plan/recorder";
+import { RecordedResource, UNKNOWN } from "../../plan/recorded";
 import { ProgramRun } from "../../plan/runProgram";
 import { ALB_EXAMPLE_DIR, runStack } from "../support/program";
 

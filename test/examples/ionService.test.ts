@@ -9,7 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { hashIonSources } from "../../components";
 import { parseEdn } from "../../components/internal/edn";
 import { LookupFixtures } from "../../plan/fixtures";
-import { RecordedResource, UNKNOWN } from "../../plan/recorder";
+import { RecordedResource, UNKNOWN } from "../../plan/recorded";
 import { ProgramRun } from "../../plan/runProgram";
 import { EXAMPLE_DIR, runStack } from "../support/program";
 import { ION_LAMBDAS } from "../../examples/ion-service/monitoring";

@@ -13,7 +13,7 @@ import { parse as parseYaml } from "yaml";
 import type { DatomicCloudSystemArgs } from "../../components/cloud/system/system";
 import { EnvironmentConfig, parseEnvironmentConfig } from "../../environment/config";
 import { LookupFixtures, loadFixtureFile } from "../../plan/fixtures";
-import { RecordedResource, UNKNOWN } from "../../plan/recorder";
+import { RecordedResource, UNKNOWN } from "../../plan/recorded";
 import { ProgramRun } from "../../plan/runProgram";
 import { REPO_ROOT, runStack } from "../support/program";
 import { alb, nlb, PROJECT, QuickStart, servicePrograms } from "../support/readmeQuickStarts";

@@ -10,7 +10,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { RecordedResource } from "../../plan/recorder";
+import { RecordedResource } from "../../plan/recorded";
 
 /** One reported violation: the policy, the message and, for stack policies, the resource's URN. */
 export interface Violation {

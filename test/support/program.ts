@@ -2,7 +2,7 @@
 import * as path from "path";
 import { runDatomicPlan } from "../../plan/cli";
 import { loadFixtureFile } from "../../plan/fixtures";
-import type { MockAnswers } from "../../plan/recorder";
+import type { MockAnswers } from "../../plan/recorded";
 import { ProgramRun, runProgram } from "../../plan/runProgram";
 import { trapRejections } from "./rejections";
 

@@ -9,7 +9,7 @@ import { DatomicAccess } from "../../../components/cloud/access/access";
 import { HttpDirect } from "../../../components/cloud/http/httpDirect";
 import { IonApiDomain } from "../../../components/cloud/http/ionApiDomain";
 import { DatomicSystemReference } from "../../../components/reference";
-import { UNKNOWN } from "../../../plan/recorder";
+import { UNKNOWN } from "../../../plan/recorded";
 import {
     ALB_STACK,
     albEnvironment,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicPeering, DatomicPeeringArgs } from "../../../components/cloud/access/peering";
 import { DatomicPeeringAccepter } from "../../../components/cloud/access/peeringAccepter";
-import { RecordedResource } from "../../../plan/recorder";
+import { RecordedResource } from "../../../plan/recorded";
 import { installMocks, resetWorld, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { IonDeployment, IonDeploymentArgs } from "../../../components/cloud/ions/ionDeployment";
-import { RecordedResource, Secret } from "../../../plan/recorder";
+import { RecordedResource, Secret } from "../../../plan/recorded";
 import { installMocks, resetWorld, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 import { CLI_SOURCE, readState, SHORT_RUN_JAVA } from "../../fakes/ionDevStandIn";

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { QueryGroup, QueryGroupArgs } from "../../../components/cloud/ions/queryGroup";
-import { Secret } from "../../../plan/recorder";
+import { Secret } from "../../../plan/recorded";
 import { installMocks, resetWorld, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 import { temporaryDirectory } from "../../ions/sourceTree";

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicMonitoring, DatomicMonitoringArgs } from "../../../components/cloud/monitoring/monitoring";
-import { Secret } from "../../../plan/recorder";
+import { Secret } from "../../../plan/recorded";
 import { installMocks, resetWorld, TEST_ACCOUNT, TEST_REGION, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 

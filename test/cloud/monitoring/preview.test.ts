@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicMonitoring } from "../../../components/cloud/monitoring/monitoring";
-import { UNKNOWN } from "../../../plan/recorder";
+import { UNKNOWN } from "../../../plan/recorded";
 import { installMocks, resetWorld, valueOf } from "../../support/harness";
 
 const recorder = installMocks(true);

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicBackup, DatomicBackupArgs } from "../../../components/pro/backup/backup";
 import { renderBackupScript, renderRestoreDrillScript } from "../../../components/pro/backup/scripts";
-import { RecordedResource } from "../../../plan/recorder";
+import { RecordedResource } from "../../../plan/recorded";
 import { installMocks, resetWorld, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 

@@ -7,7 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatomicBackup } from "../../../components/pro/backup/backup";
 import { fixtureAnswers } from "../../../plan/fixtures";
-import { MockRecorder, UNKNOWN } from "../../../plan/recorder";
+import { UNKNOWN } from "../../../plan/recorded";
+import { MockRecorder } from "../../../plan/recorder";
 import { TEST_ACCOUNT, TEST_REGION, valueOf } from "../../support/harness";
 
 // No resource outputs beyond inputs: every id, ARN and generated name is unknown, as in a real first preview.

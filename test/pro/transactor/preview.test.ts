@@ -9,7 +9,7 @@ import {
     DatomicTransactor,
     DatomicTransactorArgs,
 } from "../../../components/pro/transactor/transactor";
-import { Secret, UNKNOWN } from "../../../plan/recorder";
+import { Secret, UNKNOWN } from "../../../plan/recorded";
 import { installMocks, resetWorld, TestWorld, valueOf } from "../../support/harness";
 import { captureRejections } from "../../support/rejections";
 import {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource } from "../../../plan/recorder";
+import { RecordedResource } from "../../../plan/recorded";
 import {
     AL2023_AMI_PARAMETERS,
     DatomicTransactor,
