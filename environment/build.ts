@@ -19,13 +19,11 @@ import type { EnvironmentMonitoringArgs } from "./monitoringConfig";
  * otherwise compile (bench/plan.ts). `import type` above keeps the types; these load the code.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const cloudComponents = (): {
-    DatomicCloudSystem: typeof DatomicCloudSystem;
-    DatomicMonitoring: typeof DatomicMonitoring;
-} => ({
-    ...require("../components/cloud/system/system"),
-    ...require("../components/cloud/monitoring/monitoring"),
-});
+const cloudComponents = (): { DatomicCloudSystem: typeof DatomicCloudSystem } =>
+    require("../components/cloud/system/system");
+// Monitoring is loaded only by a stack that turns it on.
+const monitoringComponents = (): { DatomicMonitoring: typeof DatomicMonitoring } =>
+    require("../components/cloud/monitoring/monitoring");
 const proComponents = (): { DatomicTransactor: typeof DatomicTransactor; DatomicBackup: typeof DatomicBackup } => ({
     ...require("../components/pro/transactor/transactor"),
     ...require("../components/pro/backup/backup"),
@@ -115,7 +113,7 @@ function monitorSystem(
                   ionApiGatewayEndpoint: system.ionApiGatewayEndpoint,
               }
             : {};
-    const { DatomicMonitoring } = cloudComponents();
+    const { DatomicMonitoring } = monitoringComponents();
     return new DatomicMonitoring(
         "datomic-monitoring",
         {
