@@ -4,7 +4,8 @@
  * zip whose bin/datomic is test/fakes/backup/datomic (storage and backups as
  * files), and test/fakes/backup/aws for the AWS CLI (CloudWatch Logs and
  * metrics, S3, DynamoDB scratch tables, Auto Scaling), which hands the lock
- * table's calls to the real AWS CLI against moto_server. Runs are independent
+ * table's and SSM's calls to moto_server, sent as the AWS CLI sends them
+ * (test/fakes/backup/aws-moto). Runs are independent
  * (each its own lock table), so they run concurrently.
  */
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
